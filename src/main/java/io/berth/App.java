@@ -1,0 +1,114 @@
+package io.berth;
+
+import io.berth.auth.Accounts;
+import io.berth.auth.Sessions;
+import io.berth.backend.Backend;
+import io.berth.backend.docker.DockerBackend;
+import io.berth.catalog.Catalog;
+import io.berth.config.BerthConfig;
+import io.berth.proxy.RouteTable;
+import io.berth.proxy.ServiceProxy;
+import io.berth.stacks.Reconciler;
+import io.berth.stacks.StackService;
+import io.berth.store.Database;
+import io.berth.store.SessionStore;
+import io.berth.store.StackStore;
+import io.berth.store.UserStore;
+import io.berth.web.WebApp;
+import io.javalin.Javalin;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Berth, wired in one place and in a fixed order: store, accounts, catalog, backend, stacks, proxy, pages; then
+ * the reconciler's first pass and its timer.
+ */
+public final class App implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(App.class);
+    /** Seconds between reconciler passes (store ↔ backend). */
+    static final int RECONCILE_EVERY_SECONDS = 30;
+    /** Lifecycle jobs that may run at once (each mostly waits on the engine). */
+    static final int JOB_THREADS = 16;
+
+    private final Database db;
+    private final DockerBackend backend;
+    private final ExecutorService jobs;
+    private final ScheduledExecutorService timer;
+    private final Javalin web;
+
+    private App(BerthConfig config, String adminPassword) {
+        long began = System.nanoTime();
+        db = new Database(config.store);
+        UserStore users = new UserStore(db.jdbi());
+        StackStore stackStore = new StackStore(db.jdbi());
+        Sessions sessions = new Sessions(new SessionStore(db.jdbi()), users, config.auth);
+        Accounts accounts = new Accounts(users);
+        accounts.ensureAdmin(adminPassword);
+
+        Catalog catalog = new Catalog(Path.of(config.catalog.dir));
+        catalog.snapshot();
+        backend = new DockerBackend(config.docker);
+        backend.unavailable().ifPresent(reason -> LOG.warn("{} — Berth serves its pages, launching waits for it", reason));
+
+        RouteTable routes = new RouteTable(stackStore);
+        jobs = Executors.newFixedThreadPool(JOB_THREADS, named("berth-job"));
+        StackService stacks = new StackService(stackStore, catalog, backend, routes, jobs);
+        Reconciler reconciler = new Reconciler(stackStore, backend, stacks, routes);
+        ServiceProxy proxy = new ServiceProxy(routes, sessions);
+
+        web = WebApp.create(config, db, accounts, sessions, users, stackStore, stacks, catalog, backend, proxy);
+        reconciler.run(true);
+        web.start();
+
+        timer = Executors.newSingleThreadScheduledExecutor(named("berth-timer"));
+        timer.scheduleWithFixedDelay(() -> guarded("reconcile", () -> reconciler.run(false)),
+                RECONCILE_EVERY_SECONDS, RECONCILE_EVERY_SECONDS, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(() -> guarded("session sweep", sessions::sweep), 1, 60, TimeUnit.MINUTES);
+        LOG.info("Berth is serving http://{}:{}/ (started in {} ms)", config.server.host, port(),
+                (System.nanoTime() - began) / 1_000_000);
+    }
+
+    /** Starts Berth; {@code adminPassword} (may be null) is used only if no admin exists yet. */
+    public static App start(BerthConfig config, String adminPassword) {
+        return new App(config, adminPassword);
+    }
+
+    public int port() {
+        return web.port();
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        web.stop();
+        jobs.shutdownNow();
+        backend.close();
+        db.close();
+    }
+
+    private static void guarded(String what, Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.warn("{} failed: {}", what, e.toString());
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String prefix) {
+        var count = new java.util.concurrent.atomic.AtomicInteger();
+        return runnable -> {
+            Thread t = new Thread(runnable, prefix + "-" + count.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

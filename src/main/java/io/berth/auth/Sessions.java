@@ -1,0 +1,111 @@
+package io.berth.auth;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.berth.config.BerthConfig;
+import io.berth.store.SessionStore;
+import io.berth.store.UserStore;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * Login sessions shared by the pages and the proxy. The browser holds a random 256-bit id in the
+ * {@value #COOKIE} cookie; the store holds its SHA-256, so sessions survive a restart of Berth. Lookups are cached
+ * briefly because the proxy resolves the session on every request.
+ */
+public final class Sessions {
+    /** Name of the session cookie; the proxy never forwards it to a service, nor lets a service set it. */
+    public static final String COOKIE = "berth_session";
+    private static final Duration CACHE_FOR = Duration.ofSeconds(10);
+    private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final SessionStore store;
+    private final UserStore users;
+    private final Duration idle;
+    private final Duration max;
+    private final Cache<String, Optional<Cached>> cache = Caffeine.newBuilder()
+            .maximumSize(100_000).expireAfterWrite(CACHE_FOR).build();
+
+    private record Cached(Session session, Instant createdAt, Instant lastSeenAt) { }
+
+    public Sessions(SessionStore store, UserStore users, BerthConfig.Auth config) {
+        this.store = store;
+        this.users = users;
+        this.idle = Duration.ofMinutes(config.sessionIdleMinutes);
+        this.max = Duration.ofHours(config.sessionMaxHours);
+    }
+
+    /** Starts a session for {@code user} and returns the cookie value (a fresh id: no fixation). */
+    public String start(User user) {
+        String raw = randomToken();
+        store.create(hash(raw), user.id(), randomToken(), Instant.now());
+        return raw;
+    }
+
+    /** The live session for a cookie value, if any; expired sessions are removed. */
+    public Optional<Session> resolve(String cookieValue) {
+        if (cookieValue == null || cookieValue.length() != 43) {
+            return Optional.empty();
+        }
+        String idHash = hash(cookieValue);
+        Optional<Cached> found = cache.get(idHash, this::load);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Cached c = found.get();
+        Instant now = Instant.now();
+        if (now.isAfter(c.lastSeenAt().plus(idle)) || now.isAfter(c.createdAt().plus(max))) {
+            end(cookieValue);
+            return Optional.empty();
+        }
+        if (now.isAfter(c.lastSeenAt().plus(TOUCH_EVERY))) {
+            store.touch(idHash, now);
+            cache.put(idHash, Optional.of(new Cached(c.session(), c.createdAt(), now)));
+        }
+        return Optional.of(c.session());
+    }
+
+    public void end(String cookieValue) {
+        if (cookieValue == null) {
+            return;
+        }
+        String idHash = hash(cookieValue);
+        store.delete(idHash);
+        cache.invalidate(idHash);
+    }
+
+    /** Removes sessions past their idle or absolute limit (run periodically). */
+    public int sweep() {
+        Instant now = Instant.now();
+        return store.deleteExpired(now.minus(idle), now.minus(max));
+    }
+
+    private Optional<Cached> load(String idHash) {
+        return store.find(idHash).flatMap(row -> users.byId(row.userId()).map(user ->
+                new Cached(new Session(idHash, user, row.csrfToken()), row.createdAt(), row.lastSeenAt())));
+    }
+
+    /** 32 random bytes, URL-safe base64 without padding (43 characters). */
+    public static String randomToken() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    static String hash(String value) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.berth.backend;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Predictable, DNS-safe names for the objects a backend creates: {@code <prefix>-<user>--<stack>} for a stack's
+ * network and {@code <prefix>-<user>--<stack>--<service>} for its containers. Each part is escaped like
+ * dockerspawner's {@code escapism}: lower-case letters and digits stay, every other byte becomes {@code -xx} (hex), so
+ * {@code --} can only be a separator and two different inputs never share a name. Names longer than a DNS label
+ * (63) keep their first 52 characters and end in a hash of the whole.
+ */
+public final class ObjectNames {
+    static final int MAX_LENGTH = 63;
+    private static final int KEEP = 52;
+
+    private ObjectNames() { }
+
+    public static String network(String prefix, StackRef ref) {
+        return limit(escape(prefix) + "-" + escape(ref.owner()) + "--" + escape(ref.stack()));
+    }
+
+    public static String container(String prefix, StackRef ref, String service) {
+        return limit(escape(prefix) + "-" + escape(ref.owner()) + "--" + escape(ref.stack()) + "--" + escape(service));
+    }
+
+    /** Escapes one part: {@code [a-z0-9]} kept, every other UTF-8 byte written as {@code -xx}. */
+    public static String escape(String part) {
+        StringBuilder out = new StringBuilder(part.length() + 8);
+        for (byte b : part.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+                out.append(c);
+            } else {
+                out.append('-').append(HexFormat.of().toHexDigits(b));
+            }
+        }
+        return out.toString();
+    }
+
+    private static String limit(String name) {
+        if (name.length() <= MAX_LENGTH) {
+            return name;
+        }
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+            return name.substring(0, KEEP) + "--h" + HexFormat.of().formatHex(hash, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

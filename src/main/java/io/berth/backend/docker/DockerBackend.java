@@ -1,0 +1,329 @@
+package io.berth.backend.docker;
+
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Network;
+import io.berth.backend.Backend;
+import io.berth.backend.BackendException;
+import io.berth.backend.Endpoint;
+import io.berth.backend.Labels;
+import io.berth.backend.ObjectNames;
+import io.berth.backend.ServiceStatus;
+import io.berth.backend.StackRef;
+import io.berth.backend.StackSpec;
+import io.berth.backend.StackSpec.ServiceSpec;
+import io.berth.config.BerthConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each stack on one Docker engine as a bridge network plus one container per service, reached by the proxy at
+ * the container's address on that network (no published ports). Objects are found again by name and labels, so a
+ * restarted Berth re-attaches to running stacks; objects without this instance's labels are never touched.
+ */
+public final class DockerBackend implements Backend, AutoCloseable {
+    /** Label holding a container's service port, so {@link #list()} can rebuild its endpoint after a restart. */
+    public static final String PORT_LABEL = "berth.port";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DockerBackend.class);
+    /** Pages call {@link #unavailable()} on every request; one ping per few seconds is plenty. */
+    private static final long HEALTH_TTL_NANOS = TimeUnit.SECONDS.toNanos(3);
+    private static final Duration PING_TIMEOUT = Duration.ofSeconds(5);
+
+    private final BerthConfig.Docker config;
+    private final DockerCalls docker;
+    private final ServiceProbe probe;
+    private volatile Health health;
+
+    private record Health(Optional<String> problem, long checkedAt) { }
+
+    /** What one call of {@link #start} created, so a failed start removes exactly that. */
+    private static final class Created {
+        String network;
+        final List<String> containers = new ArrayList<>();
+    }
+
+    public DockerBackend(BerthConfig.Docker config) {
+        this.config = config;
+        this.docker = new DockerCalls(config.host);
+        this.probe = new ServiceProbe(docker);
+    }
+
+    @Override
+    public Optional<String> unavailable() {
+        Health last = health;
+        if (last != null && System.nanoTime() - last.checkedAt() < HEALTH_TTL_NANOS) {
+            return last.problem();
+        }
+        Optional<String> problem;
+        try {
+            docker.call("ping", PING_TIMEOUT, c -> c.pingCmd().exec());
+            problem = Optional.empty();
+        } catch (RuntimeException e) {
+            problem = Optional.of("No Docker engine answers at " + config.host + ": " + ServiceProbe.shortCause(e));
+        }
+        health = new Health(problem, System.nanoTime());
+        return problem;
+    }
+
+    @Override
+    public boolean imagePresent(String image) {
+        try {
+            docker.call("inspect image " + image, c -> c.inspectImageCmd(image).exec());
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public List<Endpoint> start(StackSpec spec, Progress progress) throws BackendException {
+        StackRef ref = spec.ref();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.startTimeoutSeconds);
+        Created created = new Created();
+        try {
+            // Images first: a missing one fails before anything exists, and without waiting (no registry to pull).
+            for (String image : new LinkedHashSet<>(spec.services().stream().map(ServiceSpec::image).toList())) {
+                progress.step("Checking image " + image);
+                if (!imagePresent(image)) {
+                    throw new BackendException("Image \"" + image + "\" is not present on the Docker engine and no"
+                            + " registry may be reachable from this host: build it here (see deploy/images/) or map"
+                            + " it to a local image.");
+                }
+            }
+            String network = ensureNetwork(ref, progress, created);
+            List<Endpoint> endpoints = new ArrayList<>();
+            for (ServiceSpec service : spec.services()) {
+                String id = ensureContainer(ref, network, service, progress, created);
+                progress.step("Waiting for " + service.name() + " to answer on port " + service.port());
+                String ip = probe.awaitAnswer(service, id, network, deadline, config.startTimeoutSeconds);
+                endpoints.add(new Endpoint(service.name(), ip, service.port()));
+            }
+            LOG.info("stack \"{}\" of \"{}\" answers: {}", ref.stack(), ref.owner(), endpoints);
+            return endpoints;
+        } catch (BackendException e) {
+            undo(ref, created, e);
+            throw e;
+        } catch (RuntimeException e) {
+            health = null; // the engine may have gone away: ask again rather than quote a stale answer
+            String reason = unavailable().orElse("Docker failed while starting the stack: " + ServiceProbe.shortCause(e));
+            BackendException failure = new BackendException(reason, e);
+            undo(ref, created, failure);
+            throw failure;
+        }
+    }
+
+    @Override
+    public void stop(StackRef ref) {
+        List<Container> containers = containersOf(ref);
+        for (Container container : containers) {
+            removeContainer(container.getId());
+        }
+        LOG.info("stack \"{}\" of \"{}\": removed {} container(s)", ref.stack(), ref.owner(), containers.size());
+    }
+
+    @Override
+    public void remove(StackRef ref) {
+        stop(ref);
+        String name = ObjectNames.network(config.namePrefix, ref);
+        Network network = inspectNetwork(name);
+        if (network == null) {
+            LOG.debug("stack \"{}\" of \"{}\": network \"{}\" already gone", ref.stack(), ref.owner(), name);
+        } else if (!ours(network.getLabels(), ref)) {
+            LOG.warn("stack \"{}\" of \"{}\": network \"{}\" lacks Berth's labels; leaving it", ref.stack(), ref.owner(), name);
+        } else {
+            removeNetwork(network.getId());
+            LOG.info("stack \"{}\" of \"{}\": removed network \"{}\"", ref.stack(), ref.owner(), name);
+        }
+    }
+
+    @Override
+    public List<ServiceStatus> list() {
+        List<Container> containers = docker.call("list containers", c -> c.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(Labels.INSTANCE, config.namePrefix)).exec());
+        List<ServiceStatus> statuses = new ArrayList<>();
+        for (Container container : containers) {
+            Map<String, String> labels = Objects.requireNonNullElse(container.getLabels(), Map.of());
+            String owner = labels.get(Labels.USER);
+            String stack = labels.get(Labels.STACK);
+            String service = labels.get(Labels.SERVICE);
+            if (owner == null || stack == null || service == null) {
+                continue; // carries our instance label but was not made by start(): not a service container
+            }
+            StackRef ref = new StackRef(owner, stack);
+            boolean running = "running".equals(container.getState());
+            statuses.add(new ServiceStatus(ref, service, running, running ? endpoint(container, ref, service) : null));
+        }
+        return statuses;
+    }
+
+    @Override
+    public void close() {
+        docker.close();
+    }
+
+    private String ensureNetwork(StackRef ref, Progress progress, Created created) throws BackendException {
+        String name = ObjectNames.network(config.namePrefix, ref);
+        Network existing = inspectNetwork(name);
+        if (existing != null) {
+            requireOurs("network", name, existing.getLabels(), ref);
+            LOG.debug("stack \"{}\" of \"{}\": reusing network \"{}\"", ref.stack(), ref.owner(), name);
+            return name;
+        }
+        progress.step("Creating network " + name);
+        docker.call("create network " + name, c -> c.createNetworkCmd().withName(name).withDriver("bridge")
+                .withCheckDuplicate(true).withLabels(labels(ref)).exec());
+        created.network = name;
+        return name;
+    }
+
+    private String ensureContainer(StackRef ref, String network, ServiceSpec service, Progress progress,
+                                   Created created) throws BackendException {
+        String name = ObjectNames.container(config.namePrefix, ref, service.name());
+        InspectContainerResponse existing = inspectContainer(name);
+        if (existing != null) {
+            requireOurs("container", name, existing.getConfig().getLabels(), ref);
+            if (Boolean.TRUE.equals(existing.getState().getRunning())) {
+                progress.step("Reusing running container " + name);
+                return existing.getId();
+            }
+            progress.step("Replacing stopped container " + name);
+            removeContainer(existing.getId());
+        }
+        progress.step("Starting container " + name);
+        Map<String, String> labels = labels(ref);
+        labels.put(Labels.SERVICE, service.name());
+        labels.put(PORT_LABEL, Integer.toString(service.port()));
+        List<String> env = Objects.requireNonNullElse(service.env(), Map.<String, String>of()).entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).toList();
+        List<String> command = Objects.requireNonNullElse(service.command(), List.of());
+        String id = docker.call("create container " + name, c -> {
+            CreateContainerCmd create = c.createContainerCmd(service.image()).withName(name)
+                    .withHostName(service.name()).withLabels(labels).withEnv(env).withAliases(service.name())
+                    // init reaps children and forwards signals, so a PID 1 that ignores SIGTERM cannot stall a stop
+                    .withHostConfig(HostConfig.newHostConfig().withNetworkMode(network).withInit(true));
+            if (!command.isEmpty()) {
+                create.withCmd(command);
+            }
+            return create.exec().getId();
+        });
+        created.containers.add(id);
+        docker.call("start container " + name, c -> c.startContainerCmd(id).exec());
+        LOG.debug("stack \"{}\" of \"{}\": started container \"{}\"", ref.stack(), ref.owner(), name);
+        return id;
+    }
+
+    /** Removes what this start created, newest first; the start's own error stays the one reported. */
+    private void undo(StackRef ref, Created created, BackendException failure) {
+        LOG.warn("stack \"{}\" of \"{}\" failed to start: {}", ref.stack(), ref.owner(), failure.getMessage());
+        for (int i = created.containers.size() - 1; i >= 0; i--) {
+            String id = created.containers.get(i);
+            try {
+                removeContainer(id);
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+                LOG.warn("stack \"{}\" of \"{}\": could not remove container {}: {}", ref.stack(), ref.owner(), id, e.toString());
+            }
+        }
+        if (created.network != null) {
+            try {
+                removeNetwork(created.network);
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+                LOG.warn("stack \"{}\" of \"{}\": could not remove network \"{}\": {}", ref.stack(), ref.owner(),
+                        created.network, e.toString());
+            }
+        }
+    }
+
+    private List<Container> containersOf(StackRef ref) {
+        // Filtered by instance on the engine, by user and stack here: label values may hold any character.
+        return docker.call("list containers", c -> c.listContainersCmd().withShowAll(true)
+                        .withLabelFilter(Map.of(Labels.INSTANCE, config.namePrefix)).exec())
+                .stream().filter(c -> ours(c.getLabels(), ref)).toList();
+    }
+
+    /** Force-removes a container; one already gone (404) or already being removed (409) counts as removed. */
+    private void removeContainer(String id) {
+        try {
+            docker.call("remove container " + id, c -> c.removeContainerCmd(id).withForce(true).exec());
+        } catch (NotFoundException | ConflictException e) {
+            LOG.debug("container {} already gone or going: {}", id, e.getMessage());
+        }
+    }
+
+    private void removeNetwork(String idOrName) {
+        try {
+            docker.call("remove network " + idOrName, c -> c.removeNetworkCmd(idOrName).exec());
+        } catch (NotFoundException e) {
+            LOG.debug("network \"{}\" already gone", idOrName);
+        }
+    }
+
+    /** The network of exactly that name, or null (the engine also resolves id prefixes; those do not count). */
+    private Network inspectNetwork(String name) {
+        try {
+            Network network = docker.call("inspect network " + name,
+                    c -> c.inspectNetworkCmd().withNetworkId(name).exec());
+            return name.equals(network.getName()) ? network : null;
+        } catch (NotFoundException e) {
+            return null;
+        }
+    }
+
+    private InspectContainerResponse inspectContainer(String name) {
+        try {
+            InspectContainerResponse container = docker.call("inspect container " + name,
+                    c -> c.inspectContainerCmd(name).exec());
+            return ("/" + name).equals(container.getName()) ? container : null;
+        } catch (NotFoundException e) {
+            return null;
+        }
+    }
+
+    private Endpoint endpoint(Container container, StackRef ref, String service) {
+        String port = container.getLabels().get(PORT_LABEL);
+        Map<String, ContainerNetwork> networks = container.getNetworkSettings() == null ? null
+                : container.getNetworkSettings().getNetworks();
+        ContainerNetwork network = networks == null ? null : networks.get(ObjectNames.network(config.namePrefix, ref));
+        if (port == null || network == null || network.getIpAddress() == null || network.getIpAddress().isEmpty()) {
+            return null;
+        }
+        return new Endpoint(service, network.getIpAddress(), Integer.parseInt(port));
+    }
+
+    private Map<String, String> labels(StackRef ref) {
+        Map<String, String> labels = new LinkedHashMap<>(config.labels);
+        labels.put(Labels.INSTANCE, config.namePrefix);
+        labels.put(Labels.USER, ref.owner());
+        labels.put(Labels.STACK, ref.stack());
+        return labels;
+    }
+
+    private boolean ours(Map<String, String> labels, StackRef ref) {
+        return labels != null && config.namePrefix.equals(labels.get(Labels.INSTANCE))
+                && ref.owner().equals(labels.get(Labels.USER)) && ref.stack().equals(labels.get(Labels.STACK));
+    }
+
+    private void requireOurs(String kind, String name, Map<String, String> labels, StackRef ref)
+            throws BackendException {
+        if (!ours(labels, ref)) {
+            throw new BackendException("A " + kind + " named \"" + name + "\" exists on the Docker engine but Berth"
+                    + " did not create it for this stack, so Berth leaves it alone: remove or rename it.");
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.berth.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Everything an operator can set in {@code berth.yaml}. Keys are the snake_case forms of the field names
+ * ({@code server.public_url}); every key can be overridden by an environment variable named {@code BERTH_} plus the
+ * key's path in upper case with dots as underscores ({@code BERTH_SERVER_PORT}). Each field's Javadoc is the key's
+ * documentation; its initial value is the default.
+ */
+public final class BerthConfig {
+
+    /** The HTTP listener. */
+    public Server server = new Server();
+    /** Where Berth keeps its state. */
+    public Store store = new Store();
+    /** The service catalog. */
+    public Catalog catalog = new Catalog();
+    /** The Docker engine that runs stacks. */
+    public Docker docker = new Docker();
+    /** Local accounts and sessions. */
+    public Auth auth = new Auth();
+
+    public static final class Server {
+        public static final String DEFAULT_HOST = "127.0.0.1";
+        public static final int DEFAULT_PORT = 8000;
+
+        /** Address to listen on; {@code 0.0.0.0} for every interface. */
+        public String host = DEFAULT_HOST;
+        /** Port to listen on; 0 picks a free one (tests). */
+        public int port = DEFAULT_PORT;
+    }
+
+    public static final class Store {
+        public static final String DEFAULT_URL = "jdbc:h2:file:./data/berth";
+
+        /** JDBC URL of the database. The default is an H2 file under {@code ./data}, created when missing. */
+        public String url = DEFAULT_URL;
+        /** Database user. */
+        public String user = "berth";
+        /** Database password (empty for the embedded H2 file). */
+        public String password = "";
+    }
+
+    public static final class Catalog {
+        public static final String DEFAULT_DIR = "templates";
+
+        /** Folder of stack templates, one {@code *.yaml} file each; re-read when a file changes. */
+        public String dir = DEFAULT_DIR;
+    }
+
+    public static final class Docker {
+        public static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
+        public static final String DEFAULT_NAME_PREFIX = "berth";
+        public static final int DEFAULT_START_TIMEOUT_SECONDS = 60;
+
+        /** Docker Engine API endpoint. */
+        public String host = DEFAULT_HOST;
+        /**
+         * First part of every container and network name ({@code <prefix>-<user>--<stack>--<service>}); also the
+         * value of the {@code berth.instance} label, so two Berths on one engine never touch each other's objects.
+         */
+        public String namePrefix = DEFAULT_NAME_PREFIX;
+        /** Seconds a stack may take from launch until every service answers before it is marked FAILED. */
+        public int startTimeoutSeconds = DEFAULT_START_TIMEOUT_SECONDS;
+        /** Extra labels put on every object Berth creates (tests mark theirs for clean-up). */
+        public Map<String, String> labels = new LinkedHashMap<>();
+    }
+
+    public static final class Auth {
+        public static final int DEFAULT_SESSION_IDLE_MINUTES = 8 * 60;
+        public static final int DEFAULT_SESSION_MAX_HOURS = 7 * 24;
+
+        /** Minutes without a request after which a session ends. */
+        public int sessionIdleMinutes = DEFAULT_SESSION_IDLE_MINUTES;
+        /** Hours after login at which a session ends whatever its use. */
+        public int sessionMaxHours = DEFAULT_SESSION_MAX_HOURS;
+        /**
+         * Mark cookies {@code Secure}; turn on when Berth is served over HTTPS (directly or behind a TLS proxy).
+         */
+        public boolean secureCookies = false;
+    }
+}

@@ -1,0 +1,89 @@
+package io.berth.proxy;
+
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The answers the proxy gives itself instead of forwarding: a small HTML page for browsers, JSON in the API's
+ * error shape for everything else. Messages never say whether a stack the caller may not see exists.
+ */
+final class ProxyPages {
+    private ProxyPages() { }
+
+    static void loginRequired(Request request, Response response, Callback callback) {
+        if (wantsHtml(request)) {
+            String uri = request.getHttpURI().getPathQuery();
+            redirect(request, response, callback, "/login?next=" + java.net.URLEncoder.encode(uri, java.nio.charset.StandardCharsets.UTF_8));
+        } else {
+            send(request, response, callback, HttpStatus.UNAUTHORIZED_401, "unauthorized",
+                    "Log in to Berth first.", null);
+        }
+    }
+
+    static void forbidden(Request request, Response response, Callback callback) {
+        send(request, response, callback, HttpStatus.FORBIDDEN_403, "forbidden",
+                "This service belongs to another user and is not shared with you.", null);
+    }
+
+    static void notFound(Request request, Response response, Callback callback) {
+        send(request, response, callback, HttpStatus.NOT_FOUND_404, "not_found",
+                "There is no such service. Check the link, or launch the stack from the catalog.", null);
+    }
+
+    static void notRunning(Request request, Response response, Callback callback, Route route) {
+        String stackPage = "/stacks/" + route.owner() + "/" + route.stack();
+        boolean starting = route.state().inProgress() && route.state() != io.berth.stacks.StackState.STOPPING;
+        String message = starting
+                ? "The stack \"" + route.stack() + "\" is starting; this page reloads until it is ready."
+                : "The stack \"" + route.stack() + "\" is " + route.state().name().toLowerCase() + ".";
+        if (starting) {
+            response.getHeaders().put("Refresh", "1");
+        }
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+        send(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503,
+                starting ? "starting" : "not_running", message, stackPage);
+    }
+
+    static void redirect(Request request, Response response, Callback callback, String location) {
+        response.setStatus(HttpStatus.FOUND_302);
+        response.getHeaders().put(HttpHeader.LOCATION, location);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        callback.succeeded();
+    }
+
+    private static void send(Request request, Response response, Callback callback, int status, String error,
+                             String message, String link) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        String body;
+        if (wantsHtml(request)) {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
+            body = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Berth</title>"
+                    + "<link rel=\"stylesheet\" href=\"/static/berth.css\"></head><body><main class=\"narrow\">"
+                    + "<h1>" + status + "</h1><p id=\"message\">" + escape(message) + "</p>"
+                    + (link == null ? "" : "<p><a href=\"" + escape(link) + "\">Open the stack's page</a></p>")
+                    + "<p><a href=\"/dashboard\">Back to your dashboard</a></p></main></body></html>";
+        } else {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            body = "{\"error\":\"" + error + "\",\"message\":\"" + json(message) + "\"}";
+        }
+        response.write(true, java.nio.ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+    }
+
+    static boolean wantsHtml(Request request) {
+        String accept = request.getHeaders().get(HttpHeader.ACCEPT);
+        return accept != null && accept.contains("text/html");
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static String json(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+}

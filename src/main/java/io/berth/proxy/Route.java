@@ -1,0 +1,24 @@
+package io.berth.proxy;
+
+import io.berth.stacks.StackState;
+
+/**
+ * Where requests for one service of one stack go. {@code host}/{@code port} are null until the stack has run;
+ * the stack's state tells the proxy whether to forward or to answer with a page.
+ */
+public record Route(String owner, long ownerId, String stack, String service, StackState state, String host,
+                    Integer port) {
+
+    /** The path prefix the service is served under; kept when forwarding, so the app must know it. */
+    public static String prefix(String owner, String stack, String service) {
+        return "/user/" + owner + "/" + stack + "/" + service + "/";
+    }
+
+    public String prefix() {
+        return prefix(owner, stack, service);
+    }
+
+    public boolean forwardable() {
+        return state == StackState.READY && host != null && port != null;
+    }
+}

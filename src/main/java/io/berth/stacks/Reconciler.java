@@ -1,0 +1,111 @@
+package io.berth.stacks;
+
+import io.berth.backend.Backend;
+import io.berth.backend.Endpoint;
+import io.berth.backend.ServiceStatus;
+import io.berth.backend.StackRef;
+import io.berth.proxy.RouteTable;
+import io.berth.store.StackStore;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compares what the store says with what the backend runs, and fixes the difference with a log line per fix
+ * (JupyterHub's {@code check_routes}): at start-up, to pick up stacks that ran through a restart of Berth, and then
+ * periodically, to notice containers that died or were removed behind Berth's back.
+ */
+public final class Reconciler {
+    private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+
+    private final StackStore store;
+    private final Backend backend;
+    private final StackService stacks;
+    private final RouteTable routes;
+
+    public Reconciler(StackStore store, Backend backend, StackService stacks, RouteTable routes) {
+        this.store = store;
+        this.backend = backend;
+        this.stacks = stacks;
+        this.routes = routes;
+    }
+
+    /**
+     * One pass. {@code startup} is true for the first pass after Berth starts: stacks caught mid-start or
+     * mid-stop by the restart have no job any more, so their job is queued again (start re-attaches to running
+     * containers).
+     */
+    public void run(boolean startup) {
+        if (backend.unavailable().isPresent()) {
+            LOG.debug("reconcile skipped: {}", backend.unavailable().get());
+            return;
+        }
+        Map<StackRef, List<ServiceStatus>> actual = backend.list().stream()
+                .collect(Collectors.groupingBy(ServiceStatus::stack));
+        Set<StackRef> known = new HashSet<>();
+        for (Stack stack : store.all()) {
+            known.add(stack.ref());
+            if (stacks.busy(stack.id())) {
+                continue;
+            }
+            List<ServiceStatus> running = actual.getOrDefault(stack.ref(), List.of());
+            try {
+                reconcile(stack, running, startup);
+            } catch (RuntimeException e) {
+                LOG.warn("reconcile of stack \"{}\" of \"{}\" failed: {}", stack.name(), stack.owner(), e.toString());
+            }
+        }
+        for (StackRef orphan : actual.keySet()) {
+            if (!known.contains(orphan)) {
+                LOG.warn("reconcile: containers of stack {} have no record in the store; removing them", orphan);
+                backend.remove(orphan);
+            }
+        }
+    }
+
+    private void reconcile(Stack stack, List<ServiceStatus> services, boolean startup) {
+        switch (stack.state()) {
+            case PENDING, STARTING -> {
+                if (startup) {
+                    LOG.info("reconcile: stack \"{}\" of \"{}\" was {} when Berth stopped; starting it again",
+                            stack.name(), stack.owner(), stack.state());
+                    stacks.submitStart(stack);
+                }
+            }
+            case STOPPING -> {
+                if (startup) {
+                    LOG.info("reconcile: stack \"{}\" of \"{}\" was STOPPING; stopping it", stack.name(), stack.owner());
+                    stacks.submitStop(stack);
+                }
+            }
+            case READY -> {
+                List<String> expected = store.services(stack.id());
+                Map<String, ServiceStatus> byService = services.stream()
+                        .collect(Collectors.toMap(ServiceStatus::service, s -> s, (a, b) -> a));
+                List<String> down = expected.stream()
+                        .filter(s -> byService.get(s) == null || !byService.get(s).running()).toList();
+                if (!down.isEmpty()) {
+                    stacks.fail(stack, "Service " + String.join(", ", down) + " stopped running outside Berth"
+                            + " (its container exited or was removed). Start the stack again.");
+                    backend.stop(stack.ref());
+                    return;
+                }
+                List<Endpoint> endpoints = services.stream().filter(ServiceStatus::running)
+                        .map(ServiceStatus::endpoint).filter(e -> e != null && expected.contains(e.service())).toList();
+                store.setTargets(stack.id(), endpoints);
+                routes.invalidate(stack.owner(), stack.name());
+            }
+            case STOPPED, FAILED -> {
+                if (!services.isEmpty()) {
+                    LOG.warn("reconcile: stack \"{}\" of \"{}\" is {} but has containers; removing them",
+                            stack.name(), stack.owner(), stack.state());
+                    backend.stop(stack.ref());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package io.berth.stacks;
+
+import io.berth.backend.StackRef;
+import java.time.Instant;
+
+/** A stack as stored: whose it is, which template it came from, and its state (with the reason when FAILED). */
+public record Stack(long id, long ownerId, String owner, String name, String template, StackState state,
+                    String reason, Instant createdAt, Instant updatedAt) {
+
+    public StackRef ref() {
+        return new StackRef(owner, name);
+    }
+}

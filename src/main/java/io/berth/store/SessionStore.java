@@ -1,0 +1,48 @@
+package io.berth.store;
+
+import java.time.Instant;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+
+/** Login sessions, keyed by the SHA-256 of the cookie's value so a leaked database holds no usable cookie. */
+public final class SessionStore {
+
+    /** One session row. */
+    public record Row(String idHash, long userId, String csrfToken, Instant createdAt, Instant lastSeenAt) { }
+
+    private final Jdbi jdbi;
+
+    public SessionStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    public void create(String idHash, long userId, String csrfToken, Instant now) {
+        jdbi.useHandle(h -> h.createUpdate("INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at)"
+                        + " VALUES (:h, :u, :c, :t, :t)")
+                .bind("h", idHash).bind("u", userId).bind("c", csrfToken).bind("t", now).execute());
+    }
+
+    public Optional<Row> find(String idHash) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM sessions WHERE id_hash = :h").bind("h", idHash)
+                .map((rs, ctx) -> new Row(rs.getString("id_hash"), rs.getLong("user_id"), rs.getString("csrf_token"),
+                        rs.getObject("created_at", java.time.OffsetDateTime.class).toInstant(),
+                        rs.getObject("last_seen_at", java.time.OffsetDateTime.class).toInstant()))
+                .findOne());
+    }
+
+    public void touch(String idHash, Instant now) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE sessions SET last_seen_at = :t WHERE id_hash = :h")
+                .bind("t", now).bind("h", idHash).execute());
+    }
+
+    public void delete(String idHash) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM sessions WHERE id_hash = :h").bind("h", idHash).execute());
+    }
+
+    /** Deletes sessions idle since {@code idleBefore} or created before {@code createdBefore}. */
+    public int deleteExpired(Instant idleBefore, Instant createdBefore) {
+        return jdbi.withHandle(h -> h.createUpdate(
+                        "DELETE FROM sessions WHERE last_seen_at < :i OR created_at < :c")
+                .bind("i", idleBefore).bind("c", createdBefore).execute());
+    }
+}

@@ -1,0 +1,135 @@
+package io.berth.store;
+
+import io.berth.backend.Endpoint;
+import io.berth.proxy.Route;
+import io.berth.stacks.Stack;
+import io.berth.stacks.StackEvent;
+import io.berth.stacks.StackState;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+/** Stacks, their routes and their events. State changes are compare-and-set, so one writer wins per stack. */
+public final class StackStore {
+    private static final String SELECT = "SELECT s.*, u.username FROM stacks s JOIN users u ON u.id = s.owner_id ";
+    private static final RowMapper<Stack> STACK = (rs, ctx) -> new Stack(
+            rs.getLong("id"), rs.getLong("owner_id"), rs.getString("username"), rs.getString("name"),
+            rs.getString("template"), StackState.valueOf(rs.getString("state")), rs.getString("reason"),
+            rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+            rs.getObject("updated_at", OffsetDateTime.class).toInstant());
+
+    private final Jdbi jdbi;
+
+    public StackStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /**
+     * Creates a PENDING stack with one route row per HTTP service; empty when the owner has one of that name
+     * (the unique constraint decides, so two concurrent launches of one name create one stack).
+     */
+    public Optional<Stack> create(long ownerId, String name, String template, List<String> httpServices) {
+        try {
+            return Optional.of(jdbi.inTransaction(h -> {
+                Instant now = Instant.now();
+                long id = h.createUpdate("INSERT INTO stacks (owner_id, name, template, state, created_at, updated_at)"
+                                + " VALUES (:o, :n, :t, 'PENDING', :now, :now)")
+                        .bind("o", ownerId).bind("n", name).bind("t", template).bind("now", now)
+                        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+                for (String service : httpServices) {
+                    h.createUpdate("INSERT INTO routes (stack_id, service, mode) VALUES (:s, :svc, 'path')")
+                            .bind("s", id).bind("svc", service).execute();
+                }
+                return h.createQuery(SELECT + "WHERE s.id = :id").bind("id", id).map(STACK).one();
+            }));
+        } catch (UnableToExecuteStatementException e) {
+            if (e.getCause() instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+                return Optional.empty(); // integrity constraint: the name is taken
+            }
+            throw e;
+        }
+    }
+
+    public Optional<Stack> byId(long id) {
+        return jdbi.withHandle(h -> h.createQuery(SELECT + "WHERE s.id = :id").bind("id", id).map(STACK).findOne());
+    }
+
+    public Optional<Stack> find(String owner, String name) {
+        return jdbi.withHandle(h -> h.createQuery(SELECT + "WHERE u.username = :o AND s.name = :n")
+                .bind("o", owner).bind("n", name).map(STACK).findOne());
+    }
+
+    public List<Stack> ownedBy(long ownerId) {
+        return jdbi.withHandle(h -> h.createQuery(SELECT + "WHERE s.owner_id = :o ORDER BY s.name")
+                .bind("o", ownerId).map(STACK).list());
+    }
+
+    public List<Stack> all() {
+        return jdbi.withHandle(h -> h.createQuery(SELECT + "ORDER BY u.username, s.name").map(STACK).list());
+    }
+
+    /**
+     * Moves a stack to {@code to} if it is in one of {@code from}; returns whether it did. The reason is kept
+     * for FAILED and cleared otherwise.
+     */
+    public boolean transition(long id, Collection<StackState> from, StackState to, String reason) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE stacks SET state = :to, reason = :r, updated_at = :t"
+                        + " WHERE id = :id AND state IN (<from>)")
+                .bind("to", to.name()).bind("r", reason).bind("t", Instant.now()).bind("id", id)
+                .bindList("from", from.stream().map(Enum::name).toList())
+                .execute()) == 1;
+    }
+
+    /** Records where each service answers; clears targets of services not listed. */
+    public void setTargets(long stackId, List<Endpoint> endpoints) {
+        jdbi.useTransaction(h -> {
+            h.createUpdate("UPDATE routes SET target_host = NULL, target_port = NULL WHERE stack_id = :s")
+                    .bind("s", stackId).execute();
+            for (Endpoint e : endpoints) {
+                h.createUpdate("UPDATE routes SET target_host = :h, target_port = :p WHERE stack_id = :s AND service = :svc")
+                        .bind("h", e.host()).bind("p", e.port()).bind("s", stackId).bind("svc", e.service()).execute();
+            }
+        });
+    }
+
+    public Optional<Route> route(String owner, String stack, String service) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT u.username, s.owner_id, s.name, s.state, r.service,"
+                        + " r.target_host, r.target_port FROM routes r JOIN stacks s ON s.id = r.stack_id"
+                        + " JOIN users u ON u.id = s.owner_id"
+                        + " WHERE u.username = :o AND s.name = :n AND r.service = :svc")
+                .bind("o", owner).bind("n", stack).bind("svc", service)
+                .map((rs, ctx) -> new Route(rs.getString("username"), rs.getLong("owner_id"), rs.getString("name"),
+                        rs.getString("service"), StackState.valueOf(rs.getString("state")),
+                        rs.getString("target_host"), (Integer) rs.getObject("target_port")))
+                .findOne());
+    }
+
+    public List<String> services(long stackId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT service FROM routes WHERE stack_id = :s ORDER BY service")
+                .bind("s", stackId).mapTo(String.class).list());
+    }
+
+    public void addEvent(long stackId, String message) {
+        String text = message.length() > 4000 ? message.substring(0, 3997) + "..." : message;
+        jdbi.useHandle(h -> h.createUpdate("INSERT INTO events (stack_id, at, message) VALUES (:s, :t, :m)")
+                .bind("s", stackId).bind("t", Instant.now()).bind("m", text).execute());
+    }
+
+    public List<StackEvent> events(long stackId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM events WHERE stack_id = :s ORDER BY id")
+                .bind("s", stackId)
+                .map((rs, ctx) -> new StackEvent(rs.getLong("id"),
+                        rs.getObject("at", OffsetDateTime.class).toInstant(), rs.getString("message")))
+                .list());
+    }
+
+    public void delete(long stackId) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM stacks WHERE id = :id").bind("id", stackId).execute());
+    }
+}

@@ -1,0 +1,53 @@
+package io.berth.web;
+
+import io.berth.auth.Accounts;
+import io.berth.store.UserStore;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Admin pages: the users, and creating local accounts. */
+final class AdminPages {
+    private final Accounts accounts;
+    private final UserStore users;
+    private final Views views;
+
+    AdminPages(Accounts accounts, UserStore users, Views views) {
+        this.accounts = accounts;
+        this.users = users;
+        this.views = views;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.get("/admin/users", ctx -> show(ctx, 200, null));
+        routes.post("/admin/users", this::create);
+    }
+
+    private void show(Context ctx, int status, String error) {
+        requireAdmin(ctx);
+        Map<String, Object> params = new HashMap<>();
+        params.put("page", Guard.page(ctx));
+        params.put("users", users.all());
+        params.put("error", error);
+        ctx.status(status);
+        views.render(ctx, "users.jte", params);
+    }
+
+    private void create(Context ctx) {
+        requireAdmin(ctx);
+        try {
+            accounts.create(ctx.formParam("username"), ctx.formParam("password"), "true".equals(ctx.formParam("admin")));
+        } catch (BerthException e) {
+            show(ctx, e.status(), e.getMessage());
+            return;
+        }
+        ctx.redirect("/admin/users");
+    }
+
+    private static void requireAdmin(Context ctx) {
+        if (!Guard.session(ctx).user().admin()) {
+            throw BerthException.notFound("No such page.");
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.berth.web;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place a failed request becomes an answer: client errors are logged at DEBUG without a stack trace,
+ * server errors at ERROR; browsers get a page, API clients JSON of the shape {@code {error, message, field}}.
+ */
+final class ErrorMapper {
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
+
+    private final Views views;
+
+    ErrorMapper(Views views) {
+        this.views = views;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.exception(BerthException.class, (e, ctx) -> answer(ctx, e));
+        routes.exception(Exception.class, (e, ctx) -> {
+            LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
+            answer(ctx, new BerthException(500, "internal", "Something went wrong in Berth; the error is logged.", null));
+        });
+        routes.error(404, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) {
+                answer(ctx, BerthException.notFound("There is no such page."));
+            }
+        });
+    }
+
+    private void answer(Context ctx, BerthException e) {
+        if (e.status() >= 500) {
+            LOG.error("request {} {}: {} {}", ctx.method(), ctx.path(), e.status(), e.getMessage());
+        } else {
+            LOG.debug("request {} {}: {} {}", ctx.method(), ctx.path(), e.status(), e.getMessage());
+        }
+        ctx.status(e.status());
+        String accept = ctx.header("Accept");
+        if (accept != null && accept.contains("text/html")) {
+            views.render(ctx, "error.jte", Map.of("page", Guard.page(ctx), "status", e.status(), "message", e.getMessage()));
+        } else {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", e.error());
+            body.put("message", e.getMessage());
+            if (e.field() != null) {
+                body.put("field", e.field());
+            }
+            ctx.json(body);
+        }
+    }
+}

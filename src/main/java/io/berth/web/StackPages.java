@@ -1,0 +1,110 @@
+package io.berth.web;
+
+import io.berth.auth.Session;
+import io.berth.backend.Backend;
+import io.berth.catalog.Catalog;
+import io.berth.proxy.Route;
+import io.berth.stacks.Stack;
+import io.berth.stacks.StackService;
+import io.berth.store.StackStore;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The dashboard, the catalog, and each stack's page with its actions. */
+final class StackPages {
+    private static final int REFRESH_SECONDS = 1;
+
+    private final StackStore store;
+    private final StackService stacks;
+    private final Catalog catalog;
+    private final Backend backend;
+    private final Views views;
+
+    StackPages(StackStore store, StackService stacks, Catalog catalog, Backend backend, Views views) {
+        this.store = store;
+        this.stacks = stacks;
+        this.catalog = catalog;
+        this.backend = backend;
+        this.views = views;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.get("/dashboard", this::dashboard);
+        routes.get("/catalog", this::catalog);
+        routes.post("/stacks", this::launch);
+        routes.get("/stacks/{owner}/{name}", this::show);
+        routes.post("/stacks/{owner}/{name}/stop", ctx -> act(ctx, "stop"));
+        routes.post("/stacks/{owner}/{name}/start", ctx -> act(ctx, "start"));
+        routes.post("/stacks/{owner}/{name}/delete", ctx -> act(ctx, "delete"));
+    }
+
+    private void dashboard(Context ctx) {
+        Session s = Guard.session(ctx);
+        List<Stack> mine = store.ownedBy(s.user().id());
+        Page page = Guard.page(ctx);
+        if (mine.stream().anyMatch(st -> st.state().inProgress())) {
+            page = page.refreshingEvery(REFRESH_SECONDS);
+        }
+        Map<String, Object> params = new HashMap<>();
+        params.put("page", page);
+        params.put("stacks", mine);
+        params.put("dockerProblem", backend.unavailable().orElse(null));
+        views.render(ctx, "dashboard.jte", params);
+    }
+
+    private void catalog(Context ctx) {
+        String problem = backend.unavailable().orElse(null);
+        Catalog.Snapshot snapshot = catalog.snapshot();
+        List<CatalogEntry> entries = snapshot.templates().values().stream()
+                .map(t -> new CatalogEntry(t, problem != null ? List.of()
+                        : t.images().stream().filter(i -> !backend.imagePresent(i)).toList()))
+                .toList();
+        Map<String, Object> params = new HashMap<>();
+        params.put("page", Guard.page(ctx));
+        params.put("entries", entries);
+        params.put("dockerProblem", problem);
+        params.put("templateErrors", Guard.session(ctx).user().admin() ? snapshot.errors() : List.of());
+        views.render(ctx, "catalog.jte", params);
+    }
+
+    private void launch(Context ctx) {
+        Session s = Guard.session(ctx);
+        Stack stack = stacks.launch(s.user(), ctx.formParam("template"), ctx.formParam("name"));
+        ctx.redirect("/stacks/" + stack.owner() + "/" + stack.name());
+    }
+
+    private void show(Context ctx) {
+        Stack stack = visible(ctx);
+        List<String> links = store.services(stack.id()).stream()
+                .map(service -> Route.prefix(stack.owner(), stack.name(), service)).toList();
+        Page page = Guard.page(ctx);
+        if (stack.state().inProgress()) {
+            page = page.refreshingEvery(REFRESH_SECONDS);
+        }
+        views.render(ctx, "stack.jte", Map.of("page", page, "stack", stack, "links", links,
+                "events", store.events(stack.id())));
+    }
+
+    private void act(Context ctx, String action) {
+        Stack stack = visible(ctx);
+        switch (action) {
+            case "stop" -> stacks.stop(stack);
+            case "start" -> stacks.start(stack);
+            case "delete" -> stacks.delete(stack);
+            default -> throw BerthException.notFound("No such action.");
+        }
+        ctx.redirect(action.equals("delete") ? "/dashboard" : "/stacks/" + stack.owner() + "/" + stack.name());
+    }
+
+    /** The stack named in the path, if the caller owns it or is an admin; 404 otherwise (no existence leak). */
+    private Stack visible(Context ctx) {
+        Session s = Guard.session(ctx);
+        String owner = ctx.pathParam("owner");
+        return store.find(owner, ctx.pathParam("name"))
+                .filter(st -> st.ownerId() == s.user().id() || s.user().admin())
+                .orElseThrow(() -> BerthException.notFound("You have no stack of that name."));
+    }
+}

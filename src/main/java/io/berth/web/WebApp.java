@@ -1,0 +1,62 @@
+package io.berth.web;
+
+import io.berth.auth.Accounts;
+import io.berth.auth.Sessions;
+import io.berth.backend.Backend;
+import io.berth.catalog.Catalog;
+import io.berth.config.BerthConfig;
+import io.berth.proxy.ServiceProxy;
+import io.berth.stacks.StackService;
+import io.berth.store.Database;
+import io.berth.store.StackStore;
+import io.berth.store.UserStore;
+import io.javalin.Javalin;
+import io.javalin.http.staticfiles.Location;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
+
+/**
+ * The HTTP server: the proxy as a core Jetty handler first (it claims {@code /user/…}), then Javalin's pages.
+ * Each feature registers its routes in its own {@code register} method.
+ */
+public final class WebApp {
+    private WebApp() { }
+
+    public static Javalin create(BerthConfig config, Database db, Accounts accounts, Sessions sessions,
+                                 UserStore users, StackStore stackStore, StackService stacks, Catalog catalog,
+                                 Backend backend, ServiceProxy proxy) {
+        Views views = new Views();
+        Guard guard = new Guard(sessions);
+        AuthPages auth = new AuthPages(accounts, sessions, views, config.auth);
+        StackPages stackPages = new StackPages(stackStore, stacks, catalog, backend, views);
+        AdminPages admin = new AdminPages(accounts, users, views);
+        ErrorMapper errors = new ErrorMapper(views);
+        return Javalin.create(c -> {
+            c.startup.showJavalinBanner = false;
+            c.jetty.host = config.server.host;
+            c.jetty.port = config.server.port;
+            // Javalin relaxes URI checks to LEGACY; the proxy routes on paths, so ambiguous ones (%2e%2e, %2f) are refused.
+            c.jetty.modifyHttpConfiguration(http -> http.setUriCompliance(UriCompliance.DEFAULT));
+            c.jetty.modifyServer(server -> {
+                StatisticsHandler stats = (StatisticsHandler) server.getHandler();
+                stats.setHandler(new Handler.Sequence(proxy)); // Javalin appends its servlet context after the proxy
+            });
+            c.staticFiles.add(s -> {
+                s.hostedPath = "/static";
+                s.directory = "/static";
+                s.location = Location.CLASSPATH;
+            });
+            c.routes.before(guard::before);
+            c.routes.get("/healthz", ctx -> ctx.result("ok"));
+            c.routes.get("/readyz", ctx -> {
+                boolean ok = db.answers() && backend.unavailable().isEmpty();
+                ctx.status(ok ? 200 : 503).result(ok ? "ready" : "not ready");
+            });
+            auth.register(c.routes);
+            stackPages.register(c.routes);
+            admin.register(c.routes);
+            errors.register(c.routes);
+        });
+    }
+}

@@ -1,0 +1,92 @@
+package io.berth.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TemplateParserTest {
+    private final TemplateParser parser = new TemplateParser();
+
+    private static final String GOOD = """
+            name: demo
+            title: Demo
+            description: A page.
+            services:
+              web:
+                image: berth/demo:latest
+                command: [sh, -c, "exec httpd -f"]
+                env: {A: "1"}
+                expose:
+                  - http: 8080
+                    route: path
+            """;
+
+    @Test
+    void a_minimal_template_is_read_with_its_service() throws TemplateException {
+        Template t = parser.parse("demo.yaml", GOOD);
+        assertThat(t.name()).isEqualTo("demo");
+        assertThat(t.services()).singleElement().satisfies(s -> {
+            assertThat(s.image()).isEqualTo("berth/demo:latest");
+            assertThat(s.command()).containsExactly("sh", "-c", "exec httpd -f");
+            assertThat(s.env()).containsEntry("A", "1");
+            assertThat(s.httpPort()).isEqualTo(8080);
+        });
+        assertThat(t.httpServices()).containsExactly("web");
+    }
+
+    @Test
+    void the_shipped_demo_template_is_valid() throws Exception {
+        Template t = parser.parse("demo.yaml", Files.readString(Path.of("templates/demo.yaml")));
+        assertThat(t.images()).containsExactly("berth/demo:latest");
+    }
+
+    @Test
+    void an_unknown_key_names_the_file_line_and_key() {
+        String text = GOOD.replace("    env:", "    enviroment: {}\n    env:");
+        assertThatThrownBy(() -> parser.parse("demo.yaml", text))
+                .hasMessageContaining("demo.yaml:8")
+                .hasMessageContaining("enviroment");
+    }
+
+    @Test
+    void a_missing_image_names_the_service() {
+        String text = GOOD.replace("    image: berth/demo:latest\n", "");
+        assertThatThrownBy(() -> parser.parse("demo.yaml", text)).hasMessageContaining("image")
+                .hasMessageContaining("is required");
+    }
+
+    @Test
+    void an_out_of_range_port_names_the_expose_entry() {
+        assertThatThrownBy(() -> parser.parse("d.yaml", GOOD.replace("8080", "70000")))
+                .hasMessageContaining("services.web.expose[0].http");
+    }
+
+    @Test
+    void a_name_that_cannot_be_a_url_segment_is_refused() {
+        assertThatThrownBy(() -> parser.parse("d.yaml", GOOD.replace("name: demo", "name: ../x")))
+                .hasMessageContaining("name \"../x\"");
+        assertThatThrownBy(() -> parser.parse("d.yaml", GOOD.replace("  web:", "  Web_1:")))
+                .hasMessageContaining("services.Web_1");
+    }
+
+    @Test
+    void not_yaml_at_all_is_refused_with_the_line() {
+        assertThatThrownBy(() -> parser.parse("d.yaml", "name: [\n  x")).hasMessageStartingWith("d.yaml:");
+    }
+
+    @Test
+    void the_catalog_serves_good_files_and_reports_broken_ones(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("demo.yaml"), GOOD);
+        Files.writeString(dir.resolve("broken.yaml"), "name: broken\n");
+        Catalog catalog = new Catalog(dir);
+        assertThat(catalog.snapshot().templates()).containsOnlyKeys("demo");
+        assertThat(catalog.snapshot().errors()).singleElement().asString().startsWith("broken.yaml");
+
+        Files.writeString(dir.resolve("second.yaml"), GOOD.replace("name: demo", "name: second"));
+        assertThat(catalog.snapshot().templates()).containsOnlyKeys("demo", "second");
+    }
+}

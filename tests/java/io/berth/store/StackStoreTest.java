@@ -1,0 +1,90 @@
+package io.berth.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.berth.auth.User;
+import io.berth.backend.Endpoint;
+import io.berth.config.BerthConfig;
+import io.berth.stacks.StackState;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The store on a real H2 file, migrated by Flyway as in production. */
+class StackStoreTest {
+    @TempDir
+    Path dir;
+    private Database db;
+    private StackStore stacks;
+    private User alice;
+
+    @BeforeEach
+    void open() {
+        db = open(dir);
+        stacks = new StackStore(db.jdbi());
+        alice = new UserStore(db.jdbi()).create("alice", null, false);
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    private static Database open(Path dir) {
+        BerthConfig.Store config = new BerthConfig.Store();
+        config.url = "jdbc:h2:file:" + dir.resolve("berth");
+        return new Database(config);
+    }
+
+    @Test
+    void ten_concurrent_launches_of_one_name_create_one_stack() throws Exception {
+        var pool = Executors.newFixedThreadPool(10);
+        try {
+            Callable<Optional<?>> launch = () -> stacks.create(alice.id(), "demo", "demo", List.of("web"));
+            List<Future<Optional<?>>> results = pool.invokeAll(java.util.Collections.nCopies(10, launch));
+            long created = 0;
+            for (Future<Optional<?>> f : results) {
+                created += f.get().isPresent() ? 1 : 0;
+            }
+            assertThat(created).isEqualTo(1);
+            assertThat(stacks.ownedBy(alice.id())).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void a_transition_happens_only_from_the_expected_states() {
+        long id = stacks.create(alice.id(), "demo", "demo", List.of("web")).orElseThrow().id();
+        assertThat(stacks.transition(id, EnumSet.of(StackState.READY), StackState.STOPPING, null)).isFalse();
+        assertThat(stacks.transition(id, EnumSet.of(StackState.PENDING), StackState.STARTING, null)).isTrue();
+        assertThat(stacks.transition(id, EnumSet.of(StackState.PENDING), StackState.STARTING, null)).isFalse();
+        assertThat(stacks.byId(id).orElseThrow().state()).isEqualTo(StackState.STARTING);
+    }
+
+    @Test
+    void state_routes_and_events_survive_reopening_the_database() {
+        long id = stacks.create(alice.id(), "demo", "demo", List.of("web")).orElseThrow().id();
+        stacks.transition(id, EnumSet.of(StackState.PENDING), StackState.READY, null);
+        stacks.setTargets(id, List.of(new Endpoint("web", "172.18.0.2", 8080)));
+        stacks.addEvent(id, "Ready in 300 ms");
+        db.close();
+
+        db = open(dir);
+        StackStore reopened = new StackStore(db.jdbi());
+        var route = reopened.route("alice", "demo", "web").orElseThrow();
+        assertThat(route.state()).isEqualTo(StackState.READY);
+        assertThat(route.host()).isEqualTo("172.18.0.2");
+        assertThat(route.port()).isEqualTo(8080);
+        assertThat(reopened.events(id)).extracting(e -> e.message()).containsExactly("Ready in 300 ms");
+        assertThat(reopened.route("alice", "demo", "other")).isEmpty();
+    }
+}

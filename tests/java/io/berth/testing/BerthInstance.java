@@ -1,0 +1,71 @@
+package io.berth.testing;
+
+import io.berth.App;
+import io.berth.config.BerthConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+
+/**
+ * A Berth for one test class: its own data folder, catalog folder, name prefix and test label on a real engine,
+ * so test runs never see each other's stacks. {@link #start()} / {@link #stop()} may be repeated on the same data.
+ */
+public final class BerthInstance implements AutoCloseable {
+    public static final String ADMIN_PASSWORD = "admin-secret-42";
+
+    public final String run = "bt" + UUID.randomUUID().toString().substring(0, 6);
+    public final Path home;
+    private App app;
+
+    public BerthInstance() throws IOException {
+        home = Files.createTempDirectory("berth-test-");
+        Files.createDirectories(home.resolve("templates"));
+        template("demo.yaml", Files.readString(Path.of("templates/demo.yaml")));
+        template("ghost.yaml", """
+                name: ghost
+                title: Needs an image nobody built
+                services:
+                  web:
+                    image: berth/no-such-image:1.0
+                    expose: [{http: 8080}]
+                """);
+    }
+
+    public void template(String file, String text) throws IOException {
+        Files.writeString(home.resolve("templates").resolve(file), text);
+    }
+
+    public BerthConfig config() {
+        BerthConfig c = new BerthConfig();
+        c.server.port = 0;
+        c.store.url = "jdbc:h2:file:" + home.resolve("data/berth");
+        c.catalog.dir = home.resolve("templates").toString();
+        c.docker.namePrefix = run;
+        c.docker.startTimeoutSeconds = 20;
+        c.docker.labels.put(TestDocker.TEST_LABEL, run);
+        return c;
+    }
+
+    public BerthInstance start() {
+        app = App.start(config(), ADMIN_PASSWORD);
+        return this;
+    }
+
+    public void stop() {
+        if (app != null) {
+            app.close();
+            app = null;
+        }
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + app.port();
+    }
+
+    @Override
+    public void close() {
+        stop();
+        TestDocker.cleanUp(run);
+    }
+}

@@ -1,0 +1,85 @@
+package io.berth.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Berth as a separate JVM, started the way an operator starts it ({@code io.berth.Main --config berth.yaml}),
+ * so a test can kill it with SIGKILL — no shutdown hook, no clean close — and start it again on the same data.
+ */
+public final class BerthProcess {
+    private final BerthInstance instance;
+    private final int port;
+    private Process process;
+
+    public BerthProcess(BerthInstance instance) throws IOException {
+        this.instance = instance;
+        try (ServerSocket s = new ServerSocket(0)) {
+            this.port = s.getLocalPort();
+        }
+    }
+
+    public BerthProcess start() throws IOException, InterruptedException {
+        var c = instance.config();
+        Path yaml = instance.home.resolve("berth.yaml");
+        Files.writeString(yaml, """
+                server: {port: %d}
+                store: {url: "%s"}
+                catalog: {dir: "%s"}
+                docker:
+                  name_prefix: %s
+                  labels: {%s: %s}
+                """.formatted(port, c.store.url, c.catalog.dir, c.docker.namePrefix, TestDocker.TEST_LABEL,
+                instance.run));
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.berth.Main", "--config", yaml.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(instance.home.resolve("berth.log").toFile()));
+        pb.environment().put("BERTH_ADMIN_PASSWORD", BerthInstance.ADMIN_PASSWORD);
+        process = pb.start();
+        waitForHealth();
+        return this;
+    }
+
+    /** SIGKILL: what a crash or an OOM kill does. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public String log() throws IOException {
+        return Files.readString(instance.home.resolve("berth.log"));
+    }
+
+    private void waitForHealth() throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Berth exited with " + process.exitValue() + ":\n" + log());
+            }
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url() + "/healthz")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("Berth did not answer on " + url() + " within 30 s:\n" + log());
+    }
+}

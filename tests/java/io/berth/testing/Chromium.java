@@ -1,0 +1,31 @@
+package io.berth.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Debian's headless Chromium driven by Debian's chromedriver. Both paths are given explicitly so Selenium Manager
+ * never runs (it would try to download a browser, and nothing outside this host is reachable).
+ */
+public final class Chromium {
+    public static final String BROWSER = "/usr/bin/chromium";
+    public static final String DRIVER = "/usr/bin/chromedriver";
+
+    private Chromium() { }
+
+    public static ChromeDriver start() throws IOException {
+        System.setProperty("webdriver.chrome.driver", DRIVER);
+        Path profile = Files.createTempDirectory("berth-chromium-");
+        ChromeOptions options = new ChromeOptions().setBinary(BROWSER).addArguments(
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                "--disable-sync", "--window-size=1280,900", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of(DRIVER).toFile()).usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+}

@@ -1,0 +1,67 @@
+package io.berth.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real Docker engine, as tests use it: makes sure the demo image exists (building it locally, as
+ * deploy/images/demo/build.sh does) and removes everything a test run labelled {@code berth.test=<run>}.
+ */
+public final class TestDocker {
+    public static final String DEMO_IMAGE = "berth/demo:latest";
+    public static final String TEST_LABEL = "berth.test";
+
+    private TestDocker() { }
+
+    public static void ensureDemoImage() {
+        run(List.of("deploy/images/demo/build.sh", DEMO_IMAGE));
+    }
+
+    /** Removes every container and network carrying {@code berth.test=<run>}; never anything else. */
+    public static void cleanUp(String run) {
+        String filter = "label=" + TEST_LABEL + "=" + run;
+        String containers = run(List.of("docker", "ps", "-aq", "--filter", filter)).trim();
+        if (!containers.isEmpty()) {
+            var cmd = new java.util.ArrayList<>(List.of("docker", "rm", "-f"));
+            cmd.addAll(List.of(containers.split("\\s+")));
+            run(cmd);
+        }
+        String networks = run(List.of("docker", "network", "ls", "-q", "--filter", filter)).trim();
+        if (!networks.isEmpty()) {
+            var cmd = new java.util.ArrayList<>(List.of("docker", "network", "rm"));
+            cmd.addAll(List.of(networks.split("\\s+")));
+            run(cmd);
+        }
+    }
+
+    /** Names of containers (running or not) carrying {@code berth.test=<run>}. */
+    public static List<String> containers(String run) {
+        String out = run(List.of("docker", "ps", "-a", "--format", "{{.Names}}", "--filter",
+                "label=" + TEST_LABEL + "=" + run)).trim();
+        return out.isEmpty() ? List.of() : List.of(out.split("\\s+"));
+    }
+
+    public static List<String> networks(String run) {
+        String out = run(List.of("docker", "network", "ls", "--format", "{{.Name}}", "--filter",
+                "label=" + TEST_LABEL + "=" + run)).trim();
+        return out.isEmpty() ? List.of() : List.of(out.split("\\s+"));
+    }
+
+    public static String run(List<String> command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException(String.join(" ", command) + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
