@@ -48,7 +48,12 @@ public final class BerthInstance implements AutoCloseable {
     }
 
     public BerthInstance start() {
-        app = App.start(config(), ADMIN_PASSWORD);
+        return start(config());
+    }
+
+    /** Starts with a config the test adjusted (take it from {@link #config()}). */
+    public BerthInstance start(BerthConfig config) {
+        app = App.start(config, ADMIN_PASSWORD);
         return this;
     }
 

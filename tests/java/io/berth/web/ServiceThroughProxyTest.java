@@ -142,6 +142,16 @@ class ServiceThroughProxyTest {
     }
 
     @Test
+    void the_catalog_says_which_image_is_missing_and_offers_no_launch_for_it() {
+        String catalog = admin.get("/catalog").body();
+        String ghost = catalog.substring(catalog.indexOf("id=\"template-ghost\""));
+        ghost = ghost.substring(0, ghost.indexOf("</article>"));
+        assertThat(ghost).contains("berth/no-such-image:1.0").contains("deploy/images/").contains("disabled");
+        String demo = catalog.substring(catalog.indexOf("id=\"template-demo\""));
+        assertThat(demo.substring(0, demo.indexOf("</article>"))).doesNotContain("disabled");
+    }
+
+    @Test
     void a_form_without_the_csrf_token_changes_nothing() {
         HttpResponse<String> r = admin.post("/stacks", Map.of("template", "demo", "name", "forged", "_csrf", "wrong"));
         assertThat(r.statusCode()).isEqualTo(403);
