@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
 final class ErrorMapper {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
 
+    private static final String ANSWERED = "berth.error.answered";
+
     private final Views views;
 
     ErrorMapper(Views views) {
@@ -27,13 +29,14 @@ final class ErrorMapper {
             answer(ctx, new BerthException(500, "internal", "Something went wrong in Berth; the error is logged.", null));
         });
         routes.error(404, ctx -> {
-            if (ctx.result() == null || ctx.result().isEmpty()) {
+            if (ctx.attribute(ANSWERED) == null) { // Javalin's own "Endpoint … not found"
                 answer(ctx, BerthException.notFound("There is no such page."));
             }
         });
     }
 
     private void answer(Context ctx, BerthException e) {
+        ctx.attribute(ANSWERED, true);
         if (e.status() >= 500) {
             LOG.error("request {} {}: {} {}", ctx.method(), ctx.path(), e.status(), e.getMessage());
         } else {

@@ -133,7 +133,11 @@ public final class DockerBackend implements Backend, AutoCloseable {
         for (Container container : containers) {
             removeContainer(container.getId());
         }
-        LOG.info("stack \"{}\" of \"{}\": removed {} container(s)", ref.stack(), ref.owner(), containers.size());
+        if (containers.isEmpty()) {
+            LOG.debug("stack \"{}\" of \"{}\": no containers to remove", ref.stack(), ref.owner());
+        } else {
+            LOG.info("stack \"{}\" of \"{}\": removed {} container(s)", ref.stack(), ref.owner(), containers.size());
+        }
     }
 
     @Override
