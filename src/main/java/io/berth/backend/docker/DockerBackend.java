@@ -2,7 +2,6 @@ package io.berth.backend.docker;
 
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerNetwork;
@@ -120,7 +119,8 @@ public final class DockerBackend implements Backend, AutoCloseable {
             throw e;
         } catch (RuntimeException e) {
             health = null; // the engine may have gone away: ask again rather than quote a stale answer
-            String reason = unavailable().orElse("Docker failed while starting the stack: " + ServiceProbe.shortCause(e));
+            String reason = unavailable()
+                    .orElse("Docker failed while starting the stack: " + ServiceProbe.shortCause(e));
             BackendException failure = new BackendException(reason, e);
             undo(ref, created, failure);
             throw failure;
@@ -131,7 +131,7 @@ public final class DockerBackend implements Backend, AutoCloseable {
     public void stop(StackRef ref) {
         List<Container> containers = containersOf(ref);
         for (Container container : containers) {
-            removeContainer(container.getId());
+            docker.removeContainer(container.getId());
         }
         if (containers.isEmpty()) {
             LOG.debug("stack \"{}\" of \"{}\": no containers to remove", ref.stack(), ref.owner());
@@ -144,13 +144,14 @@ public final class DockerBackend implements Backend, AutoCloseable {
     public void remove(StackRef ref) {
         stop(ref);
         String name = ObjectNames.network(config.namePrefix, ref);
-        Network network = inspectNetwork(name);
+        Network network = docker.networkNamed(name);
         if (network == null) {
             LOG.debug("stack \"{}\" of \"{}\": network \"{}\" already gone", ref.stack(), ref.owner(), name);
         } else if (!ours(network.getLabels(), ref)) {
-            LOG.warn("stack \"{}\" of \"{}\": network \"{}\" lacks Berth's labels; leaving it", ref.stack(), ref.owner(), name);
+            LOG.warn("stack \"{}\" of \"{}\": network \"{}\" lacks Berth's labels; leaving it",
+                    ref.stack(), ref.owner(), name);
         } else {
-            removeNetwork(network.getId());
+            docker.removeNetwork(network.getId());
             LOG.info("stack \"{}\" of \"{}\": removed network \"{}\"", ref.stack(), ref.owner(), name);
         }
     }
@@ -182,7 +183,7 @@ public final class DockerBackend implements Backend, AutoCloseable {
 
     private String ensureNetwork(StackRef ref, Progress progress, Created created) throws BackendException {
         String name = ObjectNames.network(config.namePrefix, ref);
-        Network existing = inspectNetwork(name);
+        Network existing = docker.networkNamed(name);
         if (existing != null) {
             requireOurs("network", name, existing.getLabels(), ref);
             LOG.debug("stack \"{}\" of \"{}\": reusing network \"{}\"", ref.stack(), ref.owner(), name);
@@ -198,7 +199,7 @@ public final class DockerBackend implements Backend, AutoCloseable {
     private String ensureContainer(StackRef ref, String network, ServiceSpec service, Progress progress,
                                    Created created) throws BackendException {
         String name = ObjectNames.container(config.namePrefix, ref, service.name());
-        InspectContainerResponse existing = inspectContainer(name);
+        InspectContainerResponse existing = docker.containerNamed(name);
         if (existing != null) {
             requireOurs("container", name, existing.getConfig().getLabels(), ref);
             if (Boolean.TRUE.equals(existing.getState().getRunning())) {
@@ -206,7 +207,7 @@ public final class DockerBackend implements Backend, AutoCloseable {
                 return existing.getId();
             }
             progress.step("Replacing stopped container " + name);
-            removeContainer(existing.getId());
+            docker.removeContainer(existing.getId());
         }
         progress.step("Starting container " + name);
         Map<String, String> labels = labels(ref);
@@ -237,15 +238,16 @@ public final class DockerBackend implements Backend, AutoCloseable {
         for (int i = created.containers.size() - 1; i >= 0; i--) {
             String id = created.containers.get(i);
             try {
-                removeContainer(id);
+                docker.removeContainer(id);
             } catch (RuntimeException e) {
                 failure.addSuppressed(e);
-                LOG.warn("stack \"{}\" of \"{}\": could not remove container {}: {}", ref.stack(), ref.owner(), id, e.toString());
+                LOG.warn("stack \"{}\" of \"{}\": could not remove container {}: {}",
+                        ref.stack(), ref.owner(), id, e.toString());
             }
         }
         if (created.network != null) {
             try {
-                removeNetwork(created.network);
+                docker.removeNetwork(created.network);
             } catch (RuntimeException e) {
                 failure.addSuppressed(e);
                 LOG.warn("stack \"{}\" of \"{}\": could not remove network \"{}\": {}", ref.stack(), ref.owner(),
@@ -259,44 +261,6 @@ public final class DockerBackend implements Backend, AutoCloseable {
         return docker.call("list containers", c -> c.listContainersCmd().withShowAll(true)
                         .withLabelFilter(Map.of(Labels.INSTANCE, config.namePrefix)).exec())
                 .stream().filter(c -> ours(c.getLabels(), ref)).toList();
-    }
-
-    /** Force-removes a container; one already gone (404) or already being removed (409) counts as removed. */
-    private void removeContainer(String id) {
-        try {
-            docker.call("remove container " + id, c -> c.removeContainerCmd(id).withForce(true).exec());
-        } catch (NotFoundException | ConflictException e) {
-            LOG.debug("container {} already gone or going: {}", id, e.getMessage());
-        }
-    }
-
-    private void removeNetwork(String idOrName) {
-        try {
-            docker.call("remove network " + idOrName, c -> c.removeNetworkCmd(idOrName).exec());
-        } catch (NotFoundException e) {
-            LOG.debug("network \"{}\" already gone", idOrName);
-        }
-    }
-
-    /** The network of exactly that name, or null (the engine also resolves id prefixes; those do not count). */
-    private Network inspectNetwork(String name) {
-        try {
-            Network network = docker.call("inspect network " + name,
-                    c -> c.inspectNetworkCmd().withNetworkId(name).exec());
-            return name.equals(network.getName()) ? network : null;
-        } catch (NotFoundException e) {
-            return null;
-        }
-    }
-
-    private InspectContainerResponse inspectContainer(String name) {
-        try {
-            InspectContainerResponse container = docker.call("inspect container " + name,
-                    c -> c.inspectContainerCmd(name).exec());
-            return ("/" + name).equals(container.getName()) ? container : null;
-        } catch (NotFoundException e) {
-            return null;
-        }
     }
 
     private Endpoint endpoint(Container container, StackRef ref, String service) {

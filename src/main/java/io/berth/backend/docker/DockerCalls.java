@@ -1,6 +1,10 @@
 package io.berth.backend.docker;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
@@ -14,14 +18,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every docker-java call of the backend, run on one bounded pool with a deadline (like dockerspawner's executor
  * wrapper): a hung engine then costs a caller at most {@link #CALL_TIMEOUT}, never a thread forever, and no more
  * than {@link #THREADS} requests are in flight at once. docker-java's own exceptions ({@code NotFoundException},
- * {@code ConflictException}, …) reach the caller unchanged.
+ * {@code ConflictException}, …) reach the caller unchanged. The few calls the backend makes in more than one place,
+ * with their "already gone" rules, are here too.
  */
 final class DockerCalls implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DockerCalls.class);
     static final int THREADS = 8;
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(30);
@@ -83,6 +91,46 @@ final class DockerCalls implements AutoCloseable {
                 throw error;
             }
             throw new IllegalStateException("\"" + what + "\" failed: " + cause, cause);
+        }
+    }
+
+    /** Force-removes a container; one already gone (404) or already being removed (409) counts as removed. */
+    void removeContainer(String id) {
+        try {
+            call("remove container " + id, c -> c.removeContainerCmd(id).withForce(true).exec());
+        } catch (NotFoundException | ConflictException e) {
+            LOG.debug("container {} already gone or going: {}", id, e.getMessage());
+        }
+    }
+
+    /** Removes a network; one already gone (404) counts as removed. */
+    void removeNetwork(String idOrName) {
+        try {
+            call("remove network " + idOrName, c -> c.removeNetworkCmd(idOrName).exec());
+        } catch (NotFoundException e) {
+            LOG.debug("network \"{}\" already gone", idOrName);
+        }
+    }
+
+    /** The network of exactly that name, or null (the engine also resolves id prefixes; those do not count). */
+    Network networkNamed(String name) {
+        try {
+            Network network = call("inspect network " + name,
+                    c -> c.inspectNetworkCmd().withNetworkId(name).exec());
+            return name.equals(network.getName()) ? network : null;
+        } catch (NotFoundException e) {
+            return null;
+        }
+    }
+
+    /** The container of exactly that name, or null. */
+    InspectContainerResponse containerNamed(String name) {
+        try {
+            InspectContainerResponse container = call("inspect container " + name,
+                    c -> c.inspectContainerCmd(name).exec());
+            return ("/" + name).equals(container.getName()) ? container : null;
+        } catch (NotFoundException e) {
+            return null;
         }
     }
 

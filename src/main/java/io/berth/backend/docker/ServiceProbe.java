@@ -43,7 +43,8 @@ final class ServiceProbe {
             if (!Boolean.TRUE.equals(state.getRunning())) {
                 String oom = Boolean.TRUE.equals(state.getOOMKilled()) ? " (killed: out of memory)" : "";
                 throw new BackendException("Service \"" + service.name() + "\" exited with code "
-                        + state.getExitCodeLong() + oom + " during start. Last log lines:\n" + lastLogLines(containerId));
+                        + state.getExitCodeLong() + oom + " during start. Last log lines:\n"
+                        + lastLogLines(containerId));
             }
             String ip = address(info, network);
             if (ip != null && accepts(ip, service.port())) {

@@ -1,0 +1,294 @@
+package io.berth.backend.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.berth.backend.BackendException;
+import io.berth.backend.Endpoint;
+import io.berth.backend.ObjectNames;
+import io.berth.backend.ServiceStatus;
+import io.berth.backend.StackRef;
+import io.berth.backend.StackSpec;
+import io.berth.backend.StackSpec.ServiceSpec;
+import io.berth.config.BerthConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the backend against the real Docker engine with the tiny busybox demo image. Every object carries
+ * {@code berth.test=<tag>} (through {@code docker.labels}) and the prefix {@code <tag>}, so clean-up finds exactly
+ * this run's objects even when a test fails, and nothing else on a shared engine is touched.
+ */
+class DockerBackendTest {
+    static final String TAG = "berthtest-" + UUID.randomUUID().toString().substring(0, 6);
+    static final String IMAGE = "berth/demo:latest";
+    static final List<String> SERVE_GREETING = List.of("sh", "-c",
+            "mkdir -p /www && echo \"$GREETING\" > /www/index.html && exec httpd -f -p 8080 -h /www");
+
+    static BerthConfig.Docker config;
+    static DockerBackend backend;
+
+    @BeforeAll
+    static void engineAndImage() throws Exception {
+        Process build = new ProcessBuilder("deploy/images/demo/build.sh")
+                .directory(Path.of(System.getProperty("user.dir")).toFile()).inheritIO().start();
+        assertThat(build.waitFor(120, TimeUnit.SECONDS)).as("build.sh finished").isTrue();
+        assertThat(build.exitValue()).as("build.sh exit code").isZero();
+        config = new BerthConfig.Docker();
+        config.namePrefix = TAG;
+        config.labels = Map.of("berth.test", TAG);
+        config.startTimeoutSeconds = 20;
+        backend = new DockerBackend(config);
+        assertThat(backend.unavailable()).isEmpty();
+    }
+
+    @AfterEach
+    void removeThisRunsObjects() throws Exception {
+        String containers = docker("ps", "-aq", "--filter", "label=berth.test=" + TAG).strip();
+        if (!containers.isEmpty()) {
+            List<String> rm = new ArrayList<>(List.of("rm", "-f"));
+            rm.addAll(containers.lines().toList());
+            docker(rm.toArray(String[]::new));
+        }
+        String networks = docker("network", "ls", "-q", "--filter", "label=berth.test=" + TAG).strip();
+        for (String network : networks.lines().toList()) {
+            docker("network", "rm", network);
+        }
+    }
+
+    @AfterAll
+    static void closeBackend() throws Exception {
+        new DockerBackendTest().removeThisRunsObjects();
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    @Test
+    void a_started_stack_answers_on_its_endpoint() throws Exception {
+        StackRef ref = new StackRef("alice", "answers");
+        List<String> steps = Collections.synchronizedList(new ArrayList<>());
+
+        List<Endpoint> endpoints = backend.start(greeting(ref, "hello alice"), steps::add);
+
+        assertThat(endpoints).singleElement().satisfies(e -> {
+            assertThat(e.service()).isEqualTo("web");
+            assertThat(e.port()).isEqualTo(8080);
+        });
+        assertThat(get(endpoints.get(0))).isEqualTo("hello alice");
+        assertThat(steps).contains("Checking image " + IMAGE,
+                "Creating network " + ObjectNames.network(TAG, ref),
+                "Starting container " + ObjectNames.container(TAG, ref, "web"),
+                "Waiting for web to answer on port 8080");
+        assertThat(backend.list()).filteredOn(s -> s.stack().equals(ref))
+                .containsExactly(new ServiceStatus(ref, "web", true, endpoints.get(0)));
+    }
+
+    @Test
+    void starting_twice_reuses_the_running_containers() throws Exception {
+        StackRef ref = new StackRef("alice", "twice");
+        List<Endpoint> first = backend.start(greeting(ref, "once"), step -> { });
+        String id = docker("inspect", "-f", "{{.Id}}", ObjectNames.container(TAG, ref, "web")).strip();
+        List<String> steps = Collections.synchronizedList(new ArrayList<>());
+
+        List<Endpoint> second = backend.start(greeting(ref, "once"), steps::add);
+
+        assertThat(second).isEqualTo(first);
+        assertThat(docker("inspect", "-f", "{{.Id}}", ObjectNames.container(TAG, ref, "web")).strip()).isEqualTo(id);
+        assertThat(steps).contains("Reusing running container " + ObjectNames.container(TAG, ref, "web"))
+                .noneMatch(s -> s.startsWith("Creating network"));
+    }
+
+    @Test
+    void a_stopped_container_is_replaced_on_the_next_start() throws Exception {
+        StackRef ref = new StackRef("alice", "replaced");
+        backend.start(greeting(ref, "first"), step -> { });
+        docker("kill", ObjectNames.container(TAG, ref, "web"));
+
+        List<Endpoint> endpoints = backend.start(greeting(ref, "second"), step -> { });
+
+        assertThat(get(endpoints.get(0))).isEqualTo("second");
+    }
+
+    @Test
+    void a_missing_image_fails_at_once_naming_the_image() throws Exception {
+        StackRef ref = new StackRef("alice", "missing");
+        String image = "berth/absent-" + TAG + ":1";
+        StackSpec spec = new StackSpec(ref, List.of(new ServiceSpec("web", image, List.of(), Map.of(), 8080)));
+        long began = System.nanoTime();
+
+        assertThatThrownBy(() -> backend.start(spec, step -> { }))
+                .isInstanceOf(BackendException.class)
+                .hasMessage("Image \"" + image + "\" is not present on the Docker engine and no registry may be"
+                        + " reachable from this host: build it here (see deploy/images/) or map it to a local image.");
+
+        assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(5));
+        assertThat(backend.imagePresent(image)).isFalse();
+        assertThat(backend.imagePresent(IMAGE)).isTrue();
+        assertThat(exists("network", ObjectNames.network(TAG, ref))).isFalse();
+    }
+
+    @Test
+    void a_service_that_exits_during_start_fails_with_its_exit_code_and_logs() throws Exception {
+        StackRef ref = new StackRef("alice", "exits");
+        StackSpec spec = new StackSpec(ref, List.of(
+                new ServiceSpec("db", IMAGE, List.of("sh", "-c", "exec httpd -f -p 27017 -h /"), Map.of(), 27017),
+                new ServiceSpec("web", IMAGE, List.of("sh", "-c", "echo boom; echo bang >&2; exit 3"), Map.of(),
+                        8080)));
+        long began = System.nanoTime();
+
+        assertThatThrownBy(() -> backend.start(spec, step -> { }))
+                .isInstanceOf(BackendException.class)
+                .hasMessageStartingWith("Service \"web\" exited with code 3 during start. Last log lines:\n")
+                .hasMessageContaining("boom").hasMessageContaining("bang");
+
+        assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(5));
+        assertThat(exists("container", ObjectNames.container(TAG, ref, "db"))).as("db removed").isFalse();
+        assertThat(exists("container", ObjectNames.container(TAG, ref, "web"))).as("web removed").isFalse();
+        assertThat(exists("network", ObjectNames.network(TAG, ref))).as("network removed").isFalse();
+    }
+
+    @Test
+    void a_service_that_never_answers_fails_when_the_start_timeout_passes() throws Exception {
+        BerthConfig.Docker impatient = new BerthConfig.Docker();
+        impatient.namePrefix = TAG;
+        impatient.labels = config.labels;
+        impatient.startTimeoutSeconds = 1;
+        StackRef ref = new StackRef("alice", "silent");
+        StackSpec spec = new StackSpec(ref, List.of(
+                new ServiceSpec("web", IMAGE, List.of("sh", "-c", "echo thinking; exec sleep 600"), Map.of(), 8080)));
+
+        try (DockerBackend quick = new DockerBackend(impatient)) {
+            assertThatThrownBy(() -> quick.start(spec, step -> { }))
+                    .isInstanceOf(BackendException.class)
+                    .hasMessageStartingWith("Service \"web\" did not answer on port 8080 within 1 s")
+                    .hasMessageContaining("thinking");
+        }
+        assertThat(exists("container", ObjectNames.container(TAG, ref, "web"))).isFalse();
+    }
+
+    @Test
+    void stop_removes_containers_and_stopping_again_succeeds() throws Exception {
+        StackRef ref = new StackRef("alice", "stopped");
+        backend.start(greeting(ref, "bye"), step -> { });
+
+        backend.stop(ref);
+
+        assertThat(backend.list()).noneMatch(s -> s.stack().equals(ref));
+        assertThat(exists("container", ObjectNames.container(TAG, ref, "web"))).isFalse();
+        assertThat(exists("network", ObjectNames.network(TAG, ref))).as("network kept").isTrue();
+        backend.stop(ref);
+        backend.stop(new StackRef("nobody", "never-started"));
+    }
+
+    @Test
+    void remove_deletes_the_network() throws Exception {
+        StackRef ref = new StackRef("alice", "removed");
+        backend.start(greeting(ref, "bye"), step -> { });
+
+        backend.remove(ref);
+
+        assertThat(exists("network", ObjectNames.network(TAG, ref))).isFalse();
+        assertThat(exists("container", ObjectNames.container(TAG, ref, "web"))).isFalse();
+        backend.remove(ref);
+    }
+
+    @Test
+    void list_finds_containers_by_label_only() throws Exception {
+        StackRef ref = new StackRef("alice", "listed");
+        List<Endpoint> endpoints = backend.start(greeting(ref, "mine"), step -> { });
+        // Not Berth's at all, and another Berth's container of the same user and stack: neither is ours.
+        docker("run", "-d", "--init", "--name", TAG + "-stranger", "--label", "berth.test=" + TAG,
+                IMAGE, "sleep", "600");
+        docker("run", "-d", "--init", "--name", TAG + "-other-berth", "--label", "berth.test=" + TAG,
+                "--label", "berth.instance=other-" + TAG, "--label", "berth.user=alice",
+                "--label", "berth.stack=listed", "--label", "berth.service=web", IMAGE, "sleep", "600");
+
+        assertThat(backend.list()).containsExactly(new ServiceStatus(ref, "web", true, endpoints.get(0)));
+        backend.stop(ref);
+        backend.remove(ref);
+
+        assertThat(backend.list()).isEmpty();
+        assertThat(exists("container", TAG + "-stranger")).isTrue();
+        assertThat(exists("container", TAG + "-other-berth")).isTrue();
+    }
+
+    @Test
+    void a_container_with_the_stack_s_name_but_not_our_labels_is_left_alone() throws Exception {
+        StackRef ref = new StackRef("alice", "squatted");
+        String name = ObjectNames.container(TAG, ref, "web");
+        docker("run", "-d", "--init", "--name", name, "--label", "berth.test=" + TAG, IMAGE, "sleep", "600");
+
+        assertThatThrownBy(() -> backend.start(greeting(ref, "x"), step -> { }))
+                .isInstanceOf(BackendException.class)
+                .hasMessageContaining("\"" + name + "\"").hasMessageContaining("Berth did not create it");
+
+        assertThat(docker("inspect", "-f", "{{.State.Running}}", name).strip()).isEqualTo("true");
+        assertThat(exists("network", ObjectNames.network(TAG, ref))).as("network removed again").isFalse();
+    }
+
+    @Test
+    void an_unreachable_engine_is_reported_naming_its_address_not_thrown() {
+        BerthConfig.Docker nowhere = new BerthConfig.Docker();
+        nowhere.host = "unix:///nonexistent/" + TAG + ".sock";
+        try (DockerBackend lost = new DockerBackend(nowhere)) {
+            assertThat(lost.unavailable()).hasValueSatisfying(reason ->
+                    assertThat(reason).startsWith("No Docker engine answers at " + nowhere.host + ": "));
+        }
+    }
+
+    private static StackSpec greeting(StackRef ref, String greeting) {
+        return new StackSpec(ref,
+                List.of(new ServiceSpec("web", IMAGE, SERVE_GREETING, Map.of("GREETING", greeting), 8080)));
+    }
+
+    private static String get(Endpoint endpoint) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        URI uri = URI.create("http://" + endpoint.host() + ":" + endpoint.port() + "/");
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body().strip();
+    }
+
+    private static boolean exists(String kind, String name) throws IOException, InterruptedException {
+        return run(kind, "inspect", name).exitCode() == 0;
+    }
+
+    /** Runs the docker CLI, independent of the code under test; fails the test when the command fails. */
+    private static String docker(String... args) throws IOException, InterruptedException {
+        Result result = run(args);
+        assertThat(result.exitCode()).as("docker %s: %s", String.join(" ", args), result.output()).isZero();
+        return result.output();
+    }
+
+    private record Result(int exitCode, String output) { }
+
+    private static Result run(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("docker"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("docker " + String.join(" ", args) + " did not finish within 30 s");
+        }
+        return new Result(process.exitValue(), output);
+    }
+}
