@@ -5,6 +5,8 @@ import io.berth.auth.Sessions;
 import io.berth.backend.Backend;
 import io.berth.backend.docker.DockerBackend;
 import io.berth.catalog.Catalog;
+import io.berth.catalog.ImageMap;
+import io.berth.catalog.TemplateRenderer;
 import io.berth.config.BerthConfig;
 import io.berth.proxy.RouteTable;
 import io.berth.proxy.ServiceProxy;
@@ -57,7 +59,9 @@ public final class App implements AutoCloseable {
 
         RouteTable routes = new RouteTable(stackStore);
         jobs = Executors.newFixedThreadPool(JOB_THREADS, named("berth-job"));
-        StackService stacks = new StackService(stackStore, catalog, backend, routes, jobs);
+        TemplateRenderer renderer = new TemplateRenderer(new ImageMap(config.images));
+        StackService stacks = new StackService(stackStore, catalog, renderer, backend, routes, jobs,
+                publicHost(config.server.publicHost));
         Reconciler reconciler = new Reconciler(stackStore, backend, stacks, routes);
         ServiceProxy proxy = new ServiceProxy(routes, sessions);
 
@@ -93,6 +97,17 @@ public final class App implements AutoCloseable {
         jobs.shutdownNow();
         backend.close();
         db.close();
+    }
+
+    private static String publicHost(String configured) {
+        if (!configured.isBlank()) {
+            return configured;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     private static void guarded(String what, Runnable task) {

@@ -2,8 +2,11 @@ package io.berth.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.berth.backend.StackSpec.VolumeScope;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -74,5 +77,60 @@ class ObjectNamesTest {
         String name = ObjectNames.network("berth", new StackRef("alice", stack));
         assertThat(name).hasSize(63).isEqualTo("berth-alice--" + stack);
         assertThat(ObjectNames.network("berth", new StackRef("alice", stack + "s"))).hasSize(63).contains("--h");
+    }
+
+    @Test
+    void volume_names_read_as_prefix_user_stack_marker_volume() {
+        StackRef ref = new StackRef("alice", "demo");
+        assertThat(ObjectNames.volume("berth", ref, VolumeScope.STACK, "data"))
+                .isEqualTo("berth-alice--demo-vol--data");
+        assertThat(ObjectNames.volume("berth", ref, VolumeScope.OWNER, "data")).isEqualTo("berth-alice-vol--data");
+        assertThat(ObjectNames.volume("berth", new StackRef("Alice", "my demo"), VolumeScope.STACK, "Data"))
+                .matches(DNS_LABEL).isEqualTo("berth--41lice--my-20demo-vol---44ata");
+        // The owner volume does not depend on the stack: every stack of one owner shares it.
+        assertThat(ObjectNames.volume("berth", new StackRef("alice", "other"), VolumeScope.OWNER, "data"))
+                .isEqualTo(ObjectNames.volume("berth", ref, VolumeScope.OWNER, "data"));
+    }
+
+    @Test
+    void no_two_networks_containers_or_volumes_share_a_name() {
+        // Parts chosen to fake separators and markers: empty, the marker's letters, dashes, upper case, escapes.
+        List<String> parts = List.of("", "a", "v", "vol", "-vol", "a-vol", "vol--a", "-", "--", "a--b", "a-2db",
+                "A", "-41", "data", "x-vol--y", "-vol--", "h", "a.b");
+        Map<String, String> seen = new HashMap<>();
+        for (String user : parts) {
+            for (String stack : parts) {
+                StackRef ref = new StackRef(user, stack);
+                record(seen, ObjectNames.network("berth", ref), "network " + ref);
+                for (String last : parts) {
+                    record(seen, ObjectNames.container("berth", ref, last), "container " + ref + "/" + last);
+                    record(seen, ObjectNames.volume("berth", ref, VolumeScope.STACK, last),
+                            "stack volume " + ref + "/" + last);
+                }
+            }
+            for (String last : parts) {
+                record(seen, ObjectNames.volume("berth", new StackRef(user, "any"), VolumeScope.OWNER, last),
+                        "owner volume " + user + "/" + last);
+            }
+        }
+        int n = parts.size();
+        assertThat(seen).hasSize(n * n + 2 * n * n * n + n * n);
+    }
+
+    @Test
+    void over_long_volume_names_are_cut_to_a_dns_label_and_stay_distinct() {
+        StackRef ref = new StackRef("a-very-long-user-name-from-a-federated-identity-provider@example.org", "demo");
+        String stackScoped = ObjectNames.volume("berth", ref, VolumeScope.STACK, "data");
+        String ownerScoped = ObjectNames.volume("berth", ref, VolumeScope.OWNER, "data");
+
+        assertThat(stackScoped).hasSize(63).matches(DNS_LABEL)
+                .isEqualTo(ObjectNames.volume("berth", ref, VolumeScope.STACK, "data"));
+        assertThat(ownerScoped).hasSize(63).matches(DNS_LABEL).isNotEqualTo(stackScoped)
+                .isNotEqualTo(ObjectNames.container("berth", ref, "data"));
+    }
+
+    private static void record(Map<String, String> seen, String name, String what) {
+        String before = seen.put(name, what);
+        assertThat(before).as("\"%s\" names both %s and %s", name, before, what).isNull();
     }
 }

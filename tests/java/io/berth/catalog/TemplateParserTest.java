@@ -33,7 +33,8 @@ class TemplateParserTest {
             assertThat(s.image()).isEqualTo("berth/demo:latest");
             assertThat(s.command()).containsExactly("sh", "-c", "exec httpd -f");
             assertThat(s.env()).containsEntry("A", "1");
-            assertThat(s.httpPort()).isEqualTo(8080);
+            assertThat(s.http().port()).isEqualTo(8080);
+            assertThat(s.http().route()).isEqualTo(Template.Expose.Route.PATH);
         });
         assertThat(t.httpServices()).containsExactly("web");
     }
@@ -48,7 +49,7 @@ class TemplateParserTest {
     void an_unknown_key_names_the_file_line_and_key() {
         String text = GOOD.replace("    env:", "    enviroment: {}\n    env:");
         assertThatThrownBy(() -> parser.parse("demo.yaml", text))
-                .hasMessageContaining("demo.yaml:8")
+                .hasMessageContaining("demo.yaml:8:5")
                 .hasMessageContaining("enviroment");
     }
 
@@ -62,13 +63,13 @@ class TemplateParserTest {
     @Test
     void an_out_of_range_port_names_the_expose_entry() {
         assertThatThrownBy(() -> parser.parse("d.yaml", GOOD.replace("8080", "70000")))
-                .hasMessageContaining("services.web.expose[0].http");
+                .hasMessageContaining("d.yaml:10:15: services.web.expose[0].http: port 70000 is not between 1 and 65535");
     }
 
     @Test
     void a_name_that_cannot_be_a_url_segment_is_refused() {
         assertThatThrownBy(() -> parser.parse("d.yaml", GOOD.replace("name: demo", "name: ../x")))
-                .hasMessageContaining("name \"../x\"");
+                .hasMessageContaining("d.yaml:1:7: name: \"../x\" is not a template name");
         assertThatThrownBy(() -> parser.parse("d.yaml", GOOD.replace("  web:", "  Web_1:")))
                 .hasMessageContaining("services.Web_1");
     }

@@ -9,6 +9,7 @@ import io.berth.stacks.StackState;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -48,7 +49,7 @@ class StackStoreTest {
     void ten_concurrent_launches_of_one_name_create_one_stack() throws Exception {
         var pool = Executors.newFixedThreadPool(10);
         try {
-            Callable<Optional<?>> launch = () -> stacks.create(alice.id(), "demo", "demo", List.of("web"));
+            Callable<Optional<?>> launch = () -> stacks.create(alice.id(), "demo", "demo", Map.of("web", "path"), Map.of(), Map.of());
             List<Future<Optional<?>>> results = pool.invokeAll(java.util.Collections.nCopies(10, launch));
             long created = 0;
             for (Future<Optional<?>> f : results) {
@@ -63,7 +64,7 @@ class StackStoreTest {
 
     @Test
     void a_transition_happens_only_from_the_expected_states() {
-        long id = stacks.create(alice.id(), "demo", "demo", List.of("web")).orElseThrow().id();
+        long id = stacks.create(alice.id(), "demo", "demo", Map.of("web", "path"), Map.of(), Map.of()).orElseThrow().id();
         assertThat(stacks.transition(id, EnumSet.of(StackState.READY), StackState.STOPPING, null)).isFalse();
         assertThat(stacks.transition(id, EnumSet.of(StackState.PENDING), StackState.STARTING, null)).isTrue();
         assertThat(stacks.transition(id, EnumSet.of(StackState.PENDING), StackState.STARTING, null)).isFalse();
@@ -72,9 +73,9 @@ class StackStoreTest {
 
     @Test
     void state_routes_and_events_survive_reopening_the_database() {
-        long id = stacks.create(alice.id(), "demo", "demo", List.of("web")).orElseThrow().id();
+        long id = stacks.create(alice.id(), "demo", "demo", Map.of("web", "path"), Map.of(), Map.of()).orElseThrow().id();
         stacks.transition(id, EnumSet.of(StackState.PENDING), StackState.READY, null);
-        stacks.setTargets(id, List.of(new Endpoint("web", "172.18.0.2", 8080)));
+        stacks.setTargets(id, List.of(new Endpoint("web", "172.18.0.2", 8080, Map.of(27017, 32768))));
         stacks.addEvent(id, "Ready in 300 ms");
         db.close();
 
@@ -86,5 +87,6 @@ class StackStoreTest {
         assertThat(route.port()).isEqualTo(8080);
         assertThat(reopened.events(id)).extracting(e -> e.message()).containsExactly("Ready in 300 ms");
         assertThat(reopened.route("alice", "demo", "other")).isEmpty();
+        assertThat(reopened.publishedPorts(id)).containsEntry("web", Map.of(27017, 32768));
     }
 }

@@ -44,6 +44,8 @@ public final class BerthInstance implements AutoCloseable {
         c.docker.namePrefix = run;
         c.docker.startTimeoutSeconds = 20;
         c.docker.labels.put(TestDocker.TEST_LABEL, run);
+        c.docker.publishHost = "127.0.0.1"; // tests reach published ports on loopback only
+        c.server.publicHost = "127.0.0.1";
         return c;
     }
 

@@ -1,7 +1,7 @@
 package io.berth.web;
 
-import static io.berth.web.ServiceThroughProxyTest.launch;
-import static io.berth.web.ServiceThroughProxyTest.waitForState;
+import static io.berth.testing.Stacks.launch;
+import static io.berth.testing.Stacks.waitForState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.berth.testing.BerthInstance;

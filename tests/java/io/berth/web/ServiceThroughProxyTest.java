@@ -8,18 +8,19 @@ import io.berth.testing.TestDocker;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import static io.berth.testing.Stacks.launch;
+import static io.berth.testing.Stacks.waitForState;
+import static io.berth.testing.Stacks.waitUntil;
 
 /**
  * The walking skeleton on real parts: a real Docker engine, real containers of the locally built demo image, the
  * real portal over HTTP. Each test uses its own stack name; the instance and its containers go away at the end.
  */
 class ServiceThroughProxyTest {
-    private static final Pattern STATE = Pattern.compile("id=\"state\">([A-Z]+)<");
     private static BerthInstance berth;
     private static PortalClient admin;
 
@@ -156,42 +157,5 @@ class ServiceThroughProxyTest {
         HttpResponse<String> r = admin.post("/stacks", Map.of("template", "demo", "name", "forged", "_csrf", "wrong"));
         assertThat(r.statusCode()).isEqualTo(403);
         assertThat(admin.get("/stacks/admin/forged").statusCode()).isEqualTo(404);
-    }
-
-    static void launch(PortalClient client, String template, String name) {
-        client.get("/catalog");
-        HttpResponse<String> r = client.post("/stacks", Map.of("template", template, "name", name));
-        assertThat(r.statusCode()).as("launch of " + name + ": " + r.body()).isEqualTo(302);
-    }
-
-    /** Polls the stack's page until it shows {@code wanted} (or a final state), and returns the last state seen. */
-    static String waitForState(PortalClient client, String stackPage, String wanted, Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        String state = "";
-        while (System.nanoTime() < deadline) {
-            Matcher m = STATE.matcher(client.get(stackPage).body());
-            state = m.find() ? m.group(1) : "";
-            if (state.equals(wanted) || (state.equals("FAILED") && !wanted.equals("FAILED"))) {
-                return state;
-            }
-            sleep(100);
-        }
-        return state;
-    }
-
-    static void waitUntil(java.util.function.BooleanSupplier condition, Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            sleep(100);
-        }
-        assertThat(condition.getAsBoolean()).as("condition within " + limit).isTrue();
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

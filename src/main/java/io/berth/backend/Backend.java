@@ -32,8 +32,11 @@ public interface Backend {
     /** Removes the stack's containers; keeps its network. Stopping what is already gone succeeds. */
     void stop(StackRef stack);
 
-    /** Removes the stack's containers and its network. Removing what is already gone succeeds. */
-    void remove(StackRef stack);
+    /**
+     * Removes the stack's containers and its network, and, unless {@code keepData}, its stack-scoped volumes
+     * (owner-scoped volumes are never removed with a stack). Removing what is already gone succeeds.
+     */
+    void remove(StackRef stack, boolean keepData);
 
     /** Every service container this backend owns, running or not: what the reconciler compares with the store. */
     List<ServiceStatus> list();

@@ -1,4 +1,13 @@
 package io.berth.backend;
 
-/** Where the proxy reaches a started service: host (an address on the stack's network) and port. */
-public record Endpoint(String service, String host, int port) { }
+import java.util.Map;
+
+/**
+ * Where a started service is reached: {@code host}/{@code port} on the stack's network for the proxy, and
+ * {@code published} (container port → host port) for the TCP ports published to clients outside Berth.
+ */
+public record Endpoint(String service, String host, int port, Map<Integer, Integer> published) {
+    public Endpoint(String service, String host, int port) {
+        this(service, host, port, Map.of());
+    }
+}

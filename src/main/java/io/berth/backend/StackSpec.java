@@ -1,14 +1,62 @@
 package io.berth.backend;
 
 import java.util.List;
+import java.util.Map;
 
-/** What a backend needs to start a stack: its name and its services, fully resolved (no template syntax left). */
+/**
+ * What a backend needs to start a stack: its name and its services, fully resolved (no template syntax left).
+ * Services are listed in start order: each one is started only after the ones before it pass their health check.
+ */
 public record StackSpec(StackRef ref, List<ServiceSpec> services) {
 
     /**
-     * One container: the service's name within the stack, its image, its command (empty: the image's default), its
-     * environment, and the TCP port its HTTP server listens on inside the container.
+     * One container.
+     *
+     * @param name      the service's name within the stack (also its host name on the stack network)
+     * @param image     image reference, already mapped through {@code images} in berth.yaml
+     * @param command   the command; empty: the image's default
+     * @param env       environment variables
+     * @param port      the port its web UI listens on, forwarded to by the proxy; 0: no web UI
+     * @param volumes   named volumes to mount
+     * @param resources CPU and memory limits
+     * @param health    what "started" means for this service
+     * @param publish   container TCP ports to publish on the host for clients outside Berth (compute nodes)
+     * @param user      {@code uid[:gid]} to run as; null: the image's default user
      */
-    public record ServiceSpec(String name, String image, List<String> command, java.util.Map<String, String> env,
-                              int port) { }
+    public record ServiceSpec(String name, String image, List<String> command, Map<String, String> env, int port,
+                              List<Mount> volumes, Resources resources, Health health, List<Integer> publish,
+                              String user) {
+
+        /** A web service with no volumes, limits or published ports, healthy once {@code port} accepts TCP. */
+        public ServiceSpec(String name, String image, List<String> command, Map<String, String> env, int port) {
+            this(name, image, command, env, port, List.of(), Resources.UNLIMITED, Health.tcp(port, 0), List.of(), null);
+        }
+    }
+
+    /** Where a volume is mounted, and whose it is. */
+    public record Mount(String volume, VolumeScope scope, String path) { }
+
+    /**
+     * Whose a named volume is: {@code STACK} volumes live and die with the stack (kept on stop, removed on a delete
+     * with data); {@code OWNER} volumes are shared by all stacks of one owner and outlive them.
+     */
+    public enum VolumeScope { STACK, OWNER }
+
+    /** CPU (cores, fractional) and memory (bytes) limits; 0 means no limit. */
+    public record Resources(double cpus, long memoryBytes) {
+        public static final Resources UNLIMITED = new Resources(0, 0);
+    }
+
+    /**
+     * When a started service counts as up: {@code TCP} when {@code port} accepts a connection, {@code HTTP} when a GET
+     * of {@code path} on {@code port} answers with a status below 500, {@code NONE} once the container runs.
+     * {@code timeoutSeconds} 0 means the backend's default start timeout.
+     */
+    public record Health(Kind kind, int port, String path, int timeoutSeconds) {
+        public enum Kind { TCP, HTTP, NONE }
+
+        public static Health tcp(int port, int timeoutSeconds) {
+            return port > 0 ? new Health(Kind.TCP, port, null, timeoutSeconds) : new Health(Kind.NONE, 0, null, timeoutSeconds);
+        }
+    }
 }

@@ -1,26 +1,69 @@
 package io.berth.catalog;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * A stack template from {@code templates/<name>.yaml}: what a user can launch. Services start in the listed order.
+ * A stack template from {@code templates/<name>.yaml}, validated: what a user can launch. Strings may still hold
+ * {@code ${…}} references; {@link TemplateRenderer} resolves them for one stack. {@code services} are in start order
+ * (every service after those it depends on).
  */
-public record Template(String name, String title, String description, List<Service> services) {
+public record Template(String name, String title, String description, String icon, String category,
+                       Set<OwnerKind> ownerKinds, Duration idleTimeout, Duration maxAge,
+                       List<Parameter> parameters, List<String> secrets, Map<String, Volume> volumes,
+                       List<Service> services) {
+
+    /** Who a stack of this template may belong to. */
+    public enum OwnerKind { USER, GROUP }
+
+    /** A volume the template declares, and whose it is ({@code stack}: one per stack; {@code owner}: shared). */
+    public record Volume(String name, io.berth.backend.StackSpec.VolumeScope scope) { }
 
     /**
-     * One container of the stack. {@code httpPort} is the port its web UI listens on (null: not served through the
-     * proxy); it is served path-routed under {@code /user/<owner>/<stack>/<service>/}, which the app learns from the
-     * {@code BERTH_PREFIX} environment variable.
+     * One container. {@code command} replaces the image's command; {@code args} follow it (or, without a command,
+     * are the arguments of the image's entrypoint).
      */
-    public record Service(String name, String image, List<String> command, Map<String, String> env,
-                          Integer httpPort) { }
+    public record Service(String name, String image, List<String> command, List<String> args, Map<String, String> env,
+                          List<Mount> mounts, double cpus, long memoryBytes, Health health, List<String> dependsOn,
+                          String user, List<Expose> expose) {
+
+        /** The HTTP port the proxy serves, if any. */
+        public Expose http() {
+            return expose.stream().filter(e -> e.kind() == Expose.Kind.HTTP).findFirst().orElse(null);
+        }
+    }
+
+    /** A volume mounted into a service. */
+    public record Mount(String volume, String path) { }
+
+    /** When the service counts as started: a TCP connect, an HTTP GET, or just running. */
+    public record Health(io.berth.backend.StackSpec.Health.Kind kind, int port, String path, int timeoutSeconds) { }
+
+    /**
+     * A port the service offers. HTTP ports go through the proxy ({@code route}: under a path prefix, or on a host
+     * name of their own); TCP ports are published on the host for clients outside Berth, shown to users with a
+     * {@code connection} string (which may use {@code ${tcp.host}} and {@code ${tcp.port}}) and an optional code
+     * {@code snippet} (e.g. a Sacred MongoObserver line). {@code open} is the path (and query) the stack page's link
+     * to an HTTP service adds to its URL, e.g. {@code lab?token=${secret.token}}.
+     */
+    public record Expose(Kind kind, int port, Route route, String name, String connection, String snippet,
+                         String open) {
+        public enum Kind { HTTP, TCP }
+
+        public enum Route { PATH, HOST }
+    }
 
     public List<String> httpServices() {
-        return services.stream().filter(s -> s.httpPort() != null).map(Service::name).toList();
+        return services.stream().filter(s -> s.http() != null).map(Service::name).toList();
     }
 
     public List<String> images() {
         return services.stream().map(Service::image).distinct().toList();
+    }
+
+    public Parameter parameter(String name) {
+        return parameters.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
     }
 }

@@ -1,111 +1,256 @@
 package io.berth.catalog;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.berth.backend.StackSpec.VolumeScope;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
+import java.util.regex.PatternSyntaxException;
 
-/** Turns one template file's text into a {@link Template}, or a {@link TemplateException} naming what is wrong. */
+/**
+ * Turns one template file into a {@link Template}, or a {@link TemplateException} whose message starts with
+ * {@code file:line:column: key.path:} and says what is wrong there. The format is documented in
+ * {@code templates/README.md}.
+ */
 public final class TemplateParser {
-    /** Template and service names: they end up in URLs and container names. */
+    /** Template, service and volume names: they end up in URLs and container names. */
     public static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{0,29}");
-
-    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    /** Parameter and secret names: they appear in {@code ${param.x}} and in form fields. */
+    static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{0,39}");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*([smhd])");
+    private static final Set<String> TOP = Set.of("name", "title", "description", "icon", "category", "owner_kinds",
+            "idle_timeout", "max_age", "parameters", "secrets", "volumes", "services");
+    private static final Set<String> PARAMETER = Set.of("type", "label", "help", "default", "regex", "max_length",
+            "min", "max", "choices");
 
     public Template parse(String fileName, String text) throws TemplateException {
-        TemplateFile file;
-        try {
-            file = yaml.readValue(text, TemplateFile.class);
-        } catch (UnrecognizedPropertyException e) {
-            throw new TemplateException(fileName + line(e) + ": unknown key \"" + e.getPropertyName() + "\" at "
-                    + path(e) + " (known: " + e.getKnownPropertyIds().stream().map(Object::toString).sorted()
-                    .collect(Collectors.joining(", ")) + ")");
-        } catch (MismatchedInputException e) {
-            throw new TemplateException(fileName + line(e) + ": " + path(e) + " "
-                    + (e.getMessage().contains("Missing required") ? "is required" : "has the wrong type"));
-        } catch (JsonProcessingException e) {
-            throw new TemplateException(fileName + line(e) + ": not valid YAML: " + e.getOriginalMessage());
+        YamlNode root = YamlNode.parse(fileName, text);
+        Map<String, YamlNode> top = root.map(TOP);
+        YamlNode nameNode = YamlNode.require(root, top, "name");
+        String name = slug(nameNode, "a template name");
+        String title = optional(top, "title", name);
+        String description = optional(top, "description", "").strip();
+        String icon = optional(top, "icon", null);
+        if (icon != null && (icon.startsWith("/") || icon.contains("..") || icon.contains("\\"))) {
+            throw top.get("icon").error("must be a file under static/, like icons/mlflow.svg");
         }
-        if (file == null) {
-            throw new TemplateException(fileName + ": the file is empty");
-        }
-        return validate(fileName, file);
-    }
-
-    private Template validate(String fileName, TemplateFile file) throws TemplateException {
-        if (file.name == null) {
-            throw new TemplateException(fileName + ": name is required");
-        }
-        if (file.services == null) {
-            throw new TemplateException(fileName + ": services is required (at least one service with an image)");
-        }
-        if (!SLUG.matcher(file.name).matches()) {
-            throw new TemplateException(fileName + ": name \"" + file.name + "\" must be 1-30 of a-z, 0-9 and -,"
-                    + " starting with a letter or digit");
-        }
-        if (file.services.isEmpty()) {
-            throw new TemplateException(fileName + ": services must list at least one service");
-        }
+        String category = optional(top, "category", "Other");
+        Set<Template.OwnerKind> ownerKinds = ownerKinds(top);
+        Duration idle = duration(top, "idle_timeout");
+        Duration maxAge = duration(top, "max_age");
+        List<Parameter> parameters = parameters(top);
+        List<String> secrets = secrets(top);
+        Map<String, Template.Volume> volumes = volumes(top);
+        YamlNode servicesNode = YamlNode.require(root, top, "services");
         List<Template.Service> services = new ArrayList<>();
-        for (Map.Entry<String, TemplateFile.ServiceFile> entry : file.services.entrySet()) {
-            String at = fileName + ": services." + entry.getKey();
-            TemplateFile.ServiceFile s = entry.getValue();
-            if (s == null) {
-                throw new TemplateException(at + " is empty; it needs at least an image");
-            }
-            if (!SLUG.matcher(entry.getKey()).matches()) {
-                throw new TemplateException(at + ": a service name must be 1-30 of a-z, 0-9 and -");
-            }
-            if (s.image == null || s.image.isBlank()) {
-                throw new TemplateException(at + ".image is required");
-            }
-            Integer httpPort = null;
-            for (int i = 0; i < s.expose.size(); i++) {
-                TemplateFile.ExposeFile expose = s.expose.get(i);
-                String where = at + ".expose[" + i + "]";
-                if (expose.http == null) {
-                    throw new TemplateException(where + ": only http is supported so far");
-                }
-                if (expose.http < 1 || expose.http > 65535) {
-                    throw new TemplateException(where + ".http: port " + expose.http + " is not between 1 and 65535");
-                }
-                if (!"path".equals(expose.route)) {
-                    throw new TemplateException(where + ".route: \"" + expose.route + "\" is not supported; use path");
-                }
-                if (httpPort != null) {
-                    throw new TemplateException(where + ": a service exposes one http port so far");
-                }
-                httpPort = expose.http;
-            }
-            services.add(new Template.Service(entry.getKey(), s.image.trim(), List.copyOf(s.command),
-                    Map.copyOf(s.env), httpPort));
+        Map<String, YamlNode> serviceNodes = servicesNode.entries();
+        if (serviceNodes.isEmpty()) {
+            throw servicesNode.error("must list at least one service");
         }
-        if (services.stream().noneMatch(s -> s.httpPort() != null)) {
-            throw new TemplateException(fileName + ": at least one service must expose an http port");
+        ServiceParser serviceParser = new ServiceParser(volumes.keySet(),
+                parameters.stream().map(Parameter::name).toList(), secrets, serviceNodes.keySet());
+        for (var entry : serviceNodes.entrySet()) {
+            services.add(serviceParser.parse(entry.getKey(), servicesNode.key(entry.getKey()), entry.getValue()));
         }
-        String title = file.title == null || file.title.isBlank() ? file.name : file.title;
-        return new Template(file.name, title, file.description == null ? "" : file.description.trim(),
-                List.copyOf(services));
+        Template template = new Template(name, title, description, icon, category, ownerKinds, idle, maxAge,
+                parameters, secrets, volumes, services);
+        return TemplateChecks.check(template, serviceNodes);
     }
 
-    private static String line(JsonProcessingException e) {
-        return e.getLocation() == null ? "" : ":" + e.getLocation().getLineNr();
+    static String slug(YamlNode node, String what) throws TemplateException {
+        String value = node.string();
+        if (!SLUG.matcher(value).matches()) {
+            throw node.error("\"" + value + "\" is not " + what + ": use 1-30 of a-z, 0-9 and -, starting with a"
+                    + " letter or digit");
+        }
+        return value;
     }
 
-    private static String path(JsonMappingException e) {
-        String p = e.getPath().stream()
-                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
-        return p.isEmpty() ? "the top level" : p;
+    private static String optional(Map<String, YamlNode> map, String key, String fallback) throws TemplateException {
+        var node = YamlNode.get(map, key);
+        return node.isPresent() ? node.get().string() : fallback;
+    }
+
+    private static Set<Template.OwnerKind> ownerKinds(Map<String, YamlNode> top) throws TemplateException {
+        var node = YamlNode.get(top, "owner_kinds");
+        if (node.isEmpty()) {
+            return EnumSet.of(Template.OwnerKind.USER);
+        }
+        Set<Template.OwnerKind> kinds = EnumSet.noneOf(Template.OwnerKind.class);
+        List<YamlNode> items = node.get().isScalar() ? List.of(node.get()) : node.get().list();
+        for (YamlNode item : items) {
+            String kind = item.string();
+            switch (kind) {
+                case "user" -> kinds.add(Template.OwnerKind.USER);
+                case "group" -> kinds.add(Template.OwnerKind.GROUP);
+                default -> throw item.error("\"" + kind + "\" is not an owner kind: use user, group or both");
+            }
+        }
+        if (kinds.isEmpty()) {
+            throw node.get().error("must name user, group or both");
+        }
+        return kinds;
+    }
+
+    /** {@code 90s}, {@code 30m}, {@code 2h}, {@code 7d}, or {@code never} (null). */
+    private static Duration duration(Map<String, YamlNode> top, String key) throws TemplateException {
+        var node = YamlNode.get(top, key);
+        if (node.isEmpty() || node.get().string().equals("never")) {
+            return null;
+        }
+        Matcher m = DURATION.matcher(node.get().string().trim());
+        if (!m.matches() || m.group(1).length() > 6 || Long.parseLong(m.group(1)) == 0) {
+            throw node.get().error("\"" + node.get().string() + "\" is not a duration: write e.g. 30m, 2h, 7d or never"
+                    + " (at most 6 digits)");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+    }
+
+    private static List<Parameter> parameters(Map<String, YamlNode> top) throws TemplateException {
+        var node = YamlNode.get(top, "parameters");
+        List<Parameter> out = new ArrayList<>();
+        if (node.isEmpty()) {
+            return out;
+        }
+        for (var entry : node.get().entries().entrySet()) {
+            YamlNode p = entry.getValue();
+            String name = entry.getKey();
+            if (!IDENTIFIER.matcher(name).matches()) {
+                throw node.get().key(name).error("a parameter name is 1-40 of a-z, 0-9 and _, starting with a letter");
+            }
+            Map<String, YamlNode> fields = p.map(PARAMETER);
+            YamlNode typeNode = YamlNode.require(p, fields, "type");
+            Parameter.Type type;
+            try {
+                type = Parameter.Type.valueOf(typeNode.string().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw typeNode.error("\"" + typeNode.string() + "\" is not a parameter type: use string, int, choice or bool");
+            }
+            String label = optional(fields, "label", name);
+            String help = optional(fields, "help", "");
+            String def = optional(fields, "default", null);
+            Pattern regex = null;
+            if (fields.containsKey("regex")) {
+                onlyFor(type, Parameter.Type.STRING, fields.get("regex"));
+                try {
+                    regex = Pattern.compile(fields.get("regex").string());
+                } catch (PatternSyntaxException e) {
+                    throw fields.get("regex").error("is not a valid regular expression: " + e.getDescription());
+                }
+            }
+            int maxLength = Parameter.DEFAULT_MAX_LENGTH;
+            if (fields.containsKey("max_length")) {
+                onlyFor(type, Parameter.Type.STRING, fields.get("max_length"));
+                long length = fields.get("max_length").integer();
+                if (length < 1 || length > 4096) {
+                    throw fields.get("max_length").error("must be between 1 and 4096");
+                }
+                maxLength = (int) length;
+            }
+            Long min = null;
+            Long max = null;
+            if (fields.containsKey("min")) {
+                onlyFor(type, Parameter.Type.INT, fields.get("min"));
+                min = fields.get("min").integer();
+            }
+            if (fields.containsKey("max")) {
+                onlyFor(type, Parameter.Type.INT, fields.get("max"));
+                max = fields.get("max").integer();
+            }
+            if (min != null && max != null && min > max) {
+                throw fields.get("min").error("min " + min + " is above max " + max + ": no value could be given");
+            }
+            List<String> choices = List.of();
+            if (type == Parameter.Type.CHOICE) {
+                choices = YamlNode.require(p, fields, "choices").strings();
+                if (choices.isEmpty()) {
+                    throw fields.get("choices").error("must list at least one choice");
+                }
+                if (choices.contains("") || choices.stream().distinct().count() != choices.size()) {
+                    throw fields.get("choices").error("choices must be distinct and not empty");
+                }
+            } else if (fields.containsKey("choices")) {
+                onlyFor(type, Parameter.Type.CHOICE, fields.get("choices"));
+            }
+            if (type == Parameter.Type.BOOL && def == null) {
+                def = "false";
+            }
+            Parameter parameter = new Parameter(name, type, label, help, def, regex, maxLength, min, max, choices);
+            if (def != null) {
+                try {
+                    parameter.check(def);
+                } catch (Parameter.ParameterException e) {
+                    throw fields.get("default").error("the default is not a valid value: " + e.getMessage());
+                }
+            }
+            out.add(parameter);
+        }
+        return out;
+    }
+
+    private static void onlyFor(Parameter.Type type, Parameter.Type wanted, YamlNode node) throws TemplateException {
+        if (type != wanted) {
+            throw node.error("applies only to " + wanted.name().toLowerCase(Locale.ROOT) + " parameters");
+        }
+    }
+
+    private static List<String> secrets(Map<String, YamlNode> top) throws TemplateException {
+        var node = YamlNode.get(top, "secrets");
+        List<String> out = new ArrayList<>();
+        if (node.isEmpty()) {
+            return out;
+        }
+        for (YamlNode item : node.get().list()) {
+            String name = item.string();
+            if (!IDENTIFIER.matcher(name).matches()) {
+                throw item.error("a secret name is 1-40 of a-z, 0-9 and _, starting with a letter");
+            }
+            if (out.contains(name)) {
+                throw item.error("secret \"" + name + "\" is listed twice");
+            }
+            out.add(name);
+        }
+        return out;
+    }
+
+    private static Map<String, Template.Volume> volumes(Map<String, YamlNode> top) throws TemplateException {
+        var node = YamlNode.get(top, "volumes");
+        Map<String, Template.Volume> out = new LinkedHashMap<>();
+        if (node.isEmpty()) {
+            return out;
+        }
+        for (var entry : node.get().entries().entrySet()) {
+            YamlNode v = entry.getValue();
+            String name = entry.getKey();
+            if (!SLUG.matcher(name).matches()) {
+                throw node.get().key(name).error("a volume name is 1-30 of a-z, 0-9 and -, starting with a letter or digit");
+            }
+            VolumeScope scope = VolumeScope.STACK;
+            if (!v.isNull()) {
+                var scopeNode = YamlNode.get(v.map(Set.of("scope")), "scope");
+                if (scopeNode.isPresent()) {
+                    scope = switch (scopeNode.get().string()) {
+                        case "stack" -> VolumeScope.STACK;
+                        case "owner" -> VolumeScope.OWNER;
+                        default -> throw scopeNode.get().error("\"" + scopeNode.get().string()
+                                + "\" is not a volume scope: use stack or owner");
+                    };
+                }
+            }
+            out.put(name, new Template.Volume(name, scope));
+        }
+        return out;
     }
 }

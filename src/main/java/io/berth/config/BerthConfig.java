@@ -21,6 +21,12 @@ public final class BerthConfig {
     public Docker docker = new Docker();
     /** Local accounts and sessions. */
     public Auth auth = new Auth();
+    /**
+     * Image mapping for sites without Docker Hub: a template's upstream image name → the name to run instead
+     * ({@code mongo:8.0: registry.site.local/mongo:8.0}). A key ending in {@code /} maps every image under that
+     * prefix ({@code "docker.io/": "mirror.site.local/"}); an exact name wins over a prefix.
+     */
+    public Map<String, String> images = new LinkedHashMap<>();
 
     public static final class Server {
         public static final String DEFAULT_HOST = "127.0.0.1";
@@ -30,6 +36,11 @@ public final class BerthConfig {
         public String host = DEFAULT_HOST;
         /** Port to listen on; 0 picks a free one (tests). */
         public int port = DEFAULT_PORT;
+        /**
+         * Host name that clients outside Berth (jobs on compute nodes) use to reach published TCP ports, shown in
+         * connection strings. Empty: this machine's host name.
+         */
+        public String publicHost = "";
     }
 
     public static final class Store {
@@ -54,6 +65,8 @@ public final class BerthConfig {
         public static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
         public static final String DEFAULT_NAME_PREFIX = "berth";
         public static final int DEFAULT_START_TIMEOUT_SECONDS = 60;
+        public static final int DEFAULT_PIDS_LIMIT = 1024;
+        public static final String DEFAULT_PUBLISH_HOST = "0.0.0.0";
 
         /** Docker Engine API endpoint. */
         public String host = DEFAULT_HOST;
@@ -66,6 +79,13 @@ public final class BerthConfig {
         public int startTimeoutSeconds = DEFAULT_START_TIMEOUT_SECONDS;
         /** Extra labels put on every object Berth creates (tests mark theirs for clean-up). */
         public Map<String, String> labels = new LinkedHashMap<>();
+        /** Most processes (and threads) one container may run; stops fork bombs from taking the host. */
+        public int pidsLimit = DEFAULT_PIDS_LIMIT;
+        /**
+         * Host address that TCP ports of services ({@code expose: tcp}) are published on. The default serves
+         * compute nodes on every interface; set an address of the cluster network to narrow it.
+         */
+        public String publishHost = DEFAULT_PUBLISH_HOST;
     }
 
     public static final class Auth {

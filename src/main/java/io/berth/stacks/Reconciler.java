@@ -62,7 +62,7 @@ public final class Reconciler {
         for (StackRef orphan : actual.keySet()) {
             if (!known.contains(orphan)) {
                 LOG.warn("reconcile: containers of stack {} have no record in the store; removing them", orphan);
-                backend.remove(orphan);
+                backend.remove(orphan, true); // keep data: a record lost by mistake must not cost the volumes
             }
         }
     }

@@ -4,11 +4,11 @@ import io.berth.auth.User;
 import io.berth.backend.Backend;
 import io.berth.backend.BackendException;
 import io.berth.backend.Endpoint;
-import io.berth.backend.StackSpec;
 import io.berth.catalog.Catalog;
+import io.berth.catalog.Parameter;
 import io.berth.catalog.Template;
+import io.berth.catalog.TemplateRenderer;
 import io.berth.catalog.TemplateParser;
-import io.berth.proxy.Route;
 import io.berth.proxy.RouteTable;
 import io.berth.store.StackStore;
 import io.berth.web.BerthException;
@@ -33,22 +33,30 @@ public final class StackService {
 
     private final StackStore store;
     private final Catalog catalog;
+    private final TemplateRenderer renderer;
+    private final String publicHost;
     private final Backend backend;
     private final RouteTable routes;
     private final ExecutorService jobs;
     /** Stacks with a job queued or running; the reconciler leaves them alone. */
     private final Set<Long> busy = ConcurrentHashMap.newKeySet();
 
-    public StackService(StackStore store, Catalog catalog, Backend backend, RouteTable routes, ExecutorService jobs) {
+    public StackService(StackStore store, Catalog catalog, TemplateRenderer renderer, Backend backend,
+                        RouteTable routes, ExecutorService jobs, String publicHost) {
         this.store = store;
+        this.renderer = renderer;
+        this.publicHost = publicHost;
         this.catalog = catalog;
         this.backend = backend;
         this.routes = routes;
         this.jobs = jobs;
     }
 
-    /** Records a new stack of {@code templateName} for {@code owner} and starts it in the background. */
-    public Stack launch(User owner, String templateName, String stackName) {
+    /**
+     * Records a new stack of {@code templateName} for {@code owner} with the given parameter values (missing ones
+     * take their defaults), generates its secrets, and starts it in the background.
+     */
+    public Stack launch(User owner, String templateName, String stackName, Map<String, String> rawParams) {
         Template template = catalog.find(templateName == null ? "" : templateName)
                 .orElseThrow(() -> BerthException.badRequest("template", "There is no template \"" + templateName + "\"."));
         String name = stackName == null || stackName.isBlank() ? template.name() : stackName.trim();
@@ -56,8 +64,26 @@ public final class StackService {
             throw BerthException.badRequest("name",
                     "A stack name is 1-30 characters: lower-case letters, digits and -, starting with a letter or digit.");
         }
+        Map<String, String> params = new LinkedHashMap<>();
+        for (Parameter p : template.parameters()) {
+            try {
+                params.put(p.name(), p.check(rawParams.get(p.name())));
+            } catch (Parameter.ParameterException e) {
+                throw BerthException.badRequest(e.field(), e.getMessage());
+            }
+        }
+        for (String given : rawParams.keySet()) {
+            if (template.parameter(given) == null) {
+                throw BerthException.badRequest(given, "The template \"" + template.name() + "\" has no parameter \"" + given + "\".");
+            }
+        }
         checkCanStart(template);
-        Stack stack = store.create(owner.id(), name, template.name(), template.httpServices())
+        Map<String, String> secrets = new LinkedHashMap<>();
+        template.secrets().forEach(secret -> secrets.put(secret, Secrets.generate()));
+        Map<String, String> routeModes = new LinkedHashMap<>();
+        template.services().stream().filter(s -> s.http() != null).forEach(s ->
+                routeModes.put(s.name(), s.http().route().name().toLowerCase(java.util.Locale.ROOT)));
+        Stack stack = store.create(owner.id(), name, template.name(), routeModes, params, secrets)
                 .orElseThrow(() -> BerthException.conflict("name",
                         "You already have a stack named \"" + name + "\"; choose another name or open that one."));
         LOG.info("stack \"{}\" of \"{}\" launched from template \"{}\"", name, owner.username(), template.name());
@@ -88,18 +114,18 @@ public final class StackService {
         submit(stack, () -> runStop(stack));
     }
 
-    /** Removes a stack and everything it created. */
-    public void delete(Stack stack) {
+    /** Removes a stack and what it created; its stack-scoped volumes too unless {@code keepData}. */
+    public void delete(Stack stack, boolean keepData) {
         StackState state = current(stack);
         if (state == StackState.PENDING || state == StackState.STARTING || state == StackState.READY) {
             store.transition(stack.id(), StackState.ACTIVE, StackState.STOPPING, null);
         }
         changed(stack);
         submit(stack, () -> {
-            backend.remove(stack.ref());
+            backend.remove(stack.ref(), keepData);
             store.delete(stack.id());
             routes.invalidate(stack.owner(), stack.name());
-            LOG.info("stack \"{}\" of \"{}\" deleted", stack.name(), stack.owner());
+            LOG.info("stack \"{}\" of \"{}\" deleted{}", stack.name(), stack.owner(), keepData ? " (data kept)" : " with its data");
         });
     }
 
@@ -151,7 +177,8 @@ public final class StackService {
         }
         long began = System.nanoTime();
         try {
-            List<Endpoint> endpoints = backend.start(spec(stack, template), step -> store.addEvent(stack.id(), step));
+            List<Endpoint> endpoints = backend.start(renderer.render(template, context(stack)),
+                    step -> store.addEvent(stack.id(), step));
             store.setTargets(stack.id(), endpoints);
             if (store.transition(stack.id(), EnumSet.of(StackState.STARTING), StackState.READY, null)) {
                 long ms = (System.nanoTime() - began) / 1_000_000;
@@ -186,18 +213,55 @@ public final class StackService {
         changed(stack);
     }
 
-    /** The backend's view of a template for one stack: names resolved, the prefix each app is served under. */
-    static StackSpec spec(Stack stack, Template template) {
-        List<StackSpec.ServiceSpec> services = template.services().stream().map(s -> {
-            Map<String, String> env = new LinkedHashMap<>(s.env());
-            env.put("BERTH_USER", stack.owner());
-            env.put("BERTH_STACK", stack.name());
-            env.put("BERTH_SERVICE", s.name());
-            env.put("BERTH_PREFIX", Route.prefix(stack.owner(), stack.name(), s.name()));
-            return new StackSpec.ServiceSpec(s.name(), s.image(), s.command(), env,
-                    s.httpPort() == null ? 0 : s.httpPort());
-        }).toList();
-        return new StackSpec(stack.ref(), services);
+    /** The images of a template (as mapped for this site) that the engine lacks, for the catalog to warn about. */
+    public List<String> missingImages(Template template) {
+        return template.images().stream().map(renderer::image).distinct().filter(i -> !backend.imagePresent(i)).toList();
+    }
+
+    /** What the template's {@code ${…}} references mean for this stack. */
+    public TemplateRenderer.Context context(Stack stack) {
+        long uid = Secrets.uidOf(stack.ownerId());
+        return new TemplateRenderer.Context(stack.owner(), uid, uid, null, stack.name(),
+                store.values(stack.id(), "param"), store.values(stack.id(), "secret"));
+    }
+
+    /** How clients outside Berth reach the stack's TCP ports: one line per published port, with its string. */
+    public List<Connection> connections(Stack stack) {
+        Template template = catalog.find(stack.template()).orElse(null);
+        if (template == null) {
+            return List.of();
+        }
+        Map<String, Map<Integer, Integer>> published = store.publishedPorts(stack.id());
+        TemplateRenderer.Context ctx = context(stack);
+        List<Connection> out = new java.util.ArrayList<>();
+        for (Template.Service s : template.services()) {
+            for (Template.Expose e : s.expose()) {
+                Integer hostPort = published.getOrDefault(s.name(), Map.of()).get(e.port());
+                if (e.kind() == Template.Expose.Kind.TCP && hostPort != null) {
+                    String connection = e.connection() == null ? publicHost + ":" + hostPort
+                            : renderer.forClients(e.connection(), ctx, publicHost, hostPort);
+                    out.add(new Connection(s.name(), e.name() == null ? s.name() : e.name(), publicHost, hostPort,
+                            connection, renderer.forClients(e.snippet(), ctx, publicHost, hostPort)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A published TCP port and the string a client uses to connect (it may hold a secret: show it to the owner only). */
+    public record Connection(String service, String name, String host, int port, String connection,
+                             String snippet) { }
+
+    /** Links to the stack's path-routed web UIs (with each template's {@code open} path). */
+    public List<String> links(Stack stack) {
+        Template template = catalog.find(stack.template()).orElse(null);
+        if (template == null) {
+            return List.of();
+        }
+        TemplateRenderer.Context ctx = context(stack);
+        return template.services().stream()
+                .filter(s -> s.http() != null && s.http().route() == Template.Expose.Route.PATH)
+                .map(s -> renderer.link(s, ctx)).toList();
     }
 
     private StackState current(Stack stack) {

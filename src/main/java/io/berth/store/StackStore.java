@@ -10,7 +10,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -34,7 +37,8 @@ public final class StackStore {
      * Creates a PENDING stack with one route row per HTTP service; empty when the owner has one of that name
      * (the unique constraint decides, so two concurrent launches of one name create one stack).
      */
-    public Optional<Stack> create(long ownerId, String name, String template, List<String> httpServices) {
+    public Optional<Stack> create(long ownerId, String name, String template, Map<String, String> routeModes,
+                                  Map<String, String> params, Map<String, String> secrets) {
         try {
             return Optional.of(jdbi.inTransaction(h -> {
                 Instant now = Instant.now();
@@ -42,10 +46,12 @@ public final class StackStore {
                                 + " VALUES (:o, :n, :t, 'PENDING', :now, :now)")
                         .bind("o", ownerId).bind("n", name).bind("t", template).bind("now", now)
                         .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
-                for (String service : httpServices) {
-                    h.createUpdate("INSERT INTO routes (stack_id, service, mode) VALUES (:s, :svc, 'path')")
-                            .bind("s", id).bind("svc", service).execute();
+                for (var route : routeModes.entrySet()) {
+                    h.createUpdate("INSERT INTO routes (stack_id, service, mode) VALUES (:s, :svc, :m)")
+                            .bind("s", id).bind("svc", route.getKey()).bind("m", route.getValue()).execute();
                 }
+                insertValues(h, id, "param", params);
+                insertValues(h, id, "secret", secrets);
                 return h.createQuery(SELECT + "WHERE s.id = :id").bind("id", id).map(STACK).one();
             }));
         } catch (UnableToExecuteStatementException e) {
@@ -54,6 +60,34 @@ public final class StackStore {
             }
             throw e;
         }
+    }
+
+    private static void insertValues(Handle h, long stackId, String kind, Map<String, String> values) {
+        for (var v : values.entrySet()) {
+            h.createUpdate("INSERT INTO stack_values (stack_id, kind, name, val) VALUES (:s, :k, :n, :v)")
+                    .bind("s", stackId).bind("k", kind).bind("n", v.getKey()).bind("v", v.getValue()).execute();
+        }
+    }
+
+    /** The parameter values ({@code kind = "param"}) or secrets ({@code "secret"}) a stack was launched with. */
+    public Map<String, String> values(long stackId, String kind) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT name, val FROM stack_values WHERE stack_id = :s AND kind = :k")
+                .bind("s", stackId).bind("k", kind)
+                .reduceRows(new TreeMap<String, String>(), (m, row) -> {
+                    m.put(row.getColumn("name", String.class), row.getColumn("val", String.class));
+                    return m;
+                }));
+    }
+
+    /** Published TCP ports of a stack: service → (container port → host port). */
+    public Map<String, Map<Integer, Integer>> publishedPorts(long stackId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM published_ports WHERE stack_id = :s ORDER BY service, container_port")
+                .bind("s", stackId)
+                .reduceRows(new TreeMap<String, Map<Integer, Integer>>(), (m, row) -> {
+                    m.computeIfAbsent(row.getColumn("service", String.class), k -> new TreeMap<>())
+                            .put(row.getColumn("container_port", Integer.class), row.getColumn("host_port", Integer.class));
+                    return m;
+                }));
     }
 
     public Optional<Stack> byId(long id) {
@@ -86,14 +120,21 @@ public final class StackStore {
                 .execute()) == 1;
     }
 
-    /** Records where each service answers; clears targets of services not listed. */
+    /** Records where each service answers and its published ports; clears what is not listed. */
     public void setTargets(long stackId, List<Endpoint> endpoints) {
         jdbi.useTransaction(h -> {
             h.createUpdate("UPDATE routes SET target_host = NULL, target_port = NULL WHERE stack_id = :s")
                     .bind("s", stackId).execute();
+            h.createUpdate("DELETE FROM published_ports WHERE stack_id = :s").bind("s", stackId).execute();
             for (Endpoint e : endpoints) {
                 h.createUpdate("UPDATE routes SET target_host = :h, target_port = :p WHERE stack_id = :s AND service = :svc")
                         .bind("h", e.host()).bind("p", e.port()).bind("s", stackId).bind("svc", e.service()).execute();
+                for (var port : e.published().entrySet()) {
+                    h.createUpdate("INSERT INTO published_ports (stack_id, service, container_port, host_port)"
+                                    + " VALUES (:s, :svc, :c, :h)")
+                            .bind("s", stackId).bind("svc", e.service()).bind("c", port.getKey()).bind("h", port.getValue())
+                            .execute();
+                }
             }
         });
     }

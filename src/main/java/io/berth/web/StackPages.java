@@ -56,11 +56,16 @@ final class StackPages {
     }
 
     private void catalog(Context ctx) {
+        renderCatalog(ctx, null);
+    }
+
+    /** The catalog; {@code failed} (may be null) is a launch form sent back with its values and what was wrong. */
+    private void renderCatalog(Context ctx, LaunchForm failed) {
         String problem = backend.unavailable().orElse(null);
         Catalog.Snapshot snapshot = catalog.snapshot();
         List<CatalogEntry> entries = snapshot.templates().values().stream()
-                .map(t -> new CatalogEntry(t, problem != null ? List.of()
-                        : t.images().stream().filter(i -> !backend.imagePresent(i)).toList()))
+                .map(t -> new CatalogEntry(t, problem != null ? List.of() : stacks.missingImages(t),
+                        failed != null && failed.template().equals(t.name()) ? failed : LaunchForm.blank(t)))
                 .toList();
         Map<String, Object> params = new HashMap<>();
         params.put("page", Guard.page(ctx));
@@ -72,20 +77,36 @@ final class StackPages {
 
     private void launch(Context ctx) {
         Session s = Guard.session(ctx);
-        Stack stack = stacks.launch(s.user(), ctx.formParam("template"), ctx.formParam("name"));
+        LaunchForm form = LaunchForm.from(ctx, catalog.find(ctx.formParam("template") == null ? "" : ctx.formParam("template")));
+        Stack stack;
+        try {
+            stack = stacks.launch(s.user(), form.template(), form.name(), form.values());
+        } catch (BerthException e) {
+            if (e.status() != 400 && e.status() != 409 || catalog.find(form.template()).isEmpty()) {
+                throw e;
+            }
+            ctx.status(e.status());
+            renderCatalog(ctx, form.failed(e.field(), e.getMessage()));
+            return;
+        }
         ctx.redirect("/stacks/" + stack.owner() + "/" + stack.name());
     }
 
     private void show(Context ctx) {
         Stack stack = visible(ctx);
-        List<String> links = store.services(stack.id()).stream()
-                .map(service -> Route.prefix(stack.owner(), stack.name(), service)).toList();
+        List<String> links = stacks.links(stack);
         Page page = Guard.page(ctx);
         if (stack.state().inProgress()) {
             page = page.refreshingEvery(REFRESH_SECONDS);
         }
-        views.render(ctx, "stack.jte", Map.of("page", page, "stack", stack, "links", links,
-                "events", store.events(stack.id())));
+        Map<String, Object> params = new HashMap<>();
+        params.put("page", page);
+        params.put("stack", stack);
+        params.put("links", links);
+        params.put("events", store.events(stack.id()));
+        params.put("connections", stack.state() == io.berth.stacks.StackState.READY ? stacks.connections(stack) : List.of());
+        params.put("values", store.values(stack.id(), "param"));
+        views.render(ctx, "stack.jte", params);
     }
 
     private void act(Context ctx, String action) {
@@ -93,7 +114,7 @@ final class StackPages {
         switch (action) {
             case "stop" -> stacks.stop(stack);
             case "start" -> stacks.start(stack);
-            case "delete" -> stacks.delete(stack);
+            case "delete" -> stacks.delete(stack, !"true".equals(ctx.formParam("delete_data")));
             default -> throw BerthException.notFound("No such action.");
         }
         ctx.redirect(action.equals("delete") ? "/dashboard" : "/stacks/" + stack.owner() + "/" + stack.name());

@@ -1,11 +1,10 @@
 package io.berth.backend.docker;
 
-import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerNetwork;
-import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.Network;
 import io.berth.backend.Backend;
 import io.berth.backend.BackendException;
@@ -19,7 +18,6 @@ import io.berth.backend.StackSpec.ServiceSpec;
 import io.berth.config.BerthConfig;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,13 +28,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs each stack on one Docker engine as a bridge network plus one container per service, reached by the proxy at
- * the container's address on that network (no published ports). Objects are found again by name and labels, so a
- * restarted Berth re-attaches to running stacks; objects without this instance's labels are never touched.
+ * Runs each stack on one Docker engine as a bridge network plus one container per service (made by
+ * {@link ContainerFactory}), reached by the proxy at the container's address on that network; only the TCP ports a
+ * template publishes for clients outside Berth are published on the host. Data lives in named {@link Volumes}.
+ * Objects are found again by name and labels, so a restarted Berth re-attaches to running stacks; objects without this
+ * instance's labels are never touched.
  */
 public final class DockerBackend implements Backend, AutoCloseable {
     /** Label holding a container's service port, so {@link #list()} can rebuild its endpoint after a restart. */
-    public static final String PORT_LABEL = "berth.port";
+    public static final String PORT_LABEL = ContainerFactory.PORT_LABEL;
 
     private static final Logger LOG = LoggerFactory.getLogger(DockerBackend.class);
     /** Pages call {@link #unavailable()} on every request; one ping per few seconds is plenty. */
@@ -46,6 +46,9 @@ public final class DockerBackend implements Backend, AutoCloseable {
     private final BerthConfig.Docker config;
     private final DockerCalls docker;
     private final ServiceProbe probe;
+    private final Ownership ownership;
+    private final Volumes volumes;
+    private final ContainerFactory containers;
     private volatile Health health;
 
     private record Health(Optional<String> problem, long checkedAt) { }
@@ -54,12 +57,16 @@ public final class DockerBackend implements Backend, AutoCloseable {
     private static final class Created {
         String network;
         final List<String> containers = new ArrayList<>();
+        final List<String> volumes = new ArrayList<>();
     }
 
     public DockerBackend(BerthConfig.Docker config) {
         this.config = config;
         this.docker = new DockerCalls(config.host);
         this.probe = new ServiceProbe(docker);
+        this.ownership = new Ownership(config);
+        this.volumes = new Volumes(docker, config, ownership);
+        this.containers = new ContainerFactory(docker, config, ownership);
     }
 
     @Override
@@ -106,11 +113,17 @@ public final class DockerBackend implements Backend, AutoCloseable {
             }
             String network = ensureNetwork(ref, progress, created);
             List<Endpoint> endpoints = new ArrayList<>();
+            // In spec order, each one healthy before the next starts: that is how the template's depends_on is kept.
             for (ServiceSpec service : spec.services()) {
-                String id = ensureContainer(ref, network, service, progress, created);
-                progress.step("Waiting for " + service.name() + " to answer on port " + service.port());
-                String ip = probe.awaitAnswer(service, id, network, deadline, config.startTimeoutSeconds);
-                endpoints.add(new Endpoint(service.name(), ip, service.port()));
+                List<Mount> mounts = volumes.ensure(ref, service.volumes(), progress, created.volumes);
+                String id = containers.ensure(ref, network, service, mounts, progress, created.containers);
+                HealthCheck check = HealthCheck.of(service);
+                progress.step("Waiting for " + service.name() + " (" + check.describe() + ")");
+                InspectContainerResponse info = probe.awaitHealthy(service.name(), check, id, network, deadline,
+                        config.startTimeoutSeconds);
+                containers.keepRunning(id);
+                endpoints.add(new Endpoint(service.name(), ServiceProbe.address(info, network), service.port(),
+                        PublishedPorts.of(info)));
             }
             LOG.info("stack \"{}\" of \"{}\" answers: {}", ref.stack(), ref.owner(), endpoints);
             return endpoints;
@@ -129,39 +142,42 @@ public final class DockerBackend implements Backend, AutoCloseable {
 
     @Override
     public void stop(StackRef ref) {
-        List<Container> containers = containersOf(ref);
-        for (Container container : containers) {
+        List<Container> found = containersOf(ref);
+        for (Container container : found) {
             docker.removeContainer(container.getId());
         }
-        if (containers.isEmpty()) {
+        if (found.isEmpty()) {
             LOG.debug("stack \"{}\" of \"{}\": no containers to remove", ref.stack(), ref.owner());
         } else {
-            LOG.info("stack \"{}\" of \"{}\": removed {} container(s)", ref.stack(), ref.owner(), containers.size());
+            LOG.info("stack \"{}\" of \"{}\": removed {} container(s)", ref.stack(), ref.owner(), found.size());
         }
     }
 
     @Override
-    public void remove(StackRef ref) {
+    public void remove(StackRef ref, boolean keepData) {
         stop(ref);
         String name = ObjectNames.network(config.namePrefix, ref);
         Network network = docker.networkNamed(name);
         if (network == null) {
             LOG.debug("stack \"{}\" of \"{}\": network \"{}\" already gone", ref.stack(), ref.owner(), name);
-        } else if (!ours(network.getLabels(), ref)) {
+        } else if (!ownership.ofStack(network.getLabels(), ref)) {
             LOG.warn("stack \"{}\" of \"{}\": network \"{}\" lacks Berth's labels; leaving it",
                     ref.stack(), ref.owner(), name);
         } else {
             docker.removeNetwork(network.getId());
             LOG.info("stack \"{}\" of \"{}\": removed network \"{}\"", ref.stack(), ref.owner(), name);
         }
+        if (!keepData) {
+            volumes.removeOfStack(ref);
+        }
     }
 
     @Override
     public List<ServiceStatus> list() {
-        List<Container> containers = docker.call("list containers", c -> c.listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(Labels.INSTANCE, config.namePrefix)).exec());
+        List<Container> found = docker.call("list containers", c -> c.listContainersCmd().withShowAll(true)
+                .withLabelFilter(ownership.instanceFilter()).exec());
         List<ServiceStatus> statuses = new ArrayList<>();
-        for (Container container : containers) {
+        for (Container container : found) {
             Map<String, String> labels = Objects.requireNonNullElse(container.getLabels(), Map.of());
             String owner = labels.get(Labels.USER);
             String stack = labels.get(Labels.STACK);
@@ -185,51 +201,15 @@ public final class DockerBackend implements Backend, AutoCloseable {
         String name = ObjectNames.network(config.namePrefix, ref);
         Network existing = docker.networkNamed(name);
         if (existing != null) {
-            requireOurs("network", name, existing.getLabels(), ref);
+            Ownership.require(ownership.ofStack(existing.getLabels(), ref), "network", name);
             LOG.debug("stack \"{}\" of \"{}\": reusing network \"{}\"", ref.stack(), ref.owner(), name);
             return name;
         }
         progress.step("Creating network " + name);
         docker.call("create network " + name, c -> c.createNetworkCmd().withName(name).withDriver("bridge")
-                .withCheckDuplicate(true).withLabels(labels(ref)).exec());
+                .withCheckDuplicate(true).withLabels(ownership.stackLabels(ref)).exec());
         created.network = name;
         return name;
-    }
-
-    private String ensureContainer(StackRef ref, String network, ServiceSpec service, Progress progress,
-                                   Created created) throws BackendException {
-        String name = ObjectNames.container(config.namePrefix, ref, service.name());
-        InspectContainerResponse existing = docker.containerNamed(name);
-        if (existing != null) {
-            requireOurs("container", name, existing.getConfig().getLabels(), ref);
-            if (Boolean.TRUE.equals(existing.getState().getRunning())) {
-                progress.step("Reusing running container " + name);
-                return existing.getId();
-            }
-            progress.step("Replacing stopped container " + name);
-            docker.removeContainer(existing.getId());
-        }
-        progress.step("Starting container " + name);
-        Map<String, String> labels = labels(ref);
-        labels.put(Labels.SERVICE, service.name());
-        labels.put(PORT_LABEL, Integer.toString(service.port()));
-        List<String> env = Objects.requireNonNullElse(service.env(), Map.<String, String>of()).entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue()).toList();
-        List<String> command = Objects.requireNonNullElse(service.command(), List.of());
-        String id = docker.call("create container " + name, c -> {
-            CreateContainerCmd create = c.createContainerCmd(service.image()).withName(name)
-                    .withHostName(service.name()).withLabels(labels).withEnv(env).withAliases(service.name())
-                    // init reaps children and forwards signals, so a PID 1 that ignores SIGTERM cannot stall a stop
-                    .withHostConfig(HostConfig.newHostConfig().withNetworkMode(network).withInit(true));
-            if (!command.isEmpty()) {
-                create.withCmd(command);
-            }
-            return create.exec().getId();
-        });
-        created.containers.add(id);
-        docker.call("start container " + name, c -> c.startContainerCmd(id).exec());
-        LOG.debug("stack \"{}\" of \"{}\": started container \"{}\"", ref.stack(), ref.owner(), name);
-        return id;
     }
 
     /** Removes what this start created, newest first; the start's own error stays the one reported. */
@@ -245,6 +225,7 @@ public final class DockerBackend implements Backend, AutoCloseable {
                         ref.stack(), ref.owner(), id, e.toString());
             }
         }
+        volumes.undo(ref, created.volumes, failure);
         if (created.network != null) {
             try {
                 docker.removeNetwork(created.network);
@@ -259,8 +240,8 @@ public final class DockerBackend implements Backend, AutoCloseable {
     private List<Container> containersOf(StackRef ref) {
         // Filtered by instance on the engine, by user and stack here: label values may hold any character.
         return docker.call("list containers", c -> c.listContainersCmd().withShowAll(true)
-                        .withLabelFilter(Map.of(Labels.INSTANCE, config.namePrefix)).exec())
-                .stream().filter(c -> ours(c.getLabels(), ref)).toList();
+                        .withLabelFilter(ownership.instanceFilter()).exec())
+                .stream().filter(c -> ownership.ofStack(c.getLabels(), ref)).toList();
     }
 
     private Endpoint endpoint(Container container, StackRef ref, String service) {
@@ -271,27 +252,6 @@ public final class DockerBackend implements Backend, AutoCloseable {
         if (port == null || network == null || network.getIpAddress() == null || network.getIpAddress().isEmpty()) {
             return null;
         }
-        return new Endpoint(service, network.getIpAddress(), Integer.parseInt(port));
-    }
-
-    private Map<String, String> labels(StackRef ref) {
-        Map<String, String> labels = new LinkedHashMap<>(config.labels);
-        labels.put(Labels.INSTANCE, config.namePrefix);
-        labels.put(Labels.USER, ref.owner());
-        labels.put(Labels.STACK, ref.stack());
-        return labels;
-    }
-
-    private boolean ours(Map<String, String> labels, StackRef ref) {
-        return labels != null && config.namePrefix.equals(labels.get(Labels.INSTANCE))
-                && ref.owner().equals(labels.get(Labels.USER)) && ref.stack().equals(labels.get(Labels.STACK));
-    }
-
-    private void requireOurs(String kind, String name, Map<String, String> labels, StackRef ref)
-            throws BackendException {
-        if (!ours(labels, ref)) {
-            throw new BackendException("A " + kind + " named \"" + name + "\" exists on the Docker engine but Berth"
-                    + " did not create it for this stack, so Berth leaves it alone: remove or rename it.");
-        }
+        return new Endpoint(service, network.getIpAddress(), Integer.parseInt(port), PublishedPorts.of(container));
     }
 }

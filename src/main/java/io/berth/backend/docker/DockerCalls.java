@@ -2,6 +2,7 @@ package io.berth.backend.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.InspectVolumeResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Network;
@@ -94,10 +95,14 @@ final class DockerCalls implements AutoCloseable {
         }
     }
 
-    /** Force-removes a container; one already gone (404) or already being removed (409) counts as removed. */
+    /**
+     * Force-removes a container with its anonymous volumes (those an image's {@code VOLUME} makes; named volumes are
+     * never removed with a container); one already gone (404) or already being removed (409) counts as removed.
+     */
     void removeContainer(String id) {
         try {
-            call("remove container " + id, c -> c.removeContainerCmd(id).withForce(true).exec());
+            call("remove container " + id,
+                    c -> c.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec());
         } catch (NotFoundException | ConflictException e) {
             LOG.debug("container {} already gone or going: {}", id, e.getMessage());
         }
@@ -109,6 +114,31 @@ final class DockerCalls implements AutoCloseable {
             call("remove network " + idOrName, c -> c.removeNetworkCmd(idOrName).exec());
         } catch (NotFoundException e) {
             LOG.debug("network \"{}\" already gone", idOrName);
+        }
+    }
+
+    /**
+     * Removes a volume; one already gone (404) counts as removed. One still in use (409: a container Berth did not
+     * make mounts it) is an error, so the data is not silently left behind.
+     */
+    void removeVolume(String name) {
+        try {
+            call("remove volume " + name, c -> c.removeVolumeCmd(name).exec());
+        } catch (NotFoundException e) {
+            LOG.debug("volume \"{}\" already gone", name);
+        } catch (ConflictException e) {
+            throw new IllegalStateException("volume \"" + name + "\" is still in use by a container Berth did not"
+                    + " start, so it was kept: " + e.getMessage(), e);
+        }
+    }
+
+    /** The volume of exactly that name, or null. */
+    InspectVolumeResponse volumeNamed(String name) {
+        try {
+            InspectVolumeResponse volume = call("inspect volume " + name, c -> c.inspectVolumeCmd(name).exec());
+            return name.equals(volume.getName()) ? volume : null;
+        } catch (NotFoundException e) {
+            return null;
         }
     }
 

@@ -5,23 +5,19 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Frame;
 import io.berth.backend.BackendException;
-import io.berth.backend.StackSpec.ServiceSpec;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Waits for a started container to answer on its port, and explains why when it does not. "Answers" means a TCP
- * connection to the container's address on the stack network is accepted: every service's server listens on TCP,
- * while not every one speaks HTTP (a database a template exposes to compute nodes), so no HTTP request is made.
+ * Waits for a started container to pass its {@link HealthCheck} on its address on the stack network, and explains
+ * why when it does not: a container that exits (or restarts) fails the start at once with its exit code and last log
+ * lines, without waiting out the deadline.
  */
 final class ServiceProbe {
     static final int LOG_LINES = 50;
     private static final long POLL_MILLIS = 50;
-    private static final int CONNECT_TIMEOUT_MILLIS = 200;
     private static final long LOG_TIMEOUT_SECONDS = 10;
 
     private final DockerCalls docker;
@@ -31,37 +27,53 @@ final class ServiceProbe {
     }
 
     /**
-     * Returns the container's address on {@code network} once its port accepts connections. Fails at once when the
-     * container exits, and when {@code deadline} ({@link System#nanoTime()}) passes; both with its last log lines.
+     * Returns the container, inspected once it passes {@code check}. The check's own timeout (when it has one) runs
+     * from now; the launch's {@code deadline} ({@link System#nanoTime()}, {@code launchSeconds} after the launch)
+     * bounds it. Fails when the container stops running and when the earlier of the two passes.
      */
-    String awaitAnswer(ServiceSpec service, String containerId, String network, long deadline, int timeoutSeconds)
-            throws BackendException {
+    InspectContainerResponse awaitHealthy(String service, HealthCheck check, String containerId, String network,
+                                          long deadline, int launchSeconds) throws BackendException {
+        long own = check.timeoutSeconds() > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(check.timeoutSeconds())
+                : deadline;
+        boolean ownFirst = own - deadline < 0;
+        long until = ownFirst ? own : deadline;
         while (true) {
             InspectContainerResponse info = docker.call("inspect container " + containerId,
                     c -> c.inspectContainerCmd(containerId).exec());
             InspectContainerResponse.ContainerState state = info.getState();
-            if (!Boolean.TRUE.equals(state.getRunning())) {
+            // Docker counts a container waiting to be restarted as running; for a start it has exited all the same.
+            if (!Boolean.TRUE.equals(state.getRunning()) || Boolean.TRUE.equals(state.getRestarting())) {
                 String oom = Boolean.TRUE.equals(state.getOOMKilled()) ? " (killed: out of memory)" : "";
-                throw new BackendException("Service \"" + service.name() + "\" exited with code "
+                throw new BackendException("Service \"" + service + "\" exited with code "
                         + state.getExitCodeLong() + oom + " during start. Last log lines:\n"
                         + lastLogLines(containerId));
             }
             String ip = address(info, network);
-            if (ip != null && accepts(ip, service.port())) {
-                return ip;
+            if (ip != null && check.passes(ip)) {
+                return info;
             }
-            if (System.nanoTime() - deadline > 0) {
-                throw new BackendException("Service \"" + service.name() + "\" did not answer on port " + service.port()
-                        + " within " + timeoutSeconds + " s of the launch (docker.start_timeout_seconds)."
-                        + " Last log lines:\n" + lastLogLines(containerId));
+            if (System.nanoTime() - until > 0) {
+                String bound = ownFirst ? check.timeoutSeconds() + " s (its health check's timeout)"
+                        : launchSeconds + " s of the launch (docker.start_timeout_seconds)";
+                throw new BackendException("Service \"" + service + "\" " + check.failure() + " within " + bound
+                        + ". Last log lines:\n" + lastLogLines(containerId));
             }
             try {
                 Thread.sleep(POLL_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new BackendException("The start of service \"" + service.name() + "\" was interrupted.", e);
+                throw new BackendException("The start of service \"" + service + "\" was interrupted.", e);
             }
         }
+    }
+
+    /** The address of a container on {@code network}, or null when it has none (yet). */
+    static String address(InspectContainerResponse info, String network) {
+        Map<String, ContainerNetwork> networks = info.getNetworkSettings() == null ? null
+                : info.getNetworkSettings().getNetworks();
+        ContainerNetwork attached = networks == null ? null : networks.get(network);
+        String ip = attached == null ? null : attached.getIpAddress();
+        return ip == null || ip.isEmpty() ? null : ip;
     }
 
     /** The last {@link #LOG_LINES} lines of the container's stdout and stderr, or a note saying why there are none. */
@@ -99,22 +111,5 @@ final class ServiceProbe {
         String message = root.getMessage() == null || root.getMessage().isBlank()
                 ? root.getClass().getSimpleName() : root.getMessage().strip().lines().findFirst().orElse("");
         return message.length() > 200 ? message.substring(0, 200) + "…" : message;
-    }
-
-    private static String address(InspectContainerResponse info, String network) {
-        Map<String, ContainerNetwork> networks = info.getNetworkSettings() == null ? null
-                : info.getNetworkSettings().getNetworks();
-        ContainerNetwork attached = networks == null ? null : networks.get(network);
-        String ip = attached == null ? null : attached.getIpAddress();
-        return ip == null || ip.isEmpty() ? null : ip;
-    }
-
-    private static boolean accepts(String ip, int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(ip, port), CONNECT_TIMEOUT_MILLIS);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

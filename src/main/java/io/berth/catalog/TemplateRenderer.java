@@ -1,0 +1,124 @@
+package io.berth.catalog;
+
+import io.berth.backend.StackRef;
+import io.berth.backend.StackSpec;
+import io.berth.proxy.Route;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Resolves a template for one stack: every {@code ${…}} replaced, images mapped for this site, volumes scoped, and
+ * each service told the URL prefix it is served under ({@code BERTH_PREFIX}; also {@code BERTH_USER},
+ * {@code BERTH_STACK}, {@code BERTH_SERVICE}).
+ */
+public final class TemplateRenderer {
+    private final ImageMap images;
+
+    public TemplateRenderer(ImageMap images) {
+        this.images = images;
+    }
+
+    /**
+     * Who and what a stack is, for rendering: {@code params} are checked values (defaults filled in), {@code
+     * secrets} the stack's generated secrets, {@code group} null for a user's own stack.
+     */
+    public record Context(String owner, long uid, long gid, String group, String stack, Map<String, String> params,
+                          Map<String, String> secrets) { }
+
+    /** The image to run for a template's image name on this site. */
+    public String image(String upstream) {
+        return images.map(upstream);
+    }
+
+    public StackSpec render(Template template, Context ctx) {
+        List<StackSpec.ServiceSpec> services = new ArrayList<>();
+        for (Template.Service s : template.services()) {
+            String prefix = prefix(s, ctx);
+            String prefixWithSlash = prefix + "/";
+            Map<String, String> env = new LinkedHashMap<>();
+            s.env().forEach((k, v) -> env.put(k, resolve(v, ctx, prefix)));
+            env.put("BERTH_USER", ctx.owner());
+            env.put("BERTH_STACK", ctx.stack());
+            env.put("BERTH_SERVICE", s.name());
+            env.put("BERTH_PREFIX", prefixWithSlash);
+            List<String> command = new ArrayList<>();
+            s.command().forEach(a -> command.add(resolve(a, ctx, prefix)));
+            s.args().forEach(a -> command.add(resolve(a, ctx, prefix)));
+            List<StackSpec.Mount> mounts = s.mounts().stream().map(m -> new StackSpec.Mount(m.volume(),
+                    template.volumes().get(m.volume()).scope(), m.path())).toList();
+            Template.Health h = s.health();
+            Template.Expose http = s.http();
+            List<Integer> publish = s.expose().stream().filter(e -> e.kind() == Template.Expose.Kind.TCP)
+                    .map(Template.Expose::port).toList();
+            services.add(new StackSpec.ServiceSpec(s.name(), images.map(s.image()), command, env,
+                    http == null ? 0 : http.port(), mounts, new StackSpec.Resources(s.cpus(), s.memoryBytes()),
+                    new StackSpec.Health(h.kind(), h.port(), h.path() == null ? null : resolve(h.path(), ctx, prefix),
+                            h.timeoutSeconds()),
+                    publish, s.user() == null ? null : resolve(s.user(), ctx, prefix)));
+        }
+        return new StackSpec(new StackRef(ctx.owner(), ctx.stack()), services);
+    }
+
+    /**
+     * A TCP port's text for users with {@code ${tcp.host}}/{@code ${tcp.port}} filled in: its connection string
+     * (default {@code host:port}), e.g. {@code mongodb://root:…@host:31017/?authSource=admin}, or its snippet.
+     */
+    public String forClients(String text, Context ctx, String host, int port) {
+        if (text == null) {
+            return null;
+        }
+        return Interpolation.resolve(text, ref -> switch (ref) {
+            case "tcp.host" -> host;
+            case "tcp.port" -> Integer.toString(port);
+            default -> value(ref, ctx, "");
+        });
+    }
+
+    /** The link to an HTTP service: its URL path plus the template's {@code open} path, resolved. */
+    public String link(Template.Service s, Context ctx) {
+        Template.Expose http = s.http();
+        String base = Route.prefix(ctx.owner(), ctx.stack(), s.name());
+        return http.open() == null ? base : base + resolve(http.open(), ctx, prefix(s, ctx));
+    }
+
+    /**
+     * The URL path prefix a service is served under, without the final slash ({@code ${stack.prefix}}, as
+     * {@code --path_prefix} and {@code --static-prefix} want it): its own for path routing, empty on a host of its
+     * own. {@code BERTH_PREFIX} carries the same with the slash (JupyterHub's convention).
+     */
+    public static String prefix(Template.Service s, Context ctx) {
+        Template.Expose http = s.http();
+        if (http != null && http.route() == Template.Expose.Route.HOST) {
+            return "";
+        }
+        String p = Route.prefix(ctx.owner(), ctx.stack(), s.name());
+        return p.substring(0, p.length() - 1);
+    }
+
+    private static String resolve(String text, Context ctx, String prefix) {
+        return Interpolation.resolve(text, ref -> value(ref, ctx, prefix));
+    }
+
+    private static String value(String ref, Context ctx, String prefix) {
+        String[] parts = ref.split("\\.");
+        return switch (parts[0]) {
+            case "user" -> switch (parts[1]) {
+                case "name" -> ctx.owner();
+                case "uid" -> Long.toString(ctx.uid());
+                default -> Long.toString(ctx.gid());
+            };
+            case "group" -> ctx.group() == null ? "" : ctx.group();
+            case "stack" -> switch (parts[1]) {
+                case "name" -> ctx.stack();
+                case "owner" -> ctx.owner();
+                default -> prefix;
+            };
+            case "param" -> ctx.params().getOrDefault(parts[1], "");
+            case "secret" -> ctx.secrets().getOrDefault(parts[1], "");
+            case "service" -> parts[1]; // the service's name is its host name on the stack network
+            default -> throw new IllegalStateException("unchecked reference ${" + ref + "}");
+        };
+    }
+}
