@@ -22,7 +22,8 @@ public interface Backend {
 
     /**
      * Creates (or re-attaches to, when they already exist) the stack's network and containers, starts them, and
-     * returns once every service answers on its port, with the address the proxy reaches each one at.
+     * returns once every service passes its health check (in order), with the address the proxy reaches each one
+     * at and its published ports.
      *
      * @throws BackendException with a reason a user can act on (missing image, a container that exited with its
      *                          last log lines, a timeout). Whatever was created is removed before it is thrown.

@@ -75,11 +75,14 @@ public final class BerthConfig {
          * value of the {@code berth.instance} label, so two Berths on one engine never touch each other's objects.
          */
         public String namePrefix = DEFAULT_NAME_PREFIX;
-        /** Seconds a stack may take from launch until every service answers before it is marked FAILED. */
+        /**
+         * Seconds a stack may take from launch until its services are healthy before it is marked FAILED; a
+         * service whose template sets {@code health.timeout} gets that long instead.
+         */
         public int startTimeoutSeconds = DEFAULT_START_TIMEOUT_SECONDS;
         /** Extra labels put on every object Berth creates (tests mark theirs for clean-up). */
         public Map<String, String> labels = new LinkedHashMap<>();
-        /** Most processes (and threads) one container may run; stops fork bombs from taking the host. */
+        /** Most processes (and threads) one container may run; stops fork bombs from taking the host. 0: no limit. */
         public int pidsLimit = DEFAULT_PIDS_LIMIT;
         /**
          * Host address that TCP ports of services ({@code expose: tcp}) are published on. The default serves

@@ -27,15 +27,16 @@ final class ServiceProbe {
     }
 
     /**
-     * Returns the container, inspected once it passes {@code check}. The check's own timeout (when it has one) runs
-     * from now; the launch's {@code deadline} ({@link System#nanoTime()}, {@code launchSeconds} after the launch)
-     * bounds it. Fails when the container stops running and when the earlier of the two passes.
+     * Returns the container, inspected once it passes {@code check}. The check's own timeout (when the template
+     * gives one) runs from now and replaces the launch's {@code deadline} ({@link System#nanoTime()},
+     * {@code launchSeconds} after the launch): an operator who writes 120 s for a slow app means 120 s. Fails when
+     * the container stops running and when the bound passes.
      */
     InspectContainerResponse awaitHealthy(String service, HealthCheck check, String containerId, String network,
                                           long deadline, int launchSeconds) throws BackendException {
         long own = check.timeoutSeconds() > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(check.timeoutSeconds())
                 : deadline;
-        boolean ownFirst = own - deadline < 0;
+        boolean ownFirst = check.timeoutSeconds() > 0;
         long until = ownFirst ? own : deadline;
         while (true) {
             InspectContainerResponse info = docker.call("inspect container " + containerId,
