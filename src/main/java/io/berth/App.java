@@ -11,6 +11,7 @@ import io.berth.config.BerthConfig;
 import io.berth.proxy.RouteTable;
 import io.berth.proxy.ServiceProxy;
 import io.berth.stacks.Reconciler;
+import io.berth.stacks.StackEvents;
 import io.berth.stacks.StackService;
 import io.berth.store.Database;
 import io.berth.store.SessionStore;
@@ -32,8 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class App implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(App.class);
-    /** Seconds between reconciler passes (store ↔ backend). */
-    static final int RECONCILE_EVERY_SECONDS = 30;
     /** Lifecycle jobs that may run at once (each mostly waits on the engine). */
     static final int JOB_THREADS = 16;
 
@@ -60,18 +59,19 @@ public final class App implements AutoCloseable {
         RouteTable routes = new RouteTable(stackStore);
         jobs = Executors.newFixedThreadPool(JOB_THREADS, named("berth-job"));
         TemplateRenderer renderer = new TemplateRenderer(new ImageMap(config.images));
-        StackService stacks = new StackService(stackStore, catalog, renderer, backend, routes, jobs,
+        StackEvents events = new StackEvents(stackStore);
+        StackService stacks = new StackService(stackStore, events, catalog, renderer, backend, routes, jobs,
                 publicHost(config.server.publicHost));
         Reconciler reconciler = new Reconciler(stackStore, backend, stacks, routes);
         ServiceProxy proxy = new ServiceProxy(routes, sessions);
 
-        web = WebApp.create(config, db, accounts, sessions, users, stackStore, stacks, catalog, backend, proxy);
+        web = WebApp.create(config, db, accounts, sessions, users, stackStore, events, stacks, catalog, backend, proxy);
         reconciler.run(true);
         web.start();
 
         timer = Executors.newSingleThreadScheduledExecutor(named("berth-timer"));
         timer.scheduleWithFixedDelay(() -> guarded("reconcile", () -> reconciler.run(false)),
-                RECONCILE_EVERY_SECONDS, RECONCILE_EVERY_SECONDS, TimeUnit.SECONDS);
+                config.docker.reconcileSeconds, config.docker.reconcileSeconds, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> guarded("session sweep", sessions::sweep), 1, 60, TimeUnit.MINUTES);
         LOG.info("Berth is serving http://{}:{}/ (started in {} ms)", config.server.host, port(),
                 (System.nanoTime() - began) / 1_000_000);

@@ -42,6 +42,37 @@ public final class PortalClient {
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "application/json").GET());
     }
 
+    /**
+     * Reads a server-sent event stream until it ends or {@code limit} passes; returns the events as
+     * {@code [event name, data]} pairs in order.
+     */
+    public java.util.List<String[]> events(String path, Duration limit) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "text/event-stream")
+                .timeout(limit).GET().build();
+        java.util.List<String[]> out = new java.util.ArrayList<>();
+        try {
+            HttpResponse<java.util.stream.Stream<String>> r = http.send(request, HttpResponse.BodyHandlers.ofLines());
+            String event = "message";
+            for (String line : (Iterable<String>) r.body()::iterator) {
+                if (line.startsWith("event:")) {
+                    event = line.substring(6).trim();
+                } else if (line.startsWith("data:")) {
+                    out.add(new String[] {event, line.substring(5).trim()});
+                    event = "message";
+                }
+            }
+        } catch (java.net.http.HttpTimeoutException | java.io.UncheckedIOException e) {
+            // the stream did not end in time: return what arrived
+        } catch (IOException e) {
+            if (out.isEmpty()) {
+                throw new IllegalStateException(e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return out;
+    }
+
     /** Posts a form; adds the CSRF token of the last page fetched. */
     public HttpResponse<String> post(String path, Map<String, String> form) {
         Map<String, String> all = new LinkedHashMap<>(form);

@@ -66,6 +66,7 @@ public final class BerthConfig {
         public static final String DEFAULT_NAME_PREFIX = "berth";
         public static final int DEFAULT_START_TIMEOUT_SECONDS = 60;
         public static final int DEFAULT_PIDS_LIMIT = 1024;
+        public static final int DEFAULT_RECONCILE_SECONDS = 3;
         public static final String DEFAULT_PUBLISH_HOST = "0.0.0.0";
 
         /** Docker Engine API endpoint. */
@@ -80,6 +81,11 @@ public final class BerthConfig {
          * service whose template sets {@code health.timeout} gets that long instead.
          */
         public int startTimeoutSeconds = DEFAULT_START_TIMEOUT_SECONDS;
+        /**
+         * Seconds between comparisons of the store with the engine. A service that stopped running outside Berth is
+         * reported after two passes in a row (so a restarting Docker daemon is not mistaken for a crash).
+         */
+        public int reconcileSeconds = DEFAULT_RECONCILE_SECONDS;
         /** Extra labels put on every object Berth creates (tests mark theirs for clean-up). */
         public Map<String, String> labels = new LinkedHashMap<>();
         /** Most processes (and threads) one container may run; stops fork bombs from taking the host. 0: no limit. */

@@ -21,11 +21,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class Reconciler {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+    static final int MISSES_BEFORE_FAILING = 2;
 
     private final StackStore store;
     private final Backend backend;
     private final StackService stacks;
     private final RouteTable routes;
+    /** READY stacks found with a service down, and in how many passes in a row. */
+    private final Map<Long, Integer> down = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Reconciler(StackStore store, Backend backend, StackService stacks, RouteTable routes) {
         this.store = store;
@@ -83,17 +86,24 @@ public final class Reconciler {
                 }
             }
             case READY -> {
-                List<String> expected = store.services(stack.id());
+                List<String> expected = store.services(stack.id()); // the HTTP services, which have routes
                 Map<String, ServiceStatus> byService = services.stream()
                         .collect(Collectors.toMap(ServiceStatus::service, s -> s, (a, b) -> a));
-                List<String> down = expected.stream()
+                List<String> missing = stacks.serviceNames(stack).stream()
                         .filter(s -> byService.get(s) == null || !byService.get(s).running()).toList();
-                if (!down.isEmpty()) {
-                    stacks.fail(stack, "Service " + String.join(", ", down) + " stopped running outside Berth"
-                            + " (its container exited or was removed). Start the stack again.");
+                if (!missing.isEmpty()) {
+                    // Twice in a row: a Docker daemon that is restarting its containers is not a crash.
+                    if (down.merge(stack.id(), 1, Integer::sum) < MISSES_BEFORE_FAILING) {
+                        return;
+                    }
+                    down.remove(stack.id());
+                    String detail = missing.stream().map(s -> byService.get(s) == null ? s + " (container removed)"
+                            : s + " (" + byService.get(s).detail() + ")").collect(Collectors.joining(", "));
+                    stacks.fail(stack, "Stopped running outside Berth: " + detail + ". Start the stack again.");
                     backend.stop(stack.ref());
                     return;
                 }
+                down.remove(stack.id());
                 List<Endpoint> endpoints = services.stream().filter(ServiceStatus::running)
                         .map(ServiceStatus::endpoint).filter(e -> e != null && expected.contains(e.service())).toList();
                 store.setTargets(stack.id(), endpoints);

@@ -30,8 +30,11 @@ import org.slf4j.LoggerFactory;
 public final class StackService {
     private static final Logger LOG = LoggerFactory.getLogger(StackService.class);
     private static final int MAX_REASON = 3900;
+    /** The event that opens each start; progress counts the events after it. */
+    public static final String STARTING_EVENT = "Starting";
 
     private final StackStore store;
+    private final StackEvents events;
     private final Catalog catalog;
     private final TemplateRenderer renderer;
     private final String publicHost;
@@ -41,9 +44,10 @@ public final class StackService {
     /** Stacks with a job queued or running; the reconciler leaves them alone. */
     private final Set<Long> busy = ConcurrentHashMap.newKeySet();
 
-    public StackService(StackStore store, Catalog catalog, TemplateRenderer renderer, Backend backend,
-                        RouteTable routes, ExecutorService jobs, String publicHost) {
+    public StackService(StackStore store, StackEvents events, Catalog catalog, TemplateRenderer renderer,
+                        Backend backend, RouteTable routes, ExecutorService jobs, String publicHost) {
         this.store = store;
+        this.events = events;
         this.renderer = renderer;
         this.publicHost = publicHost;
         this.catalog = catalog;
@@ -87,7 +91,7 @@ public final class StackService {
                 .orElseThrow(() -> BerthException.conflict("name",
                         "You already have a stack named \"" + name + "\"; choose another name or open that one."));
         LOG.info("stack \"{}\" of \"{}\" launched from template \"{}\"", name, owner.username(), template.name());
-        store.addEvent(stack.id(), "Launched from template " + template.name() + " by " + owner.username());
+        events.add(stack.id(), "Launched from template " + template.name() + " by " + owner.username());
         submitStart(stack);
         return stack;
     }
@@ -170,6 +174,7 @@ public final class StackService {
             return; // stopped or deleted before the job ran
         }
         changed(stack);
+        events.add(stack.id(), STARTING_EVENT);
         Template template = catalog.find(stack.template()).orElse(null);
         if (template == null) {
             fail(stack, "The template \"" + stack.template() + "\" is no longer in the catalog.");
@@ -178,11 +183,11 @@ public final class StackService {
         long began = System.nanoTime();
         try {
             List<Endpoint> endpoints = backend.start(renderer.render(template, context(stack)),
-                    step -> store.addEvent(stack.id(), step));
+                    step -> events.add(stack.id(), step));
             store.setTargets(stack.id(), endpoints);
             if (store.transition(stack.id(), EnumSet.of(StackState.STARTING), StackState.READY, null)) {
                 long ms = (System.nanoTime() - began) / 1_000_000;
-                store.addEvent(stack.id(), "Ready in " + ms + " ms");
+                events.add(stack.id(), "Ready in " + ms + " ms");
                 LOG.info("stack \"{}\" of \"{}\" is READY ({} ms)", stack.name(), stack.owner(), ms);
             } else {
                 // Stopped while starting: the stop job may have run before our containers existed.
@@ -198,7 +203,7 @@ public final class StackService {
         backend.stop(stack.ref());
         store.setTargets(stack.id(), List.of());
         if (store.transition(stack.id(), EnumSet.of(StackState.STOPPING), StackState.STOPPED, null)) {
-            store.addEvent(stack.id(), "Stopped");
+            events.add(stack.id(), "Stopped");
             LOG.info("stack \"{}\" of \"{}\" is STOPPED", stack.name(), stack.owner());
         }
         changed(stack);
@@ -207,10 +212,23 @@ public final class StackService {
     void fail(Stack stack, String reason) {
         String text = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "…" : reason;
         if (store.transition(stack.id(), EnumSet.complementOf(EnumSet.of(StackState.STOPPED)), StackState.FAILED, text)) {
-            store.addEvent(stack.id(), "Failed: " + text);
+            events.add(stack.id(), "Failed: " + text);
             LOG.warn("stack \"{}\" of \"{}\" FAILED: {}", stack.name(), stack.owner(), firstLine(text));
         }
         changed(stack);
+    }
+
+    /**
+     * How many events a start of this stack records when all goes well (image checks, network, volumes, each
+     * container and its health wait, "Ready"), so a page can turn events into a progress bar.
+     */
+    public int expectedStartEvents(Stack stack) {
+        Template t = catalog.find(stack.template()).orElse(null);
+        if (t == null) {
+            return 1;
+        }
+        int volumes = t.services().stream().mapToInt(s -> s.mounts().size()).sum();
+        return 1 + t.images().size() + 1 + volumes + 2 * t.services().size() + 1;
     }
 
     /** The images of a template (as mapped for this site) that the engine lacks, for the catalog to warn about. */
@@ -251,6 +269,12 @@ public final class StackService {
     /** A published TCP port and the string a client uses to connect (it may hold a secret: show it to the owner only). */
     public record Connection(String service, String name, String host, int port, String connection,
                              String snippet) { }
+
+    /** The names of the stack's services, in start order (for log views). */
+    public List<String> serviceNames(Stack stack) {
+        return catalog.find(stack.template()).map(t -> t.services().stream().map(Template.Service::name).toList())
+                .orElse(List.of());
+    }
 
     /** Links to the stack's path-routed web UIs (with each template's {@code open} path). */
     public List<String> links(Stack stack) {

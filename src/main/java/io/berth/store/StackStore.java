@@ -156,10 +156,14 @@ public final class StackStore {
                 .bind("s", stackId).mapTo(String.class).list());
     }
 
-    public void addEvent(long stackId, String message) {
+    /** Stores one event of a stack's history and returns it with its id (ids grow with time). */
+    public StackEvent addEvent(long stackId, String message) {
         String text = message.length() > 4000 ? message.substring(0, 3997) + "..." : message;
-        jdbi.useHandle(h -> h.createUpdate("INSERT INTO events (stack_id, at, message) VALUES (:s, :t, :m)")
-                .bind("s", stackId).bind("t", Instant.now()).bind("m", text).execute());
+        Instant at = Instant.now();
+        long id = jdbi.withHandle(h -> h.createUpdate("INSERT INTO events (stack_id, at, message) VALUES (:s, :t, :m)")
+                .bind("s", stackId).bind("t", at).bind("m", text)
+                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+        return new StackEvent(id, at, text);
     }
 
     public List<StackEvent> events(long stackId) {

@@ -72,7 +72,7 @@ final class Guard {
     static Page page(Context ctx) {
         Session s = ctx.attribute(SESSION);
         String notice = ctx.queryParam("notice");
-        return s == null ? Page.anonymous() : new Page(s.user(), s.csrfToken(), notice, 0);
+        return s == null ? Page.anonymous() : new Page(s.user(), s.csrfToken(), notice, 0, false);
     }
 
     /** Only local paths are followed after login, so the login page cannot be used to send users elsewhere. */

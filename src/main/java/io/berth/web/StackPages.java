@@ -97,9 +97,10 @@ final class StackPages {
         List<String> links = stacks.links(stack);
         Page page = Guard.page(ctx);
         if (stack.state().inProgress()) {
-            page = page.refreshingEvery(REFRESH_SECONDS);
+            page = page.updatedLive(REFRESH_SECONDS);
         }
         Map<String, Object> params = new HashMap<>();
+        params.put("services", stacks.serviceNames(stack));
         params.put("page", page);
         params.put("stack", stack);
         params.put("links", links);
@@ -121,11 +122,16 @@ final class StackPages {
     }
 
     /** The stack named in the path, if the caller owns it or is an admin; 404 otherwise (no existence leak). */
-    private Stack visible(Context ctx) {
+    static Stack visible(Context ctx, StackStore store) {
         Session s = Guard.session(ctx);
         String owner = ctx.pathParam("owner");
         return store.find(owner, ctx.pathParam("name"))
                 .filter(st -> st.ownerId() == s.user().id() || s.user().admin())
                 .orElseThrow(() -> BerthException.notFound("You have no stack of that name."));
     }
+
+    private Stack visible(Context ctx) {
+        return visible(ctx, store);
+    }
+
 }

@@ -6,6 +6,7 @@ import io.berth.backend.Backend;
 import io.berth.catalog.Catalog;
 import io.berth.config.BerthConfig;
 import io.berth.proxy.ServiceProxy;
+import io.berth.stacks.StackEvents;
 import io.berth.stacks.StackService;
 import io.berth.store.Database;
 import io.berth.store.StackStore;
@@ -24,13 +25,15 @@ public final class WebApp {
     private WebApp() { }
 
     public static Javalin create(BerthConfig config, Database db, Accounts accounts, Sessions sessions,
-                                 UserStore users, StackStore stackStore, StackService stacks, Catalog catalog,
+                                 UserStore users, StackStore stackStore, StackEvents events, StackService stacks,
+                                 Catalog catalog,
                                  Backend backend, ServiceProxy proxy) {
         Views views = new Views();
         Guard guard = new Guard(sessions);
         AuthPages auth = new AuthPages(accounts, sessions, views, config.auth);
         StackPages stackPages = new StackPages(stackStore, stacks, catalog, backend, views);
         AdminPages admin = new AdminPages(accounts, users, views);
+        ProgressStream progress = new ProgressStream(stackStore, events, stacks);
         ErrorMapper errors = new ErrorMapper(views);
         return Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
@@ -55,6 +58,7 @@ public final class WebApp {
             });
             auth.register(c.routes);
             stackPages.register(c.routes);
+            progress.register(c.routes);
             admin.register(c.routes);
             errors.register(c.routes);
         });

@@ -1,0 +1,145 @@
+package io.berth.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.berth.stacks.Stack;
+import io.berth.stacks.StackEvent;
+import io.berth.stacks.StackEvents;
+import io.berth.stacks.StackService;
+import io.berth.stacks.StackState;
+import io.berth.store.StackStore;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.sse.SseClient;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /stacks/<owner>/<name>/progress}: a stack's events as server-sent events while it changes, each with
+ * the stack's state and a percentage for the progress bar; ends with a {@code done} event once the stack settles
+ * (READY, FAILED, STOPPED). Reconnecting browsers send {@code Last-Event-ID} and get only what they missed.
+ */
+final class ProgressStream {
+    private static final Logger LOG = LoggerFactory.getLogger(ProgressStream.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final StackStore store;
+    private final StackEvents events;
+    private final StackService stacks;
+
+    ProgressStream(StackStore store, StackEvents events, StackService stacks) {
+        this.store = store;
+        this.events = events;
+        this.stacks = stacks;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.sse("/stacks/{owner}/{name}/progress", this::stream);
+    }
+
+    private void stream(SseClient client) {
+        Stack stack;
+        try {
+            stack = StackPages.visible(client.ctx(), store);
+        } catch (BerthException e) {
+            client.ctx().status(e.status());
+            client.close();
+            return;
+        }
+        client.keepAlive();
+        Watcher watcher = new Watcher(client, stack, lastEventId(client));
+        AutoCloseable watch = events.watch(stack.id(), event -> watcher.pump());
+        client.onClose(() -> close(watch));
+        watcher.pump(); // what happened before this page asked
+        watcher.finishIfSettled();
+    }
+
+    /**
+     * Sends each event once, in id order, with the state and progress it leaves the stack in. A new event only
+     * wakes it: it always reads what it has not sent yet from the store, so events racing the first read are
+     * neither lost nor sent out of order.
+     */
+    private final class Watcher {
+        private final SseClient client;
+        private final Stack stack;
+        private final int expected;
+        private long lastSent;
+        private long startedAt = -1;
+        private long counted;
+        private int since;
+
+        Watcher(SseClient client, Stack stack, long lastSent) {
+            this.client = client;
+            this.stack = stack;
+            this.lastSent = lastSent;
+            this.expected = stacks.expectedStartEvents(stack);
+        }
+
+        synchronized void pump() {
+            for (StackEvent event : store.events(stack.id())) {
+                if (event.id() > counted) {
+                    count(event);
+                }
+                if (event.id() > lastSent && !client.terminated()) {
+                    send(event);
+                }
+            }
+        }
+
+        private void count(StackEvent event) {
+            counted = event.id();
+            if (event.message().equals(StackService.STARTING_EVENT)) {
+                startedAt = event.id();
+                since = 0;
+            }
+            if (startedAt >= 0) {
+                since++;
+            }
+        }
+
+        private void send(StackEvent event) {
+            lastSent = event.id();
+            StackState state = store.byId(stack.id()).map(Stack::state).orElse(StackState.STOPPED);
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("message", event.message());
+            data.put("at", event.at().toString());
+            data.put("state", state.name());
+            data.put("percent", state == StackState.READY ? 100 : Math.min(99, since * 100 / Math.max(1, expected)));
+            client.sendEvent("progress", json(data), Long.toString(event.id()));
+            finishIfSettled();
+        }
+
+        synchronized void finishIfSettled() {
+            StackState state = store.byId(stack.id()).map(Stack::state).orElse(StackState.STOPPED);
+            if (!state.inProgress() && !client.terminated()) {
+                client.sendEvent("done", json(Map.of("state", state.name())));
+                client.close();
+            }
+        }
+    }
+
+    private static long lastEventId(SseClient client) {
+        try {
+            String header = client.ctx().header("Last-Event-ID");
+            return header == null ? 0 : Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void close(AutoCloseable watch) {
+        try {
+            watch.close();
+        } catch (Exception e) {
+            LOG.debug("closing a progress watch: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,47 @@
+// Berth's only script: live progress on a stack's page, and live logs. Pages work without it (they reload).
+"use strict";
+
+document.addEventListener("DOMContentLoaded", () => {
+  const progress = document.getElementById("progress");
+  if (progress && window.EventSource) {
+    const bar = document.getElementById("progress-bar");
+    const message = document.getElementById("progress-message");
+    const history = document.getElementById("events");
+    const state = document.getElementById("state");
+    const source = new EventSource(progress.dataset.stream);
+    source.addEventListener("progress", (e) => {
+      const d = JSON.parse(e.data);
+      bar.value = d.percent;
+      message.textContent = d.message;
+      state.textContent = d.state;
+      if (history && !document.getElementById("event-" + e.lastEventId)) {
+        const li = document.createElement("li");
+        li.id = "event-" + e.lastEventId;
+        const time = document.createElement("time");
+        time.textContent = d.at;
+        li.append(time, " " + d.message);
+        history.append(li);
+      }
+    });
+    source.addEventListener("done", () => { source.close(); window.location.reload(); });
+  }
+
+  const log = document.getElementById("log");
+  if (log && window.EventSource) {
+    const source = new EventSource(log.dataset.stream);
+    const follow = document.getElementById("follow");
+    source.addEventListener("line", (e) => {
+      log.append(e.data + "\n");
+      if (!follow || follow.checked) {
+        log.scrollTop = log.scrollHeight;
+      }
+    });
+    source.addEventListener("end", (e) => {
+      source.close();
+      const note = document.getElementById("log-end");
+      if (note) {
+        note.textContent = e.data || "The service stopped; its log ends here.";
+      }
+    });
+  }
+});
