@@ -58,7 +58,7 @@ public final class App implements AutoCloseable {
 
         RouteTable routes = new RouteTable(stackStore);
         jobs = Executors.newFixedThreadPool(JOB_THREADS, named("berth-job"));
-        TemplateRenderer renderer = new TemplateRenderer(new ImageMap(config.images));
+        TemplateRenderer renderer = new TemplateRenderer(new ImageMap(config.images), config.docker.hostPaths);
         StackEvents events = new StackEvents(stackStore);
         StackService stacks = new StackService(stackStore, events, catalog, renderer, backend, routes, jobs,
                 publicHost(config.server.publicHost));

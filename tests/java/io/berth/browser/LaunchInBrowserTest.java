@@ -25,7 +25,18 @@ class LaunchInBrowserTest {
     @BeforeAll
     static void start() throws Exception {
         TestDocker.ensureDemoImage();
-        berth = new BerthInstance().start();
+        berth = new BerthInstance();
+        berth.template("slow.yaml", """
+                name: slow
+                title: Slow starter
+                services:
+                  web:
+                    image: berth/demo:latest
+                    command: [sh, -c, 'echo "hello from the slow service"; sleep 3; mkdir -p "/www${stack.prefix}" && echo "<p id=ok>ok</p>" > "/www${stack.prefix}/index.html" && echo "serving now" && exec httpd -f -p 8080 -h /www']
+                    health: {http: "${stack.prefix}/", timeout: 30s}
+                    expose: [{http: 8080}]
+                """);
+        berth.start();
         browser = Chromium.start();
     }
 
@@ -43,9 +54,7 @@ class LaunchInBrowserTest {
     void admin_logs_in_launches_the_demo_opens_it_and_stops_it() throws Exception {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
         browser.get(berth.url() + "/");
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys("admin");
-        browser.findElement(By.id("password")).sendKeys(BerthInstance.ADMIN_PASSWORD);
-        browser.findElement(By.id("login")).click();
+        logInIfAsked();
         wait.until(ExpectedConditions.textToBe(By.id("whoami"), "admin"));
 
         browser.findElement(By.linkText("Catalog")).click();
@@ -61,7 +70,49 @@ class LaunchInBrowserTest {
         browser.navigate().back();
         wait.until(ExpectedConditions.elementToBeClickable(By.id("stop"))).click();
         wait.until(ExpectedConditions.textToBe(By.id("state"), "STOPPED"));
-        assertThat(TestDocker.containers(berth.run)).isEmpty();
+        assertThat(TestDocker.containers(berth.run)).noneMatch(name -> name.contains("--demo--"));
+    }
+
+    @Test
+    void the_progress_bar_moves_until_ready_and_the_logs_view_shows_what_the_service_printed() throws Exception {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        browser.get(berth.url() + "/catalog");
+        logInIfAsked();
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#template-slow button.launch"))).click();
+
+        // While the service sleeps, the bar shows the steps done so far, then it fills as the stack gets ready.
+        java.util.Set<String> seen = new java.util.TreeSet<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline && !"READY".equals(textOf(By.id("state")))) {
+            browser.findElements(By.id("progress-bar")).forEach(bar -> seen.add(bar.getAttribute("value")));
+            Thread.sleep(50);
+        }
+        assertThat(textOf(By.id("state"))).isEqualTo("READY");
+        assertThat(seen).as("progress values seen").anyMatch(v -> !v.equals("0") && !v.equals("100"));
+        screenshot("progress-done");
+
+        browser.findElement(By.cssSelector("a.logs-link")).click();
+        wait.until(ExpectedConditions.textMatches(By.id("log"), java.util.regex.Pattern.compile(
+                "hello from the slow service\\s+serving now")));
+        screenshot("logs");
+        assertThat(browser.findElement(By.id("download")).getAttribute("href")).endsWith("/logs/web/download");
+    }
+
+    /** The tests share one browser: whichever runs first logs in. */
+    private static void logInIfAsked() {
+        if (!browser.findElements(By.id("username")).isEmpty()) {
+            browser.findElement(By.id("username")).sendKeys("admin");
+            browser.findElement(By.id("password")).sendKeys(BerthInstance.ADMIN_PASSWORD);
+            browser.findElement(By.id("login")).click();
+        }
+    }
+
+    private static String textOf(By by) {
+        try {
+            return browser.findElement(by).getText();
+        } catch (org.openqa.selenium.NoSuchElementException | org.openqa.selenium.StaleElementReferenceException e) {
+            return "";
+        }
     }
 
     private static void screenshot(String name) throws Exception {

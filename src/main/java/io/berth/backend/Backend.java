@@ -42,6 +42,44 @@ public interface Backend {
     /** Every service container this backend owns, running or not: what the reconciler compares with the store. */
     List<ServiceStatus> list();
 
+    /**
+     * Streams the last {@code tail} lines of a service's stdout and stderr (in time order; {@code tail < 0}: the
+     * whole log) to {@code sink}, then, when {@code follow}, every new line until the returned handle is closed or
+     * the container stops. Lines longer than {@link #MAX_LINE} bytes (UTF-8) are cut to that length and end in
+     * {@code " [… cut]"}; the rest of such a line is skipped up to its newline. A last line without a newline is
+     * delivered when the log ends. Returns at once (after looking the container up); lines arrive on another thread.
+     * A service without a container gets {@code sink.end("…reason…")} at once, on the calling thread.
+     *
+     * <p>The sink gets exactly one {@link LogSink#end} call per stream, always, and nothing after it: when the
+     * container stops or the log is read to its end ({@code null}), when reading fails (a reason), and when the
+     * handle is closed ({@code null}; once {@link LogStream#close()} returns, no {@link LogSink#line} call is under
+     * way and none follows). Calls to one sink never overlap.
+     */
+    LogStream logs(StackRef stack, String service, int tail, boolean follow, LogSink sink);
+
+    /** The longest line {@link #logs} delivers, in bytes of UTF-8 (plus the cut marker). */
+    int MAX_LINE = 16 * 1024;
+
+    /**
+     * Receives a service's log lines on the backend's reading thread ({@code end} may also come on the thread that
+     * calls {@link #logs} or closes the stream). The backend waits for each call, holding only a line's worth of
+     * memory per output stream: a sink must not block for long, since that stalls the stream (and a close). A
+     * consumer that can be slower than the service (a browser) hands lines to a bounded queue of its own.
+     */
+    interface LogSink {
+        /** One line, without its line break. */
+        void line(String text);
+
+        /** The stream is over: {@code reason} is null for a normal end, otherwise a sentence a user can read. */
+        void end(String reason);
+    }
+
+    /** A running {@link #logs} stream; closing it stops the stream and is idempotent. */
+    interface LogStream extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** Receives progress messages while a stack starts. */
     @FunctionalInterface
     interface Progress {

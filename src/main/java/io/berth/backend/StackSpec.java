@@ -33,14 +33,15 @@ public record StackSpec(StackRef ref, List<ServiceSpec> services) {
         }
     }
 
-    /** Where a volume is mounted, and whose it is. */
+    /** Where a volume is mounted, and whose it is; for {@code HOST}, {@code volume} is the host folder's path. */
     public record Mount(String volume, VolumeScope scope, String path) { }
 
     /**
      * Whose a named volume is: {@code STACK} volumes live and die with the stack (kept on stop, removed on a delete
-     * with data); {@code OWNER} volumes are shared by all stacks of one owner and outlive them.
+     * with data); {@code OWNER} volumes are shared by all stacks of one owner and outlive them; {@code HOST} is a
+     * folder of the host (checked against berth.yaml's docker.host_paths before it gets here), never removed.
      */
-    public enum VolumeScope { STACK, OWNER }
+    public enum VolumeScope { STACK, OWNER, HOST }
 
     /** CPU (cores, fractional) and memory (bytes) limits; 0 means no limit. */
     public record Resources(double cpus, long memoryBytes) {

@@ -18,8 +18,16 @@ public record Template(String name, String title, String description, String ico
     /** Who a stack of this template may belong to. */
     public enum OwnerKind { USER, GROUP }
 
-    /** A volume the template declares, and whose it is ({@code stack}: one per stack; {@code owner}: shared). */
-    public record Volume(String name, io.berth.backend.StackSpec.VolumeScope scope) { }
+    /**
+     * A volume the template declares, and whose it is ({@code stack}: one per stack; {@code owner}: shared), or a
+     * host folder ({@code hostPath}, may hold references; allowed only under berth.yaml's docker.host_paths).
+     */
+    public record Volume(String name, io.berth.backend.StackSpec.VolumeScope scope, String hostPath) {
+        /** A named volume (not a host folder). */
+        public Volume(String name, io.berth.backend.StackSpec.VolumeScope scope) {
+            this(name, scope, null);
+        }
+    }
 
     /**
      * One container. {@code command} replaces the image's command; {@code args} follow it (or, without a command,

@@ -46,10 +46,12 @@ public final class TemplateParser {
         Duration maxAge = duration(top, "max_age");
         List<Parameter> parameters = parameters(top);
         List<String> secrets = secrets(top);
-        Map<String, Template.Volume> volumes = volumes(top);
         YamlNode servicesNode = YamlNode.require(root, top, "services");
-        List<Template.Service> services = new ArrayList<>();
         Map<String, YamlNode> serviceNodes = servicesNode.entries();
+        References references = new References(parameters.stream().map(Parameter::name).toList(), secrets,
+                serviceNodes.keySet());
+        Map<String, Template.Volume> volumes = volumes(top, references);
+        List<Template.Service> services = new ArrayList<>();
         if (serviceNodes.isEmpty()) {
             throw servicesNode.error("must list at least one service");
         }
@@ -225,7 +227,8 @@ public final class TemplateParser {
         return out;
     }
 
-    private static Map<String, Template.Volume> volumes(Map<String, YamlNode> top) throws TemplateException {
+    private static Map<String, Template.Volume> volumes(Map<String, YamlNode> top, References references)
+            throws TemplateException {
         var node = YamlNode.get(top, "volumes");
         Map<String, Template.Volume> out = new LinkedHashMap<>();
         if (node.isEmpty()) {
@@ -239,7 +242,21 @@ public final class TemplateParser {
             }
             VolumeScope scope = VolumeScope.STACK;
             if (!v.isNull()) {
-                var scopeNode = YamlNode.get(v.map(Set.of("scope")), "scope");
+                Map<String, YamlNode> fields = v.map(Set.of("scope", "host_path"));
+                var hostPath = YamlNode.get(fields, "host_path");
+                if (hostPath.isPresent()) {
+                    if (fields.containsKey("scope")) {
+                        throw fields.get("scope").error("a host folder has no scope; give scope or host_path");
+                    }
+                    String path = hostPath.get().string();
+                    if (!path.startsWith("/") || path.contains("/../") || path.endsWith("/..")) {
+                        throw hostPath.get().error("must be an absolute path on the host, without ..");
+                    }
+                    references.check(hostPath.get(), path, false);
+                    out.put(name, new Template.Volume(name, VolumeScope.HOST, path));
+                    continue;
+                }
+                var scopeNode = YamlNode.get(fields, "scope");
                 if (scopeNode.isPresent()) {
                     scope = switch (scopeNode.get().string()) {
                         case "stack" -> VolumeScope.STACK;
@@ -249,7 +266,7 @@ public final class TemplateParser {
                     };
                 }
             }
-            out.put(name, new Template.Volume(name, scope));
+            out.put(name, new Template.Volume(name, scope, null));
         }
         return out;
     }

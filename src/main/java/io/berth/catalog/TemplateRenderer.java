@@ -3,6 +3,7 @@ package io.berth.catalog;
 import io.berth.backend.StackRef;
 import io.berth.backend.StackSpec;
 import io.berth.proxy.Route;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,9 +16,46 @@ import java.util.Map;
  */
 public final class TemplateRenderer {
     private final ImageMap images;
+    private final List<Path> hostPaths;
+
+    /** {@code hostPaths}: the host folders (and what lies under them) templates may mount. */
+    public TemplateRenderer(ImageMap images, List<String> hostPaths) {
+        this.images = images;
+        this.hostPaths = hostPaths.stream().map(p -> Path.of(p).toAbsolutePath().normalize()).toList();
+    }
 
     public TemplateRenderer(ImageMap images) {
-        this.images = images;
+        this(images, List.of());
+    }
+
+    /**
+     * The host folder a {@code host_path} volume resolves to for this stack, if the operator allows it: under one
+     * of docker.host_paths both as written and after following symbolic links (a user's link must not lead out).
+     *
+     * @throws IllegalArgumentException with a message for the user when it is not allowed
+     */
+    public String hostPath(Template.Volume volume, Context ctx) {
+        String resolved = resolve(volume.hostPath(), ctx, "");
+        Path path = Path.of(resolved).normalize();
+        if (!allowed(path)) {
+            throw new IllegalArgumentException("The host folder " + path + " of volume \"" + volume.name()
+                    + "\" is not under a folder this site allows (docker.host_paths in berth.yaml).");
+        }
+        try {
+            Path real = path.toRealPath();
+            if (!allowed(real)) {
+                throw new IllegalArgumentException("The host folder " + path + " of volume \"" + volume.name()
+                        + "\" leads to " + real + ", which is not under a folder this site allows.");
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("The host folder " + path + " of volume \"" + volume.name()
+                    + "\" does not exist or cannot be read; ask your admin to create it.");
+        }
+        return path.toString();
+    }
+
+    private boolean allowed(Path path) {
+        return path.isAbsolute() && hostPaths.stream().anyMatch(path::startsWith);
     }
 
     /**
@@ -32,6 +70,7 @@ public final class TemplateRenderer {
         return images.map(upstream);
     }
 
+    /** The stack's containers; {@link IllegalArgumentException} (with a message for users) for a refused host folder. */
     public StackSpec render(Template template, Context ctx) {
         List<StackSpec.ServiceSpec> services = new ArrayList<>();
         for (Template.Service s : template.services()) {
@@ -46,8 +85,11 @@ public final class TemplateRenderer {
             List<String> command = new ArrayList<>();
             s.command().forEach(a -> command.add(resolve(a, ctx, prefix)));
             s.args().forEach(a -> command.add(resolve(a, ctx, prefix)));
-            List<StackSpec.Mount> mounts = s.mounts().stream().map(m -> new StackSpec.Mount(m.volume(),
-                    template.volumes().get(m.volume()).scope(), m.path())).toList();
+            List<StackSpec.Mount> mounts = s.mounts().stream().map(m -> {
+                Template.Volume v = template.volumes().get(m.volume());
+                String source = v.scope() == StackSpec.VolumeScope.HOST ? hostPath(v, ctx) : m.volume();
+                return new StackSpec.Mount(source, v.scope(), m.path());
+            }).toList();
             Template.Health h = s.health();
             Template.Expose http = s.http();
             List<Integer> publish = s.expose().stream().filter(e -> e.kind() == Template.Expose.Kind.TCP)

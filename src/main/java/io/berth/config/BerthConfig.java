@@ -86,6 +86,11 @@ public final class BerthConfig {
          * reported after two passes in a row (so a restarting Docker daemon is not mistaken for a crash).
          */
         public int reconcileSeconds = DEFAULT_RECONCILE_SECONDS;
+        /**
+         * Host folders templates may mount ({@code volumes: x: {host_path: …}}): a path is allowed when it lies
+         * under one of these prefixes after its references are filled in. Empty: no host folder at all.
+         */
+        public java.util.List<String> hostPaths = new java.util.ArrayList<>();
         /** Extra labels put on every object Berth creates (tests mark theirs for clean-up). */
         public Map<String, String> labels = new LinkedHashMap<>();
         /** Most processes (and threads) one container may run; stops fork bombs from taking the host. 0: no limit. */

@@ -82,6 +82,17 @@ public final class StackService {
             }
         }
         checkCanStart(template);
+        TemplateRenderer.Context preview = new TemplateRenderer.Context(owner.username(), Secrets.uidOf(owner.id()),
+                Secrets.uidOf(owner.id()), null, name, params, Map.of());
+        for (Template.Volume v : template.volumes().values()) {
+            if (v.scope() == io.berth.backend.StackSpec.VolumeScope.HOST) {
+                try {
+                    renderer.hostPath(v, preview);
+                } catch (IllegalArgumentException e) {
+                    throw BerthException.badRequest(null, e.getMessage());
+                }
+            }
+        }
         Map<String, String> secrets = new LinkedHashMap<>();
         template.secrets().forEach(secret -> secrets.put(secret, Secrets.generate()));
         Map<String, String> routeModes = new LinkedHashMap<>();
@@ -181,8 +192,15 @@ public final class StackService {
             return;
         }
         long began = System.nanoTime();
+        io.berth.backend.StackSpec spec;
         try {
-            List<Endpoint> endpoints = backend.start(renderer.render(template, context(stack)),
+            spec = renderer.render(template, context(stack));
+        } catch (IllegalArgumentException e) {
+            fail(stack, e.getMessage());
+            return;
+        }
+        try {
+            List<Endpoint> endpoints = backend.start(spec,
                     step -> events.add(stack.id(), step));
             store.setTargets(stack.id(), endpoints);
             if (store.transition(stack.id(), EnumSet.of(StackState.STARTING), StackState.READY, null)) {

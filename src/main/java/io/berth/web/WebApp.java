@@ -34,6 +34,7 @@ public final class WebApp {
         StackPages stackPages = new StackPages(stackStore, stacks, catalog, backend, views);
         AdminPages admin = new AdminPages(accounts, users, views);
         ProgressStream progress = new ProgressStream(stackStore, events, stacks);
+        LogPages logs = new LogPages(stackStore, stacks, backend, views);
         ErrorMapper errors = new ErrorMapper(views);
         return Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
@@ -59,6 +60,7 @@ public final class WebApp {
             auth.register(c.routes);
             stackPages.register(c.routes);
             progress.register(c.routes);
+            logs.register(c.routes);
             admin.register(c.routes);
             errors.register(c.routes);
         });

@@ -6,6 +6,7 @@ import static io.berth.backend.docker.DockerCli.docker;
 import static io.berth.backend.docker.DockerCli.exists;
 import static io.berth.backend.docker.DockerCli.inspect;
 
+import io.berth.backend.Backend;
 import io.berth.backend.BackendException;
 import io.berth.backend.Endpoint;
 import io.berth.backend.ObjectNames;
@@ -209,5 +210,19 @@ class ContainerSpecTest extends RealEngineTest {
         String name = ObjectNames.container(TAG, ref, "web");
         assertThat(docker("logs", name)).contains("uid=1234 gid=1234");
         assertThat(inspect("container", name).get("Config").get("User").asText()).isEqualTo("1234:1234");
+    }
+
+    @Test
+    void a_host_folder_is_mounted_into_the_container() throws Exception {
+        java.nio.file.Path folder = java.nio.file.Files.createTempDirectory("berth-host-");
+        java.nio.file.Files.writeString(folder.resolve("index.html"), "from the host");
+        StackRef ref = new StackRef("alice", "hostdir");
+        Endpoint web = backend.start(new StackSpec(ref, List.of(new ServiceSpec("web", IMAGE,
+                List.of("httpd", "-f", "-p", "8080", "-h", "/data"), Map.of(), 8080,
+                List.of(new Mount(folder.toString(), VolumeScope.HOST, "/data")), Resources.UNLIMITED,
+                Health.tcp(8080, 0), List.of(), null))), Backend.Progress.NONE).get(0);
+        assertThat(get(web)).isEqualTo("from the host");
+        backend.remove(ref, false);
+        assertThat(folder.resolve("index.html")).as("a host folder is never removed with the stack").exists();
     }
 }

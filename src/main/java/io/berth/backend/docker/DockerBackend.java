@@ -1,6 +1,7 @@
 package io.berth.backend.docker;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.LogContainerCmd;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerNetwork;
@@ -187,9 +188,42 @@ public final class DockerBackend implements Backend, AutoCloseable {
             }
             StackRef ref = new StackRef(owner, stack);
             boolean running = "running".equals(container.getState());
-            statuses.add(new ServiceStatus(ref, service, running, running ? endpoint(container, ref, service) : null));
+            statuses.add(new ServiceStatus(ref, service, running, running ? endpoint(container, ref, service) : null,
+                    Objects.requireNonNullElse(container.getStatus(), container.getState())));
         }
         return statuses;
+    }
+
+    @Override
+    public LogStream logs(StackRef ref, String service, int tail, boolean follow, LogSink sink) {
+        String name = ObjectNames.container(config.namePrefix, ref, service);
+        InspectContainerResponse container;
+        try {
+            container = docker.containerNamed(name);
+        } catch (RuntimeException e) {
+            health = null;
+            sink.end(unavailable().orElse("Docker failed to find the container of \"" + service + "\": "
+                    + ServiceProbe.shortCause(e)));
+            return LogFollower.ended();
+        }
+        if (container == null || !ownership.ofStack(container.getConfig().getLabels(), ref)) {
+            LOG.debug("stack \"{}\" of \"{}\": no container \"{}\" to read logs from", ref.stack(), ref.owner(), name);
+            sink.end("Service \"" + service + "\" has no container: the stack is not running.");
+            return LogFollower.ended();
+        }
+        String id = container.getId();
+        LogFollower follower = new LogFollower(service, sink);
+        try {
+            // exec returns at once: the response is read on docker-java's own thread, the pool is not held.
+            docker.call("logs of container " + name, c -> {
+                LogContainerCmd cmd = c.logContainerCmd(id).withStdOut(true).withStdErr(true)
+                        .withFollowStream(follow).withTimestamps(false);
+                return (tail < 0 ? cmd.withTailAll() : cmd.withTail(tail)).exec(follower);
+            });
+        } catch (RuntimeException e) {
+            follower.onError(e);
+        }
+        return follower;
     }
 
     @Override

@@ -6,7 +6,6 @@ import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Frame;
 import io.berth.backend.BackendException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -81,11 +80,14 @@ final class ServiceProbe {
     String lastLogLines(String containerId) {
         try {
             String logs = docker.call("logs of container " + containerId, c -> {
-                StringBuffer out = new StringBuffer(); // appended on docker-java's callback thread
+                StringBuilder out = new StringBuilder();
+                LogLines lines = new LogLines(line -> out.append(line).append('\n'));
                 try (ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
                     @Override
                     public void onNext(Frame frame) {
-                        out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                        synchronized (lines) { // fed on docker-java's callback thread
+                            lines.accept(frame);
+                        }
                     }
                 }) {
                     c.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withTail(LOG_LINES)
@@ -95,7 +97,10 @@ final class ServiceProbe {
                 } catch (IOException e) {
                     // closing the finished log stream; what was read is all we need
                 }
-                return out.toString().strip();
+                synchronized (lines) {
+                    lines.flush();
+                    return out.toString().strip();
+                }
             });
             return logs.isEmpty() ? "(no output)" : logs;
         } catch (RuntimeException e) {

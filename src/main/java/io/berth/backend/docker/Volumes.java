@@ -47,6 +47,12 @@ final class Volumes {
         List<Mount> result = new ArrayList<>();
         for (StackSpec.Mount mount : Objects.requireNonNullElse(mounts, List.<StackSpec.Mount>of())) {
             VolumeScope scope = Objects.requireNonNullElse(mount.scope(), VolumeScope.STACK);
+            if (scope == VolumeScope.HOST) {
+                // Allowed by the operator (docker.host_paths); Docker refuses a folder that does not exist.
+                progress.step("Mounting host folder " + mount.volume());
+                result.add(new Mount().withType(MountType.BIND).withSource(mount.volume()).withTarget(mount.path()));
+                continue;
+            }
             String name = ObjectNames.volume(config.namePrefix, ref, scope, mount.volume());
             InspectVolumeResponse existing = docker.volumeNamed(name);
             if (existing != null) {

@@ -1,0 +1,130 @@
+package io.berth.web;
+
+import io.berth.backend.Backend;
+import io.berth.stacks.Stack;
+import io.berth.stacks.StackService;
+import io.berth.store.StackStore;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A service's logs: a page that follows them live (server-sent events, auto-scrolling), and a plain-text
+ * download of the last lines. Lines go from the engine to the browser one by one; a slow browser slows only its
+ * own stream (the engine's stream waits on it), so nothing piles up in Berth.
+ */
+final class LogPages {
+    /** Lines shown when the page opens, before following. */
+    static final int PAGE_TAIL = 500;
+    /** Lines in a download. */
+    static final int DOWNLOAD_TAIL = 10_000;
+    /** A download stops at this size, with a note, whatever the line count. */
+    static final int DOWNLOAD_MAX_BYTES = 8 << 20;
+
+    private final StackStore store;
+    private final StackService stacks;
+    private final Backend backend;
+    private final Views views;
+
+    LogPages(StackStore store, StackService stacks, Backend backend, Views views) {
+        this.store = store;
+        this.stacks = stacks;
+        this.backend = backend;
+        this.views = views;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.get("/stacks/{owner}/{name}/logs/{service}", this::page);
+        routes.sse("/stacks/{owner}/{name}/logs/{service}/stream", this::stream);
+        routes.get("/stacks/{owner}/{name}/logs/{service}/download", this::download);
+    }
+
+    private String service(Context ctx, Stack stack) {
+        String service = ctx.pathParam("service");
+        if (!stacks.serviceNames(stack).contains(service)) {
+            throw BerthException.notFound("This stack has no service \"" + service + "\".");
+        }
+        return service;
+    }
+
+    private void page(Context ctx) {
+        Stack stack = StackPages.visible(ctx, store);
+        String service = service(ctx, stack);
+        Map<String, Object> params = new HashMap<>();
+        params.put("page", Guard.page(ctx));
+        params.put("stack", stack);
+        params.put("service", service);
+        views.render(ctx, "logs.jte", params);
+    }
+
+    private void stream(SseClient client) {
+        Stack stack;
+        String service;
+        try {
+            stack = StackPages.visible(client.ctx(), store);
+            service = service(client.ctx(), stack);
+        } catch (BerthException e) {
+            client.ctx().status(e.status());
+            client.close();
+            return;
+        }
+        client.keepAlive();
+        Backend.LogStream logs = backend.logs(stack.ref(), service, PAGE_TAIL, true, new Backend.LogSink() {
+            @Override
+            public void line(String text) {
+                if (!client.terminated()) {
+                    client.sendEvent("line", text);
+                }
+            }
+
+            @Override
+            public void end(String reason) {
+                if (!client.terminated()) {
+                    client.sendEvent("end", reason == null ? "" : reason);
+                    client.close();
+                }
+            }
+        });
+        client.onClose(logs::close);
+    }
+
+    private void download(Context ctx) throws InterruptedException {
+        Stack stack = StackPages.visible(ctx, store);
+        String service = service(ctx, stack);
+        StringBuilder text = new StringBuilder();
+        CountDownLatch ended = new CountDownLatch(1);
+        try (Backend.LogStream ignored = backend.logs(stack.ref(), service, DOWNLOAD_TAIL, false, new Backend.LogSink() {
+            @Override
+            public void line(String line) {
+                synchronized (text) {
+                    if (text.length() + line.length() < DOWNLOAD_MAX_BYTES) {
+                        text.append(line).append('\n');
+                    } else if (text.length() < DOWNLOAD_MAX_BYTES) {
+                        text.append("[… cut at ").append(DOWNLOAD_MAX_BYTES >> 20).append(" MiB …]\n");
+                        text.setLength(DOWNLOAD_MAX_BYTES);
+                    }
+                }
+            }
+
+            @Override
+            public void end(String reason) {
+                if (reason != null) {
+                    synchronized (text) {
+                        text.append("[").append(reason).append("]\n");
+                    }
+                }
+                ended.countDown();
+            }
+        })) {
+            ended.await(30, TimeUnit.SECONDS);
+        }
+        ctx.header("Content-Disposition", "attachment; filename=\"" + stack.name() + "-" + service + ".log\"");
+        synchronized (text) {
+            ctx.contentType("text/plain; charset=utf-8").result(text.toString());
+        }
+    }
+}
