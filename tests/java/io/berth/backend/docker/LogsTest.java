@@ -107,6 +107,35 @@ class LogsTest extends RealEngineTest {
     }
 
     @Test
+    void open_streams_are_limited_and_do_not_hold_up_other_calls() throws Exception {
+        StackRef ref = new StackRef("alice", "many");
+        backend.start(greeting(ref, "hi"), step -> { });
+        List<Recorder> sinks = new ArrayList<>();
+        List<LogStream> streams = new ArrayList<>();
+        for (int i = 0; i < LogStreams.MAX_STREAMS; i++) {
+            Recorder sink = new Recorder();
+            sinks.add(sink);
+            streams.add(backend.logs(ref, "web", 1, true, sink));
+        }
+        Recorder refused = new Recorder();
+
+        backend.logs(ref, "web", 1, true, refused);
+
+        assertThat(refused.ends()).singleElement().asString().startsWith("Too many log streams are open");
+        long began = System.nanoTime();
+        assertThat(backend.list()).hasSize(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(2));
+        streams.get(0).close();
+        Recorder another = new Recorder();
+        streams.add(backend.logs(ref, "web", 1, true, another));
+        Thread.sleep(300);
+        assertThat(another.ends()).isEmpty();
+        streams.forEach(LogStream::close);
+        sinks.add(another);
+        assertThat(sinks).allSatisfy(sink -> assertThat(sink.ends()).containsExactly((String) null));
+    }
+
+    @Test
     void frames_that_split_and_join_lines_are_reassembled_per_stream() {
         List<String> lines = new ArrayList<>();
         LogLines assembler = new LogLines(lines::add);

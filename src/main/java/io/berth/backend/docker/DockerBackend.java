@@ -1,7 +1,6 @@
 package io.berth.backend.docker;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.command.LogContainerCmd;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerNetwork;
@@ -50,6 +49,7 @@ public final class DockerBackend implements Backend, AutoCloseable {
     private final Ownership ownership;
     private final Volumes volumes;
     private final ContainerFactory containers;
+    private final LogStreams logStreams;
     private volatile Health health;
 
     private record Health(Optional<String> problem, long checkedAt) { }
@@ -68,6 +68,7 @@ public final class DockerBackend implements Backend, AutoCloseable {
         this.ownership = new Ownership(config);
         this.volumes = new Volumes(docker, config, ownership);
         this.containers = new ContainerFactory(docker, config, ownership);
+        this.logStreams = new LogStreams(docker, config, ownership);
     }
 
     @Override
@@ -196,38 +197,12 @@ public final class DockerBackend implements Backend, AutoCloseable {
 
     @Override
     public LogStream logs(StackRef ref, String service, int tail, boolean follow, LogSink sink) {
-        String name = ObjectNames.container(config.namePrefix, ref, service);
-        InspectContainerResponse container;
-        try {
-            container = docker.containerNamed(name);
-        } catch (RuntimeException e) {
-            health = null;
-            sink.end(unavailable().orElse("Docker failed to find the container of \"" + service + "\": "
-                    + ServiceProbe.shortCause(e)));
-            return LogFollower.ended();
-        }
-        if (container == null || !ownership.ofStack(container.getConfig().getLabels(), ref)) {
-            LOG.debug("stack \"{}\" of \"{}\": no container \"{}\" to read logs from", ref.stack(), ref.owner(), name);
-            sink.end("Service \"" + service + "\" has no container: the stack is not running.");
-            return LogFollower.ended();
-        }
-        String id = container.getId();
-        LogFollower follower = new LogFollower(service, sink);
-        try {
-            // exec returns at once: the response is read on docker-java's own thread, the pool is not held.
-            docker.call("logs of container " + name, c -> {
-                LogContainerCmd cmd = c.logContainerCmd(id).withStdOut(true).withStdErr(true)
-                        .withFollowStream(follow).withTimestamps(false);
-                return (tail < 0 ? cmd.withTailAll() : cmd.withTail(tail)).exec(follower);
-            });
-        } catch (RuntimeException e) {
-            follower.onError(e);
-        }
-        return follower;
+        return logStreams.open(ref, service, tail, follow, sink);
     }
 
     @Override
     public void close() {
+        logStreams.close();
         docker.close();
     }
 

@@ -7,6 +7,7 @@ import io.berth.backend.Backend.LogSink;
 import io.berth.backend.Backend.LogStream;
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,7 @@ final class LogFollower implements ResultCallback<Frame>, LogStream {
     private final String service;
     private final LogSink sink;
     private final LogLines lines;
+    private final Consumer<LogFollower> onEnd;
     private final Object lock = new Object();
     /** Set first thing by {@link #close()}, so the reading thread stops delivering before the lock is free. */
     private volatile boolean closed;
@@ -34,9 +36,11 @@ final class LogFollower implements ResultCallback<Frame>, LogStream {
     /** The engine's response, once it started; guarded by {@link #lock}. */
     private Closeable response;
 
-    LogFollower(String service, LogSink sink) {
+    /** {@code onEnd} runs once, right after the sink's end. */
+    LogFollower(String service, LogSink sink, Consumer<LogFollower> onEnd) {
         this.service = service;
         this.sink = sink;
+        this.onEnd = onEnd;
         this.lines = new LogLines(this::deliver);
     }
 
@@ -128,6 +132,8 @@ final class LogFollower implements ResultCallback<Frame>, LogStream {
             sink.end(reason);
         } catch (RuntimeException e) {
             LOG.warn("logs of \"{}\": the sink failed at the end of the stream", service, e);
+        } finally {
+            onEnd.accept(this);
         }
     }
 

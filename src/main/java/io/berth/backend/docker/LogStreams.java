@@ -1,0 +1,91 @@
+package io.berth.backend.docker;
+
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.LogContainerCmd;
+import io.berth.backend.Backend.LogSink;
+import io.berth.backend.Backend.LogStream;
+import io.berth.backend.ObjectNames;
+import io.berth.backend.StackRef;
+import io.berth.config.BerthConfig;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens the backend's {@code logs} streams. The container is found by name and labels on the shared
+ * {@link DockerCalls}; its log is then read by a {@link LogFollower} on docker-java's own thread, through a client of
+ * its own: a follow can last hours, and holds an HTTP connection all that time, so streams must take neither a thread
+ * of the shared pool nor one of the connections every other call needs (sixteen open log pages would otherwise stall
+ * every start, stop and listing). At most {@link #MAX_STREAMS} are open at once; one more ends at once with a reason.
+ */
+final class LogStreams implements AutoCloseable {
+    /** One connection each, so no more than the streams client's pool holds ({@link DockerCalls}: THREADS * 2). */
+    static final int MAX_STREAMS = DockerCalls.THREADS * 2;
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogStreams.class);
+
+    private final DockerCalls docker;
+    private final DockerCalls streams;
+    private final BerthConfig.Docker config;
+    private final Ownership ownership;
+    private final Semaphore slots = new Semaphore(MAX_STREAMS);
+    private final Set<LogFollower> open = ConcurrentHashMap.newKeySet();
+
+    LogStreams(DockerCalls docker, BerthConfig.Docker config, Ownership ownership) {
+        this.docker = docker;
+        this.streams = new DockerCalls(config.host);
+        this.config = config;
+        this.ownership = ownership;
+    }
+
+    /** See {@link io.berth.backend.Backend#logs}. */
+    LogStream open(StackRef ref, String service, int tail, boolean follow, LogSink sink) {
+        String name = ObjectNames.container(config.namePrefix, ref, service);
+        InspectContainerResponse container;
+        try {
+            container = docker.containerNamed(name);
+        } catch (RuntimeException e) {
+            sink.end("The logs of \"" + service + "\" are unavailable: " + ServiceProbe.shortCause(e));
+            return LogFollower.ended();
+        }
+        if (container == null || !ownership.ofStack(container.getConfig().getLabels(), ref)) {
+            LOG.debug("stack \"{}\" of \"{}\": no container \"{}\" to read logs from", ref.stack(), ref.owner(), name);
+            sink.end("Service \"" + service + "\" has no container: the stack is not running.");
+            return LogFollower.ended();
+        }
+        if (!slots.tryAcquire()) {
+            LOG.warn("stack \"{}\" of \"{}\": refused a log stream of \"{}\": {} are open", ref.stack(), ref.owner(),
+                    service, MAX_STREAMS);
+            sink.end("Too many log streams are open on this Berth (" + MAX_STREAMS + "); close one and try again.");
+            return LogFollower.ended();
+        }
+        String id = container.getId();
+        LogFollower follower = new LogFollower(service, sink, this::ended);
+        open.add(follower);
+        try {
+            // exec returns at once: the response is read on docker-java's own thread, the pool is not held.
+            streams.call("logs of container " + name, c -> {
+                LogContainerCmd cmd = c.logContainerCmd(id).withStdOut(true).withStdErr(true)
+                        .withFollowStream(follow).withTimestamps(false);
+                return (tail < 0 ? cmd.withTailAll() : cmd.withTail(tail)).exec(follower);
+            });
+        } catch (RuntimeException e) {
+            follower.onError(e);
+        }
+        return follower;
+    }
+
+    private void ended(LogFollower follower) {
+        open.remove(follower);
+        slots.release();
+    }
+
+    /** Closes every open stream (each sink gets its end) and the streams client. */
+    @Override
+    public void close() {
+        open.forEach(LogFollower::close);
+        streams.close();
+    }
+}
