@@ -38,6 +38,19 @@ public final class PortalClient {
         return r;
     }
 
+    /** A GET that gives up after {@code limit} (throws), for checking that a page answers rather than hangs. */
+    public HttpResponse<String> get(String path, Duration limit) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "text/html")
+                    .timeout(limit).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException("GET " + path + " did not answer within " + limit, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public HttpResponse<String> getJson(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "application/json").GET());
     }

@@ -49,6 +49,32 @@ public final class TestDocker {
         return out.isEmpty() ? List.of() : List.of(out.split("\\s+"));
     }
 
+    /** Names of containers (running or not) of one stack of a test run ({@code berth.stack=<stack>}). */
+    public static List<String> containers(String run, String stack) {
+        String out = run(List.of("docker", "ps", "-a", "--format", "{{.Names}}", "--filter",
+                "label=" + TEST_LABEL + "=" + run, "--filter", "label=berth.stack=" + stack)).trim();
+        return out.isEmpty() ? List.of() : List.of(out.split("\\s+"));
+    }
+
+    /** {@code docker inspect -f <format> <object>}, trimmed. */
+    public static String inspect(String object, String format) {
+        return run(List.of("docker", "inspect", "-f", format, object)).trim();
+    }
+
+    /** Whether a container or other object of that name or id exists on the engine. */
+    public static boolean exists(String object) {
+        try {
+            Process p = new ProcessBuilder("docker", "inspect", object).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            throw new IllegalStateException("docker inspect " + object + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static String run(List<String> command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

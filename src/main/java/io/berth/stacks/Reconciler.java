@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 public final class Reconciler {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
     static final int MISSES_BEFORE_FAILING = 2;
+    /** How the reason of a stack failed by the reconciler starts; such a stack may recover by itself. */
+    static final String OUTSIDE = "Stopped running outside Berth: ";
 
     private final StackStore store;
     private final Backend backend;
@@ -86,30 +88,38 @@ public final class Reconciler {
                 }
             }
             case READY -> {
-                List<String> expected = store.services(stack.id()); // the HTTP services, which have routes
-                Map<String, ServiceStatus> byService = services.stream()
-                        .collect(Collectors.toMap(ServiceStatus::service, s -> s, (a, b) -> a));
-                List<String> missing = stacks.serviceNames(stack).stream()
-                        .filter(s -> byService.get(s) == null || !byService.get(s).running()).toList();
+                List<String> missing = notRunning(stack, services);
                 if (!missing.isEmpty()) {
                     // Twice in a row: a Docker daemon that is restarting its containers is not a crash.
                     if (down.merge(stack.id(), 1, Integer::sum) < MISSES_BEFORE_FAILING) {
                         return;
                     }
                     down.remove(stack.id());
+                    Map<String, ServiceStatus> byService = byService(services);
                     String detail = missing.stream().map(s -> byService.get(s) == null ? s + " (container removed)"
                             : s + " (" + byService.get(s).detail() + ")").collect(Collectors.joining(", "));
-                    stacks.fail(stack, "Stopped running outside Berth: " + detail + ". Start the stack again.");
-                    backend.stop(stack.ref());
+                    // The containers stay: their logs explain the failure, and Docker's restart policy may yet
+                    // bring them back (a daemon restart), in which case the next pass makes the stack READY again.
+                    stacks.fail(stack, OUTSIDE + detail + ". Start the stack again.");
                     return;
                 }
                 down.remove(stack.id());
-                List<Endpoint> endpoints = services.stream().filter(ServiceStatus::running)
-                        .map(ServiceStatus::endpoint).filter(e -> e != null && expected.contains(e.service())).toList();
-                store.setTargets(stack.id(), endpoints);
-                routes.invalidate(stack.owner(), stack.name());
+                updateTargets(stack, services);
             }
-            case STOPPED, FAILED -> {
+            case FAILED -> {
+                boolean failedOutside = stack.reason() != null && stack.reason().startsWith(OUTSIDE);
+                if (failedOutside && !services.isEmpty() && notRunning(stack, services).isEmpty()) {
+                    if (stacks.recovered(stack)) {
+                        LOG.info("reconcile: stack \"{}\" of \"{}\" runs again; READY", stack.name(), stack.owner());
+                        updateTargets(stack, services);
+                    }
+                } else if (!failedOutside && services.stream().anyMatch(ServiceStatus::running)) {
+                    LOG.warn("reconcile: stack \"{}\" of \"{}\" is FAILED but has running containers; removing them",
+                            stack.name(), stack.owner());
+                    backend.stop(stack.ref());
+                }
+            }
+            case STOPPED -> {
                 if (!services.isEmpty()) {
                     LOG.warn("reconcile: stack \"{}\" of \"{}\" is {} but has containers; removing them",
                             stack.name(), stack.owner(), stack.state());
@@ -117,5 +127,23 @@ public final class Reconciler {
                 }
             }
         }
+    }
+
+    private List<String> notRunning(Stack stack, List<ServiceStatus> services) {
+        Map<String, ServiceStatus> byService = byService(services);
+        return stacks.serviceNames(stack).stream()
+                .filter(s -> byService.get(s) == null || !byService.get(s).running()).toList();
+    }
+
+    private static Map<String, ServiceStatus> byService(List<ServiceStatus> services) {
+        return services.stream().collect(Collectors.toMap(ServiceStatus::service, s -> s, (a, b) -> a));
+    }
+
+    /** Where the services answer now (addresses and published ports can change when Docker restarts them). */
+    private void updateTargets(Stack stack, List<ServiceStatus> services) {
+        List<Endpoint> endpoints = services.stream().filter(ServiceStatus::running)
+                .map(ServiceStatus::endpoint).filter(java.util.Objects::nonNull).toList();
+        store.setTargets(stack.id(), endpoints);
+        routes.invalidate(stack.owner(), stack.name());
     }
 }

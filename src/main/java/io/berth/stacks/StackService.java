@@ -254,6 +254,16 @@ public final class StackService {
         return template.images().stream().map(renderer::image).distinct().filter(i -> !backend.imagePresent(i)).toList();
     }
 
+    /** A FAILED stack whose containers run again (Docker restarted them) becomes READY; returns whether it did. */
+    boolean recovered(Stack stack) {
+        if (!store.transition(stack.id(), EnumSet.of(StackState.FAILED), StackState.READY, null)) {
+            return false;
+        }
+        events.add(stack.id(), "Running again (Docker restarted its containers)");
+        changed(stack);
+        return true;
+    }
+
     /** What the template's {@code ${…}} references mean for this stack. */
     public TemplateRenderer.Context context(Stack stack) {
         long uid = Secrets.uidOf(stack.ownerId());

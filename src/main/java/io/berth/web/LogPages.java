@@ -22,8 +22,8 @@ final class LogPages {
     static final int PAGE_TAIL = 500;
     /** Lines in a download. */
     static final int DOWNLOAD_TAIL = 10_000;
-    /** A download stops at this size, with a note, whatever the line count. */
-    static final int DOWNLOAD_MAX_BYTES = 8 << 20;
+    /** A download stops at this many characters (about 8 MiB), with a note, whatever the line count. */
+    static final int DOWNLOAD_MAX_CHARS = 8 << 20;
 
     private final StackStore store;
     private final StackService stacks;
@@ -101,11 +101,11 @@ final class LogPages {
             @Override
             public void line(String line) {
                 synchronized (text) {
-                    if (text.length() + line.length() < DOWNLOAD_MAX_BYTES) {
+                    if (text.length() + line.length() < DOWNLOAD_MAX_CHARS) {
                         text.append(line).append('\n');
-                    } else if (text.length() < DOWNLOAD_MAX_BYTES) {
-                        text.append("[… cut at ").append(DOWNLOAD_MAX_BYTES >> 20).append(" MiB …]\n");
-                        text.setLength(DOWNLOAD_MAX_BYTES);
+                    } else if (text.length() < DOWNLOAD_MAX_CHARS) {
+                        text.append("[… cut at ").append(DOWNLOAD_MAX_CHARS >> 20).append(" MiB …]\n");
+                        text.setLength(DOWNLOAD_MAX_CHARS);
                     }
                 }
             }
