@@ -11,6 +11,7 @@ import io.berth.config.BerthConfig;
 import io.berth.proxy.RouteTable;
 import io.berth.proxy.ServiceProxy;
 import io.berth.stacks.Reconciler;
+import io.berth.stacks.StackDetails;
 import io.berth.stacks.StackEvents;
 import io.berth.stacks.StackService;
 import io.berth.store.Database;
@@ -60,8 +61,9 @@ public final class App implements AutoCloseable {
         jobs = Executors.newFixedThreadPool(JOB_THREADS, named("berth-job"));
         TemplateRenderer renderer = new TemplateRenderer(new ImageMap(config.images), config.docker.hostPaths);
         StackEvents events = new StackEvents(stackStore);
-        StackService stacks = new StackService(stackStore, events, catalog, renderer, backend, routes, jobs,
+        StackDetails details = new StackDetails(stackStore, catalog, renderer, backend,
                 publicHost(config.server.publicHost));
+        StackService stacks = new StackService(stackStore, events, catalog, renderer, backend, routes, jobs, details);
         Reconciler reconciler = new Reconciler(stackStore, backend, stacks, routes);
         ServiceProxy proxy = new ServiceProxy(routes, sessions);
 

@@ -15,7 +15,6 @@ final class ServiceParser {
             "health", "depends_on", "user", "expose");
     private static final Set<String> EXPOSE = Set.of("http", "tcp", "route", "name", "connection", "snippet", "open");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final Pattern MEMORY = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgt]i?b?)?", Pattern.CASE_INSENSITIVE);
     /** Most seconds a service may take to become healthy. */
     static final int MAX_HEALTH_TIMEOUT_SECONDS = 3600;
 
@@ -71,7 +70,7 @@ final class ServiceParser {
                 }
             }
             if (YamlNode.get(r, "memory").isPresent()) {
-                memory = memory(r.get("memory"));
+                memory = Quantities.memory(r.get("memory"));
             }
         }
         List<Template.Expose> expose = expose(f);
@@ -163,7 +162,7 @@ final class ServiceParser {
                 throw item.error("give exactly one of http: PORT or tcp: PORT");
             }
             YamlNode portNode = e.get(http ? "http" : "tcp");
-            int port = port(portNode);
+            int port = Quantities.port(portNode);
             if (out.stream().anyMatch(x -> x.port() == port)) {
                 throw portNode.error("port " + port + " is exposed twice");
             }
@@ -248,7 +247,7 @@ final class ServiceParser {
             throw node.get().error("give exactly one of tcp: PORT or http: /path");
         }
         if (h.containsKey("tcp")) {
-            return new Template.Health(Kind.TCP, port(h.get("tcp")), null, timeout);
+            return new Template.Health(Kind.TCP, Quantities.port(h.get("tcp")), null, timeout);
         }
         String path = h.get("http").string();
         checkReferences(h.get("http"), path, false);
@@ -258,46 +257,13 @@ final class ServiceParser {
         }
         int port;
         if (YamlNode.get(h, "port").isPresent()) {
-            port = port(h.get("port"));
+            port = Quantities.port(h.get("port"));
         } else if (expose.stream().anyMatch(e -> e.kind() == Template.Expose.Kind.HTTP)) {
             port = expose.stream().filter(e -> e.kind() == Template.Expose.Kind.HTTP).findFirst().get().port();
         } else {
             throw node.get().error("an http check needs port: (the service exposes no http port)");
         }
         return new Template.Health(Kind.HTTP, port, path, timeout);
-    }
-
-    private static int port(YamlNode node) throws TemplateException {
-        long port = node.integer();
-        if (port < 1 || port > 65535) {
-            throw node.error("port " + port + " is not between 1 and 65535");
-        }
-        return (int) port;
-    }
-
-    private static long memory(YamlNode node) throws TemplateException {
-        Matcher m = MEMORY.matcher(node.string().trim());
-        if (!m.matches() || m.group(1).length() > 15) {
-            throw node.error("\"" + node.string() + "\" is not an amount of memory: write e.g. 512m or 2g");
-        }
-        double n = Double.parseDouble(m.group(1));
-        String unit = m.group(2) == null ? "" : m.group(2).toLowerCase().substring(0, 1);
-        long factor = switch (unit) {
-            case "k" -> 1L << 10;
-            case "m" -> 1L << 20;
-            case "g" -> 1L << 30;
-            case "t" -> 1L << 40;
-            default -> 1;
-        };
-        double bytes = n * factor;
-        if (bytes < 6L << 20) {
-            throw node.error("\"" + node.string() + "\" is below Docker's minimum of 6 MiB"
-                    + (m.group(2) == null ? " (a number without a unit counts bytes: write e.g. 512m)" : ""));
-        }
-        if (bytes > (double) (1L << 50)) {
-            throw node.error("\"" + node.string() + "\" is more memory than any machine has");
-        }
-        return (long) bytes;
     }
 
     private void checkReferences(YamlNode at, String text, boolean connection) throws TemplateException {

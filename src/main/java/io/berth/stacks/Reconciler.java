@@ -131,7 +131,7 @@ public final class Reconciler {
 
     private List<String> notRunning(Stack stack, List<ServiceStatus> services) {
         Map<String, ServiceStatus> byService = byService(services);
-        return stacks.serviceNames(stack).stream()
+        return stacks.details().serviceNames(stack).stream()
                 .filter(s -> byService.get(s) == null || !byService.get(s).running()).toList();
     }
 

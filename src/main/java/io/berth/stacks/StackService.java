@@ -37,7 +37,7 @@ public final class StackService {
     private final StackEvents events;
     private final Catalog catalog;
     private final TemplateRenderer renderer;
-    private final String publicHost;
+    private final StackDetails details;
     private final Backend backend;
     private final RouteTable routes;
     private final ExecutorService jobs;
@@ -45,11 +45,11 @@ public final class StackService {
     private final Set<Long> busy = ConcurrentHashMap.newKeySet();
 
     public StackService(StackStore store, StackEvents events, Catalog catalog, TemplateRenderer renderer,
-                        Backend backend, RouteTable routes, ExecutorService jobs, String publicHost) {
+                        Backend backend, RouteTable routes, ExecutorService jobs, StackDetails details) {
         this.store = store;
         this.events = events;
         this.renderer = renderer;
-        this.publicHost = publicHost;
+        this.details = details;
         this.catalog = catalog;
         this.backend = backend;
         this.routes = routes;
@@ -144,6 +144,11 @@ public final class StackService {
         });
     }
 
+    /** Services, links, connection strings and progress of stacks, for pages. */
+    public StackDetails details() {
+        return details;
+    }
+
     public boolean busy(long stackId) {
         return busy.contains(stackId);
     }
@@ -194,7 +199,7 @@ public final class StackService {
         long began = System.nanoTime();
         io.berth.backend.StackSpec spec;
         try {
-            spec = renderer.render(template, context(stack));
+            spec = renderer.render(template, details.context(stack));
         } catch (IllegalArgumentException e) {
             fail(stack, e.getMessage());
             return;
@@ -236,24 +241,6 @@ public final class StackService {
         changed(stack);
     }
 
-    /**
-     * How many events a start of this stack records when all goes well (image checks, network, volumes, each
-     * container and its health wait, "Ready"), so a page can turn events into a progress bar.
-     */
-    public int expectedStartEvents(Stack stack) {
-        Template t = catalog.find(stack.template()).orElse(null);
-        if (t == null) {
-            return 1;
-        }
-        int volumes = t.services().stream().mapToInt(s -> s.mounts().size()).sum();
-        return 1 + t.images().size() + 1 + volumes + 2 * t.services().size() + 1;
-    }
-
-    /** The images of a template (as mapped for this site) that the engine lacks, for the catalog to warn about. */
-    public List<String> missingImages(Template template) {
-        return template.images().stream().map(renderer::image).distinct().filter(i -> !backend.imagePresent(i)).toList();
-    }
-
     /** A FAILED stack whose containers run again (Docker restarted them) becomes READY; returns whether it did. */
     boolean recovered(Stack stack) {
         if (!store.transition(stack.id(), EnumSet.of(StackState.FAILED), StackState.READY, null)) {
@@ -262,58 +249,6 @@ public final class StackService {
         events.add(stack.id(), "Running again (Docker restarted its containers)");
         changed(stack);
         return true;
-    }
-
-    /** What the template's {@code ${…}} references mean for this stack. */
-    public TemplateRenderer.Context context(Stack stack) {
-        long uid = Secrets.uidOf(stack.ownerId());
-        return new TemplateRenderer.Context(stack.owner(), uid, uid, null, stack.name(),
-                store.values(stack.id(), "param"), store.values(stack.id(), "secret"));
-    }
-
-    /** How clients outside Berth reach the stack's TCP ports: one line per published port, with its string. */
-    public List<Connection> connections(Stack stack) {
-        Template template = catalog.find(stack.template()).orElse(null);
-        if (template == null) {
-            return List.of();
-        }
-        Map<String, Map<Integer, Integer>> published = store.publishedPorts(stack.id());
-        TemplateRenderer.Context ctx = context(stack);
-        List<Connection> out = new java.util.ArrayList<>();
-        for (Template.Service s : template.services()) {
-            for (Template.Expose e : s.expose()) {
-                Integer hostPort = published.getOrDefault(s.name(), Map.of()).get(e.port());
-                if (e.kind() == Template.Expose.Kind.TCP && hostPort != null) {
-                    String connection = e.connection() == null ? publicHost + ":" + hostPort
-                            : renderer.forClients(e.connection(), ctx, publicHost, hostPort);
-                    out.add(new Connection(s.name(), e.name() == null ? s.name() : e.name(), publicHost, hostPort,
-                            connection, renderer.forClients(e.snippet(), ctx, publicHost, hostPort)));
-                }
-            }
-        }
-        return out;
-    }
-
-    /** A published TCP port and the string a client uses to connect (it may hold a secret: show it to the owner only). */
-    public record Connection(String service, String name, String host, int port, String connection,
-                             String snippet) { }
-
-    /** The names of the stack's services, in start order (for log views). */
-    public List<String> serviceNames(Stack stack) {
-        return catalog.find(stack.template()).map(t -> t.services().stream().map(Template.Service::name).toList())
-                .orElse(List.of());
-    }
-
-    /** Links to the stack's path-routed web UIs (with each template's {@code open} path). */
-    public List<String> links(Stack stack) {
-        Template template = catalog.find(stack.template()).orElse(null);
-        if (template == null) {
-            return List.of();
-        }
-        TemplateRenderer.Context ctx = context(stack);
-        return template.services().stream()
-                .filter(s -> s.http() != null && s.http().route() == Template.Expose.Route.PATH)
-                .map(s -> renderer.link(s, ctx)).toList();
     }
 
     private StackState current(Stack stack) {

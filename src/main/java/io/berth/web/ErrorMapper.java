@@ -23,16 +23,28 @@ final class ErrorMapper {
     }
 
     void register(RoutesConfig routes) {
-        routes.exception(BerthException.class, (e, ctx) -> answer(ctx, e));
-        routes.exception(Exception.class, (e, ctx) -> {
+        routes.exception(BerthException.class, (e, ctx) -> safely(ctx, e, () -> answer(ctx, e)));
+        routes.exception(Exception.class, (e, ctx) -> safely(ctx, e, () -> {
             LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
             answer(ctx, new BerthException(500, "internal", "Something went wrong in Berth; the error is logged.", null));
-        });
+        }));
         routes.error(404, ctx -> {
             if (ctx.attribute(ANSWERED) == null) { // Javalin's own "Endpoint … not found"
                 answer(ctx, BerthException.notFound("There is no such page."));
             }
         });
+    }
+
+    /**
+     * Runs an answer that must never throw: a request that already ended (a stream closed while Berth stops) has
+     * no answer left to give, and an exception here would be handed back to this mapper again.
+     */
+    private static void safely(Context ctx, Exception cause, Runnable answer) {
+        try {
+            answer.run();
+        } catch (RuntimeException e) {
+            LOG.debug("no answer possible for a failed request ({}): {}", cause.toString(), e.toString());
+        }
     }
 
     private void answer(Context ctx, BerthException e) {

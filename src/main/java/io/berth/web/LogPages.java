@@ -45,7 +45,7 @@ final class LogPages {
 
     private String service(Context ctx, Stack stack) {
         String service = ctx.pathParam("service");
-        if (!stacks.serviceNames(stack).contains(service)) {
+        if (!stacks.details().serviceNames(stack).contains(service)) {
             throw BerthException.notFound("This stack has no service \"" + service + "\".");
         }
         return service;
@@ -76,20 +76,31 @@ final class LogPages {
         Backend.LogStream logs = backend.logs(stack.ref(), service, PAGE_TAIL, true, new Backend.LogSink() {
             @Override
             public void line(String text) {
-                if (!client.terminated()) {
-                    client.sendEvent("line", text);
-                }
+                send(client, "line", text);
             }
 
             @Override
             public void end(String reason) {
-                if (!client.terminated()) {
-                    client.sendEvent("end", reason == null ? "" : reason);
-                    client.close();
-                }
+                send(client, "end", reason == null ? "" : reason);
+                quietly(client::close);
             }
         });
         client.onClose(logs::close);
+    }
+
+    /** Sends to a browser that may have gone (or a server that is stopping): then there is no one left to tell. */
+    private static void send(SseClient client, String event, String data) {
+        if (!client.terminated()) {
+            quietly(() -> client.sendEvent(event, data));
+        }
+    }
+
+    private static void quietly(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            // the request is over; the stream's own close ends the engine's side
+        }
     }
 
     private void download(Context ctx) throws InterruptedException {

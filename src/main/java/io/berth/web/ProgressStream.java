@@ -72,7 +72,7 @@ final class ProgressStream {
             this.client = client;
             this.stack = stack;
             this.lastSent = lastSent;
-            this.expected = stacks.expectedStartEvents(stack);
+            this.expected = stacks.details().expectedStartEvents(stack);
         }
 
         synchronized void pump() {

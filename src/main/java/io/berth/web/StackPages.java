@@ -64,7 +64,7 @@ final class StackPages {
         String problem = backend.unavailable().orElse(null);
         Catalog.Snapshot snapshot = catalog.snapshot();
         List<CatalogEntry> entries = snapshot.templates().values().stream()
-                .map(t -> new CatalogEntry(t, problem != null ? List.of() : stacks.missingImages(t),
+                .map(t -> new CatalogEntry(t, problem != null ? List.of() : stacks.details().missingImages(t),
                         failed != null && failed.template().equals(t.name()) ? failed : LaunchForm.blank(t)))
                 .toList();
         Map<String, Object> params = new HashMap<>();
@@ -94,18 +94,18 @@ final class StackPages {
 
     private void show(Context ctx) {
         Stack stack = visible(ctx);
-        List<String> links = stacks.links(stack);
+        List<String> links = stacks.details().links(stack);
         Page page = Guard.page(ctx);
         if (stack.state().inProgress()) {
             page = page.updatedLive(REFRESH_SECONDS);
         }
         Map<String, Object> params = new HashMap<>();
-        params.put("services", stacks.serviceNames(stack));
+        params.put("services", stacks.details().serviceNames(stack));
         params.put("page", page);
         params.put("stack", stack);
         params.put("links", links);
         params.put("events", store.events(stack.id()));
-        params.put("connections", stack.state() == io.berth.stacks.StackState.READY ? stacks.connections(stack) : List.of());
+        params.put("connections", stack.state() == io.berth.stacks.StackState.READY ? stacks.details().connections(stack) : List.of());
         params.put("values", store.values(stack.id(), "param"));
         views.render(ctx, "stack.jte", params);
     }

@@ -1,0 +1,100 @@
+package io.berth.stacks;
+
+import io.berth.backend.Backend;
+import io.berth.catalog.Catalog;
+import io.berth.catalog.Template;
+import io.berth.catalog.TemplateRenderer;
+import io.berth.store.StackStore;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What pages show about a stack beyond its record: its services, links, connection strings for clients outside
+ * Berth, the progress a start should make, and what its template's references mean for it.
+ */
+public final class StackDetails {
+    private final StackStore store;
+    private final Catalog catalog;
+    private final TemplateRenderer renderer;
+    private final Backend backend;
+    private final String publicHost;
+
+    public StackDetails(StackStore store, Catalog catalog, TemplateRenderer renderer, Backend backend,
+                        String publicHost) {
+        this.store = store;
+        this.catalog = catalog;
+        this.renderer = renderer;
+        this.backend = backend;
+        this.publicHost = publicHost;
+    }
+
+    /**
+     * How many events a start of this stack records when all goes well (image checks, network, volumes, each
+     * container and its health wait, "Ready"), so a page can turn events into a progress bar.
+     */
+    public int expectedStartEvents(Stack stack) {
+        Template t = catalog.find(stack.template()).orElse(null);
+        if (t == null) {
+            return 1;
+        }
+        int volumes = t.services().stream().mapToInt(s -> s.mounts().size()).sum();
+        return 1 + t.images().size() + 1 + volumes + 2 * t.services().size() + 1;
+    }
+
+    /** The images of a template (as mapped for this site) that the engine lacks, for the catalog to warn about. */
+    public List<String> missingImages(Template template) {
+        return template.images().stream().map(renderer::image).distinct().filter(i -> !backend.imagePresent(i)).toList();
+    }
+
+    /** What the template's {@code ${…}} references mean for this stack. */
+    public TemplateRenderer.Context context(Stack stack) {
+        long uid = Secrets.uidOf(stack.ownerId());
+        return new TemplateRenderer.Context(stack.owner(), uid, uid, null, stack.name(),
+                store.values(stack.id(), "param"), store.values(stack.id(), "secret"));
+    }
+
+    /** How clients outside Berth reach the stack's TCP ports: one line per published port, with its string. */
+    public List<Connection> connections(Stack stack) {
+        Template template = catalog.find(stack.template()).orElse(null);
+        if (template == null) {
+            return List.of();
+        }
+        Map<String, Map<Integer, Integer>> published = store.publishedPorts(stack.id());
+        TemplateRenderer.Context ctx = context(stack);
+        List<Connection> out = new java.util.ArrayList<>();
+        for (Template.Service s : template.services()) {
+            for (Template.Expose e : s.expose()) {
+                Integer hostPort = published.getOrDefault(s.name(), Map.of()).get(e.port());
+                if (e.kind() == Template.Expose.Kind.TCP && hostPort != null) {
+                    String connection = e.connection() == null ? publicHost + ":" + hostPort
+                            : renderer.forClients(e.connection(), ctx, publicHost, hostPort);
+                    out.add(new Connection(s.name(), e.name() == null ? s.name() : e.name(), publicHost, hostPort,
+                            connection, renderer.forClients(e.snippet(), ctx, publicHost, hostPort)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A published TCP port and the string a client uses to connect (it may hold a secret: show it to the owner only). */
+    public record Connection(String service, String name, String host, int port, String connection,
+                             String snippet) { }
+
+    /** The names of the stack's services, in start order (for log views). */
+    public List<String> serviceNames(Stack stack) {
+        return catalog.find(stack.template()).map(t -> t.services().stream().map(Template.Service::name).toList())
+                .orElse(List.of());
+    }
+
+    /** Links to the stack's path-routed web UIs (with each template's {@code open} path). */
+    public List<String> links(Stack stack) {
+        Template template = catalog.find(stack.template()).orElse(null);
+        if (template == null) {
+            return List.of();
+        }
+        TemplateRenderer.Context ctx = context(stack);
+        return template.services().stream()
+                .filter(s -> s.http() != null && s.http().route() == Template.Expose.Route.PATH)
+                .map(s -> renderer.link(s, ctx)).toList();
+    }
+}
