@@ -57,9 +57,8 @@ class LaunchFormTest {
     void the_form_shows_the_parameters_refuses_a_bad_value_by_field_and_launches_a_good_one() {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
         browser.get(berth.url() + "/catalog");
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys("admin");
-        browser.findElement(By.id("password")).sendKeys(BerthInstance.ADMIN_PASSWORD);
-        browser.findElement(By.id("login")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
+        Chromium.logInIfAsked(browser, "admin", BerthInstance.ADMIN_PASSWORD);
 
         WebElement card = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("template-greeter")));
         WebElement greeting = card.findElement(By.name("param.greeting"));

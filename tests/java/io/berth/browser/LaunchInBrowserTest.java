@@ -100,11 +100,7 @@ class LaunchInBrowserTest {
 
     /** The tests share one browser: whichever runs first logs in. */
     private static void logInIfAsked() {
-        if (!browser.findElements(By.id("username")).isEmpty()) {
-            browser.findElement(By.id("username")).sendKeys("admin");
-            browser.findElement(By.id("password")).sendKeys(BerthInstance.ADMIN_PASSWORD);
-            browser.findElement(By.id("login")).click();
-        }
+        Chromium.logInIfAsked(browser, "admin", BerthInstance.ADMIN_PASSWORD);
     }
 
     private static String textOf(By by) {

@@ -88,6 +88,11 @@ class TemplateParserTest {
         assertThat(catalog.snapshot().errors()).singleElement().asString().startsWith("broken.yaml");
 
         Files.writeString(dir.resolve("second.yaml"), GOOD.replace("name: demo", "name: second"));
+        // The folder is listed again at most once a second: the new template shows within that time.
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(3).toNanos();
+        while (catalog.snapshot().templates().size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
         assertThat(catalog.snapshot().templates()).containsOnlyKeys("demo", "second");
     }
 }

@@ -92,6 +92,11 @@ class MultiServiceStackTest {
             String line = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)).readLine();
             assertThat(line).isEqualTo("hello " + password);
         }
+        // The reconciler (every 3 s) rewrites targets of HTTP services; the published port of this TCP-only
+        // service must survive its passes.
+        io.berth.testing.Stacks.sleep(7000);
+        assertThat(alice.get("/stacks/alice/vault").body()).contains(m.group(0));
+
         PortalClient admin = new PortalClient(berth.url()).login("admin", BerthInstance.ADMIN_PASSWORD);
         admin.get("/admin/users");
         admin.post("/admin/users", java.util.Map.of("username", "mallory", "password", "mallory-password"));

@@ -17,6 +17,15 @@ public final class Chromium {
 
     private Chromium() { }
 
+    /** Fills Berth's login form when the page shows it (a browser shared by tests may be logged in already). */
+    public static void logInIfAsked(ChromeDriver browser, String user, String password) {
+        if (!browser.findElements(org.openqa.selenium.By.id("username")).isEmpty()) {
+            browser.findElement(org.openqa.selenium.By.id("username")).sendKeys(user);
+            browser.findElement(org.openqa.selenium.By.id("password")).sendKeys(password);
+            browser.findElement(org.openqa.selenium.By.id("login")).click();
+        }
+    }
+
     public static ChromeDriver start() throws IOException {
         System.setProperty("webdriver.chrome.driver", DRIVER);
         Path profile = Files.createTempDirectory("berth-chromium-");

@@ -25,7 +25,10 @@ public final class Catalog {
 
     private final Path dir;
     private final TemplateParser parser = new TemplateParser();
+    /** How often the folder is listed again at most; an edited template shows within this time. */
+    private static final long RECHECK_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
     private volatile String fingerprint = "";
+    private volatile long checkedAt;
     private volatile Snapshot snapshot = new Snapshot(Map.of(), List.of());
 
     public Catalog(Path dir) {
@@ -33,6 +36,11 @@ public final class Catalog {
     }
 
     public Snapshot snapshot() {
+        long nowNanos = System.nanoTime();
+        if (checkedAt != 0 && nowNanos - checkedAt < RECHECK_NANOS) {
+            return snapshot; // lookups come from every page and every reconcile pass: list the folder once a second
+        }
+        checkedAt = nowNanos;
         String now = fingerprint();
         if (!now.equals(fingerprint)) {
             synchronized (this) {

@@ -31,6 +31,8 @@ public final class Reconciler {
     private final RouteTable routes;
     /** READY stacks found with a service down, and in how many passes in a row. */
     private final Map<Long, Integer> down = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The endpoints last written per stack, so a pass writes only what changed. */
+    private final Map<Long, java.util.Set<Endpoint>> written = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Reconciler(StackStore store, Backend backend, StackService stacks, RouteTable routes) {
         this.store = store;
@@ -52,7 +54,11 @@ public final class Reconciler {
         Map<StackRef, List<ServiceStatus>> actual = backend.list().stream()
                 .collect(Collectors.groupingBy(ServiceStatus::stack));
         Set<StackRef> known = new HashSet<>();
-        for (Stack stack : store.all()) {
+        List<Stack> all = store.all();
+        Set<Long> ids = all.stream().map(Stack::id).collect(Collectors.toSet());
+        written.keySet().retainAll(ids);
+        down.keySet().retainAll(ids);
+        for (Stack stack : all) {
             known.add(stack.ref());
             if (stacks.busy(stack.id())) {
                 continue;
@@ -73,6 +79,9 @@ public final class Reconciler {
     }
 
     private void reconcile(Stack stack, List<ServiceStatus> services, boolean startup) {
+        if (stack.state() != StackState.READY) {
+            written.remove(stack.id()); // its next start writes fresh targets; compare with those afterwards
+        }
         switch (stack.state()) {
             case PENDING, STARTING -> {
                 if (startup) {
@@ -143,6 +152,9 @@ public final class Reconciler {
     private void updateTargets(Stack stack, List<ServiceStatus> services) {
         List<Endpoint> endpoints = services.stream().filter(ServiceStatus::running)
                 .map(ServiceStatus::endpoint).filter(java.util.Objects::nonNull).toList();
+        if (java.util.Set.copyOf(endpoints).equals(written.put(stack.id(), java.util.Set.copyOf(endpoints)))) {
+            return; // unchanged since the last pass: no write, and the proxy's cached routes stay warm
+        }
         store.setTargets(stack.id(), endpoints);
         routes.invalidate(stack.owner(), stack.name());
     }

@@ -151,11 +151,6 @@ public final class StackStore {
                 .findOne());
     }
 
-    public List<String> services(long stackId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT service FROM routes WHERE stack_id = :s ORDER BY service")
-                .bind("s", stackId).mapTo(String.class).list());
-    }
-
     /** Stores one event of a stack's history and returns it with its id (ids grow with time). */
     public StackEvent addEvent(long stackId, String message) {
         String text = message.length() > 4000 ? message.substring(0, 3997) + "..." : message;
@@ -167,8 +162,13 @@ public final class StackStore {
     }
 
     public List<StackEvent> events(long stackId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM events WHERE stack_id = :s ORDER BY id")
-                .bind("s", stackId)
+        return eventsAfter(stackId, 0);
+    }
+
+    /** The stack's events with ids above {@code afterId}, in order (what a live stream has not sent yet). */
+    public List<StackEvent> eventsAfter(long stackId, long afterId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM events WHERE stack_id = :s AND id > :a ORDER BY id")
+                .bind("s", stackId).bind("a", afterId)
                 .map((rs, ctx) -> new StackEvent(rs.getLong("id"),
                         rs.getObject("at", OffsetDateTime.class).toInstant(), rs.getString("message")))
                 .list());

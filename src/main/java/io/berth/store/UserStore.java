@@ -45,9 +45,4 @@ public final class UserStore {
                 .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
         return new User(id, username, admin, passwordHash);
     }
-
-    public void setPassword(long userId, String passwordHash) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE users SET password_hash = :p WHERE id = :id")
-                .bind("p", passwordHash).bind("id", userId).execute());
-    }
 }

@@ -56,8 +56,8 @@ final class ProgressStream {
 
     /**
      * Sends each event once, in id order, with the state and progress it leaves the stack in. A new event only
-     * wakes it: it always reads what it has not sent yet from the store, so events racing the first read are
-     * neither lost nor sent out of order.
+     * wakes it: it reads the events it has not seen yet from the store, so events racing the first read are
+     * neither lost nor sent out of order, and each event is read once.
      */
     private final class Watcher {
         private final SseClient client;
@@ -76,10 +76,8 @@ final class ProgressStream {
         }
 
         synchronized void pump() {
-            for (StackEvent event : store.events(stack.id())) {
-                if (event.id() > counted) {
-                    count(event);
-                }
+            for (StackEvent event : store.eventsAfter(stack.id(), counted)) {
+                count(event);
                 if (event.id() > lastSent && !client.terminated()) {
                     send(event);
                 }
