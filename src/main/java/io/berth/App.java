@@ -4,6 +4,7 @@ import io.berth.auth.Accounts;
 import io.berth.auth.Sessions;
 import io.berth.backend.Backend;
 import io.berth.backend.docker.DockerBackend;
+import java.util.function.Function;
 import io.berth.catalog.Catalog;
 import io.berth.catalog.ImageMap;
 import io.berth.catalog.TemplateRenderer;
@@ -38,12 +39,12 @@ public final class App implements AutoCloseable {
     static final int JOB_THREADS = 16;
 
     private final Database db;
-    private final DockerBackend backend;
+    private final Backend backend;
     private final ExecutorService jobs;
     private final ScheduledExecutorService timer;
     private final Javalin web;
 
-    private App(BerthConfig config, String adminPassword) {
+    private App(BerthConfig config, String adminPassword, Function<BerthConfig, Backend> backends) {
         long began = System.nanoTime();
         db = new Database(config.store);
         UserStore users = new UserStore(db.jdbi());
@@ -54,7 +55,7 @@ public final class App implements AutoCloseable {
 
         Catalog catalog = new Catalog(Path.of(config.catalog.dir));
         catalog.snapshot();
-        backend = new DockerBackend(config.docker);
+        backend = backends.apply(config);
         backend.unavailable().ifPresent(reason -> LOG.warn("{} — Berth serves its pages, launching waits for it", reason));
 
         RouteTable routes = new RouteTable(stackStore);
@@ -81,7 +82,15 @@ public final class App implements AutoCloseable {
 
     /** Starts Berth; {@code adminPassword} (may be null) is used only if no admin exists yet. */
     public static App start(BerthConfig config, String adminPassword) {
-        return new App(config, adminPassword);
+        return new App(config, adminPassword, c -> new DockerBackend(c.docker));
+    }
+
+    /**
+     * Starts Berth on another {@link Backend} than the configured Docker engine: tests and benchmarks of the proxy
+     * run services on loopback this way.
+     */
+    public static App start(BerthConfig config, String adminPassword, Function<BerthConfig, Backend> backends) {
+        return new App(config, adminPassword, backends);
     }
 
     public int port() {

@@ -9,7 +9,7 @@ import java.util.Optional;
  * again after a restart; they never touch objects without their labels. All methods may block; callers run them off
  * request threads.
  */
-public interface Backend {
+public interface Backend extends AutoCloseable {
 
     /**
      * Empty when the engine answers; otherwise a sentence a user can act on, naming the endpoint tried
@@ -56,6 +56,10 @@ public interface Backend {
      * way and none follows). Calls to one sink never overlap.
      */
     LogStream logs(StackRef stack, String service, int tail, boolean follow, LogSink sink);
+
+    /** Releases the backend's connections to its engine; what it started keeps running. */
+    @Override
+    default void close() { }
 
     /** The longest line {@link #logs} delivers, in bytes of UTF-8 (plus the cut marker). */
     int MAX_LINE = 16 * 1024;

@@ -1,0 +1,70 @@
+package io.berth.testing;
+
+import io.berth.backend.Backend;
+import io.berth.backend.Endpoint;
+import io.berth.backend.ServiceStatus;
+import io.berth.backend.StackRef;
+import io.berth.backend.StackSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A backend whose services are servers already listening on loopback (an {@link EchoServer}, an nginx of a
+ * benchmark): "starting" a stack points each of its services at {@code 127.0.0.1:port}. For tests and benchmarks
+ * of the proxy, where the engine is not what is measured; the Docker path has its own tests on a real engine.
+ */
+public final class LoopbackBackend implements Backend {
+    private final int port;
+    private final Map<StackRef, List<Endpoint>> running = new ConcurrentHashMap<>();
+
+    public LoopbackBackend(int port) {
+        this.port = port;
+    }
+
+    @Override
+    public Optional<String> unavailable() {
+        return Optional.empty();
+    }
+
+    @Override
+    public boolean imagePresent(String image) {
+        return true;
+    }
+
+    @Override
+    public List<Endpoint> start(StackSpec spec, Progress progress) {
+        List<Endpoint> endpoints = new ArrayList<>();
+        for (StackSpec.ServiceSpec service : spec.services()) {
+            progress.step("Pointing " + service.name() + " at 127.0.0.1:" + port);
+            endpoints.add(new Endpoint(service.name(), "127.0.0.1", port));
+        }
+        running.put(spec.ref(), List.copyOf(endpoints));
+        return endpoints;
+    }
+
+    @Override
+    public void stop(StackRef stack) {
+        running.remove(stack);
+    }
+
+    @Override
+    public void remove(StackRef stack, boolean keepData) {
+        running.remove(stack);
+    }
+
+    @Override
+    public List<ServiceStatus> list() {
+        List<ServiceStatus> all = new ArrayList<>();
+        running.forEach((ref, endpoints) -> endpoints.forEach(e -> all.add(new ServiceStatus(ref, e.service(), true, e))));
+        return all;
+    }
+
+    @Override
+    public LogStream logs(StackRef stack, String service, int tail, boolean follow, LogSink sink) {
+        sink.end("Loopback services keep no logs.");
+        return () -> { };
+    }
+}
