@@ -59,6 +59,12 @@ public final class BerthInstance implements AutoCloseable {
         return this;
     }
 
+    /** Starts with every service pointed at a server already listening on loopback (see {@link LoopbackBackend}). */
+    public BerthInstance startOnLoopback(BerthConfig config, int port) {
+        app = App.start(config, ADMIN_PASSWORD, c -> new LoopbackBackend(port));
+        return this;
+    }
+
     public void stop() {
         if (app != null) {
             app.close();
