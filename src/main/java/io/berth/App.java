@@ -9,6 +9,10 @@ import io.berth.catalog.Catalog;
 import io.berth.catalog.ImageMap;
 import io.berth.catalog.TemplateRenderer;
 import io.berth.config.BerthConfig;
+import io.berth.proxy.Access;
+import io.berth.proxy.Activity;
+import io.berth.proxy.HostHandoff;
+import io.berth.proxy.HostNames;
 import io.berth.proxy.RouteTable;
 import io.berth.proxy.ServiceProxy;
 import io.berth.stacks.Reconciler;
@@ -43,6 +47,9 @@ public final class App implements AutoCloseable {
     private final ExecutorService jobs;
     private final ScheduledExecutorService timer;
     private final Javalin web;
+    private final Activity activity;
+    /** How often the proxy's record of traffic per route is written to the store. */
+    static final int ACTIVITY_FLUSH_SECONDS = 15;
 
     private App(BerthConfig config, String adminPassword, Function<BerthConfig, Backend> backends) {
         long began = System.nanoTime();
@@ -62,13 +69,18 @@ public final class App implements AutoCloseable {
         jobs = Executors.newFixedThreadPool(JOB_THREADS, named("berth-job"));
         TemplateRenderer renderer = new TemplateRenderer(new ImageMap(config.images), config.docker.hostPaths);
         StackEvents events = new StackEvents(stackStore);
+        HostNames hostNames = new HostNames(config.server, config.proxy, this::port);
         StackDetails details = new StackDetails(stackStore, catalog, renderer, backend,
-                publicHost(config.server.publicHost));
+                publicHost(config.server.publicHost), hostNames);
         StackService stacks = new StackService(stackStore, events, catalog, renderer, backend, routes, jobs, details);
         Reconciler reconciler = new Reconciler(stackStore, backend, stacks, routes);
-        ServiceProxy proxy = new ServiceProxy(routes, sessions);
+        Access access = new Access(config.proxy);
+        HostHandoff handoff = new HostHandoff(routes, access, hostNames);
+        activity = new Activity(stackStore);
+        ServiceProxy proxy = new ServiceProxy(routes, sessions, access, hostNames, handoff, activity, config);
 
-        web = WebApp.create(config, db, accounts, sessions, users, stackStore, events, stacks, catalog, backend, proxy);
+        web = WebApp.create(config, db, accounts, sessions, users, stackStore, events, stacks, catalog, backend, proxy,
+                handoff);
         reconciler.run(true);
         web.start();
 
@@ -76,6 +88,8 @@ public final class App implements AutoCloseable {
         timer.scheduleWithFixedDelay(() -> guarded("reconcile", () -> reconciler.run(false)),
                 config.docker.reconcileSeconds, config.docker.reconcileSeconds, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> guarded("session sweep", sessions::sweep), 1, 60, TimeUnit.MINUTES);
+        timer.scheduleWithFixedDelay(() -> guarded("activity flush", activity::flush), ACTIVITY_FLUSH_SECONDS,
+                ACTIVITY_FLUSH_SECONDS, TimeUnit.SECONDS);
         LOG.info("Berth is serving http://{}:{}/ (started in {} ms)", config.server.host, port(),
                 (System.nanoTime() - began) / 1_000_000);
     }
@@ -105,6 +119,7 @@ public final class App implements AutoCloseable {
     public void close() {
         timer.shutdownNow();
         web.stop();
+        guarded("activity flush", activity::flush);
         jobs.shutdownNow();
         backend.close();
         db.close();

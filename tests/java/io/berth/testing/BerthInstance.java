@@ -17,6 +17,8 @@ public final class BerthInstance implements AutoCloseable {
     public final String run = "bt" + UUID.randomUUID().toString().substring(0, 6);
     public final Path home;
     private App app;
+    /** Whether this instance only ever ran on loopback (no containers to clean up, no engine needed). */
+    private boolean onLoopbackOnly;
 
     public BerthInstance() throws IOException {
         home = Files.createTempDirectory("berth-test-");
@@ -56,12 +58,14 @@ public final class BerthInstance implements AutoCloseable {
     /** Starts with a config the test adjusted (take it from {@link #config()}). */
     public BerthInstance start(BerthConfig config) {
         app = App.start(config, ADMIN_PASSWORD);
+        onLoopbackOnly = false;
         return this;
     }
 
     /** Starts with every service pointed at a server already listening on loopback (see {@link LoopbackBackend}). */
     public BerthInstance startOnLoopback(BerthConfig config, int port) {
         app = App.start(config, ADMIN_PASSWORD, c -> new LoopbackBackend(port));
+        onLoopbackOnly = true;
         return this;
     }
 
@@ -79,6 +83,8 @@ public final class BerthInstance implements AutoCloseable {
     @Override
     public void close() {
         stop();
-        TestDocker.cleanUp(run);
+        if (!onLoopbackOnly) {
+            TestDocker.cleanUp(run);
+        }
     }
 }

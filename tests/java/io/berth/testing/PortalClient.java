@@ -23,9 +23,17 @@ public final class PortalClient {
     private final HttpClient http;
     private String csrf;
 
+    private final CookieManager cookies = new CookieManager();
+
+    /** The {@code Cookie} header this client would send to the portal (for other clients: WebSocket, raw HTTP). */
+    public String cookieHeader() {
+        return cookies.getCookieStore().getCookies().stream().map(c -> c.getName() + "=" + c.getValue())
+                .collect(Collectors.joining("; "));
+    }
+
     public PortalClient(String base) {
         this.base = base;
-        this.http = HttpClient.newBuilder().cookieHandler(new CookieManager())
+        this.http = HttpClient.newBuilder().cookieHandler(cookies)
                 .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
     }
 

@@ -46,12 +46,31 @@ public final class Sessions {
     /** Starts a session for {@code user} and returns the cookie value (a fresh id: no fixation). */
     public String start(User user) {
         String raw = randomToken();
-        store.create(hash(raw), user.id(), randomToken(), Instant.now());
+        store.create(hash(raw), user.id(), randomToken(), Instant.now(), null, null);
         return raw;
     }
 
-    /** The live session for a cookie value, if any; expired sessions are removed. */
+    /**
+     * Starts a session valid only on one service host, handed over from the portal session {@code parent}; it ends
+     * when the portal session ends (logout). Returns the cookie value for that host.
+     */
+    public String startOnHost(User user, String host, Session parent) {
+        String raw = randomToken();
+        store.create(hash(raw), user.id(), randomToken(), Instant.now(), host, parent.idHash());
+        return raw;
+    }
+
+    /** The live portal session for a cookie value, if any (sessions of service hosts do not count here). */
     public Optional<Session> resolve(String cookieValue) {
+        return resolveAny(cookieValue).filter(Session::portal);
+    }
+
+    /** The live session for a cookie value sent to the service host {@code host}, if it was handed to that host. */
+    public Optional<Session> resolveOnHost(String cookieValue, String host) {
+        return resolveAny(cookieValue).filter(s -> host.equals(s.host()));
+    }
+
+    private Optional<Session> resolveAny(String cookieValue) {
         if (cookieValue == null || cookieValue.length() != 43) {
             return Optional.empty();
         }
@@ -79,7 +98,7 @@ public final class Sessions {
         }
         String idHash = hash(cookieValue);
         store.delete(idHash);
-        cache.invalidate(idHash);
+        cache.invalidateAll(); // the sessions handed from it to service hosts end too; logouts are rare
     }
 
     /** Removes sessions past their idle or absolute limit (run periodically). */
@@ -90,7 +109,7 @@ public final class Sessions {
 
     private Optional<Cached> load(String idHash) {
         return store.find(idHash).flatMap(row -> users.byId(row.userId()).map(user ->
-                new Cached(new Session(idHash, user, row.csrfToken()), row.createdAt(), row.lastSeenAt())));
+                new Cached(new Session(idHash, user, row.csrfToken(), row.host()), row.createdAt(), row.lastSeenAt())));
     }
 
     /** 32 random bytes, URL-safe base64 without padding (43 characters). */

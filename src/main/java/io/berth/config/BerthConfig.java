@@ -21,6 +21,8 @@ public final class BerthConfig {
     public Docker docker = new Docker();
     /** Local accounts and sessions. */
     public Auth auth = new Auth();
+    /** The reverse proxy in front of users' services. */
+    public Proxy proxy = new Proxy();
     /**
      * Image mapping for sites without Docker Hub: a template's upstream image name → the name to run instead
      * ({@code mongo:8.0: registry.site.local/mongo:8.0}). A key ending in {@code /} maps every image under that
@@ -41,6 +43,12 @@ public final class BerthConfig {
          * connection strings. Empty: this machine's host name.
          */
         public String publicHost = "";
+        /**
+         * The portal's address as browsers reach it ({@code https://apps.site.org}), used to send visitors of a
+         * host-routed service to the portal to log in. Empty: {@code http://<host>:<port>} ({@code localhost} when
+         * listening on every interface).
+         */
+        public String publicUrl = "";
     }
 
     public static final class Store {
@@ -114,5 +122,29 @@ public final class BerthConfig {
          * Mark cookies {@code Secure}; turn on when Berth is served over HTTPS (directly or behind a TLS proxy).
          */
         public boolean secureCookies = false;
+    }
+
+    public static final class Proxy {
+        public static final String DEFAULT_APPS_DOMAIN = "localhost";
+
+        /**
+         * Domain under which host-routed services answer, one name each: {@code <service>--<stack>--<owner>.<domain>}
+         * on the portal's port and scheme. Needs a wildcard DNS record (and certificate) for {@code *.<domain>};
+         * the default {@code localhost} works in browsers with no DNS.
+         */
+        public String appsDomain = DEFAULT_APPS_DOMAIN;
+        /** Whether admins may open every user's services (JupyterHub's {@code admin_access}); off by default. */
+        public boolean adminAccess = false;
+        /**
+         * Addresses of front proxies (exact IPs) whose {@code X-Forwarded-For/Proto/Host} Berth trusts and passes on;
+         * from anyone else those headers are replaced.
+         */
+        public java.util.List<String> trustedProxies = new java.util.ArrayList<>();
+        /** Seconds to wait for a service to accept a connection before answering 502. */
+        public int connectTimeoutSeconds = 10;
+        /** Seconds a service may stay silent in the middle of an HTTP response before the proxy gives up (504). */
+        public int idleTimeoutSeconds = 300;
+        /** Seconds a WebSocket may carry no traffic in either direction before the proxy closes it. */
+        public int websocketIdleSeconds = 3600;
     }
 }

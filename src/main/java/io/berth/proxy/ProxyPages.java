@@ -20,18 +20,18 @@ final class ProxyPages {
             redirect(request, response, callback, "/login?next=" + java.net.URLEncoder.encode(uri, java.nio.charset.StandardCharsets.UTF_8));
         } else {
             send(request, response, callback, HttpStatus.UNAUTHORIZED_401, "unauthorized",
-                    "Log in to Berth first.", null);
+                    "Log in to Berth first.", null, null);
         }
     }
 
     static void forbidden(Request request, Response response, Callback callback) {
         send(request, response, callback, HttpStatus.FORBIDDEN_403, "forbidden",
-                "This service belongs to another user and is not shared with you.", null);
+                "This service belongs to another user and is not shared with you.", null, null);
     }
 
     static void notFound(Request request, Response response, Callback callback) {
         send(request, response, callback, HttpStatus.NOT_FOUND_404, "not_found",
-                "There is no such service. Check the link, or launch the stack from the catalog.", null);
+                "There is no such service. Check the link, or launch the stack from the catalog.", null, null);
     }
 
     static void notRunning(Request request, Response response, Callback callback, Route route) {
@@ -45,7 +45,29 @@ final class ProxyPages {
         }
         response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
         send(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503,
-                starting ? "starting" : "not_running", message, stackPage);
+                starting ? "starting" : "not_running", message, stackPage, "Open the stack's page");
+    }
+
+    /** The service did not answer (502), or not in time (504); nothing can be said once its answer began. */
+    static void badGateway(Request request, Response response, Callback callback, Throwable failure) {
+        if (response.isCommitted()) {
+            callback.failed(failure == null ? new java.io.IOException("service failed") : failure);
+            return;
+        }
+        boolean timeout = failure instanceof java.util.concurrent.TimeoutException;
+        response.getHeaders().clear();
+        send(request, response, callback, timeout ? HttpStatus.GATEWAY_TIMEOUT_504 : HttpStatus.BAD_GATEWAY_502,
+                timeout ? "service_timeout" : "service_unreachable",
+                timeout ? "The service did not answer in time. Try again; if it keeps happening, check its logs."
+                        : "The service is not answering. It may be restarting or have crashed: check its logs on "
+                                + "the stack's page.", null, null);
+    }
+
+    /** A handoff ticket that is unknown, used, expired, for another host, or for a user without access. */
+    static void handoffFailed(Request request, Response response, Callback callback, String portalUrl) {
+        send(request, response, callback, HttpStatus.FORBIDDEN_403, "handoff_failed",
+                "This sign-in link has expired or was already used. Open the service again from your dashboard.",
+                portalUrl + "/dashboard", "Your dashboard");
     }
 
     static void redirect(Request request, Response response, Callback callback, String location) {
@@ -56,7 +78,7 @@ final class ProxyPages {
     }
 
     private static void send(Request request, Response response, Callback callback, int status, String error,
-                             String message, String link) {
+                             String message, String link, String linkText) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         String body;
@@ -65,7 +87,7 @@ final class ProxyPages {
             body = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Berth</title>"
                     + "<link rel=\"stylesheet\" href=\"/static/berth.css\"></head><body><main class=\"narrow\">"
                     + "<h1>" + status + "</h1><p id=\"message\">" + escape(message) + "</p>"
-                    + (link == null ? "" : "<p><a href=\"" + escape(link) + "\">Open the stack's page</a></p>")
+                    + (link == null ? "" : "<p><a href=\"" + escape(link) + "\">" + escape(linkText) + "</a></p>")
                     + "<p><a href=\"/dashboard\">Back to your dashboard</a></p></main></body></html>";
         } else {
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");

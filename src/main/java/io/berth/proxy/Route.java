@@ -4,10 +4,11 @@ import io.berth.stacks.StackState;
 
 /**
  * Where requests for one service of one stack go. {@code host}/{@code port} are null until the stack has run;
- * the stack's state tells the proxy whether to forward or to answer with a page.
+ * the stack's state tells the proxy whether to forward or to answer with a page. {@code hostRouted}: the service
+ * answers on a host name of its own ({@link HostNames}) instead of under {@link #prefix()}.
  */
-public record Route(String owner, long ownerId, String stack, String service, StackState state, String host,
-                    Integer port) {
+public record Route(String owner, long ownerId, long stackId, String stack, String service, boolean hostRouted,
+                    StackState state, String host, Integer port) {
 
     /** The path prefix the service is served under; kept when forwarding, so the app must know it. */
     public static String prefix(String owner, String stack, String service) {

@@ -2,10 +2,12 @@ package io.berth.proxy;
 
 import io.berth.auth.Session;
 import io.berth.auth.Sessions;
-import java.net.HttpCookie;
+import io.berth.config.BerthConfig;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.UpgradeProtocolHandler;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
@@ -15,65 +17,153 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Serves {@code /user/<owner>/<stack>/<service>/…}: checks who asks, then forwards to the service with Jetty's
- * HttpClient (pooled, streaming both ways), keeping the path prefix. Runs as a core Jetty handler in front of the
- * pages, so proxied traffic never pays for the servlet layer. Berth's session cookie never reaches a service, and a
- * service cannot set it.
+ * Serves users' services: {@code /user/<owner>/<stack>/<service>/…} (path-routed) and
+ * {@code <service>--<stack>--<owner>.<apps_domain>} (host-routed, {@link HostNames}). Every request is checked —
+ * who asks ({@link Sessions}: the portal cookie on the portal's host, a host-only cookie handed over by
+ * {@link HostHandoff} on a service host) and whether they may ({@link Access}) — then forwarded with Jetty's
+ * HttpClient (pooled, streaming both ways), WebSockets through a {@link Tunnel}. Runs as a core Jetty handler in
+ * front of the pages, so proxied traffic never pays for the servlet layer. Berth's cookies never reach a service
+ * ({@link CookieRules}) and a service cannot set them.
  */
 public final class ServiceProxy extends ProxyHandler {
-    private static final String PREFIX = "/user/";
-    private static final String TARGET = ServiceProxy.class.getName() + ".target";
+    private static final String PATH_PREFIX = "/user/";
+    private static final String ROUTE = ServiceProxy.class.getName() + ".route";
 
     private final RouteTable routes;
     private final Sessions sessions;
+    private final Access access;
+    private final HostNames hosts;
+    private final HostHandoff handoff;
+    private final Activity activity;
+    private final BerthConfig.Proxy config;
+    private final ForwardedHeaders forwarded;
+    private final boolean secureCookies;
 
-    public ServiceProxy(RouteTable routes, Sessions sessions) {
+    public ServiceProxy(RouteTable routes, Sessions sessions, Access access, HostNames hosts, HostHandoff handoff,
+                        Activity activity, BerthConfig config) {
         this.routes = routes;
         this.sessions = sessions;
+        this.access = access;
+        this.hosts = hosts;
+        this.handoff = handoff;
+        this.activity = activity;
+        this.config = config.proxy;
+        this.forwarded = new ForwardedHeaders(config.proxy.trustedProxies);
+        this.secureCookies = config.auth.secureCookies;
+    }
+
+    @Override
+    protected void configureHttpClient(HttpClient client) {
+        super.configureHttpClient(client);
+        client.setConnectTimeout(TimeUnit.SECONDS.toMillis(config.connectTimeoutSeconds));
+        client.setIdleTimeout(TimeUnit.SECONDS.toMillis(config.idleTimeoutSeconds));
+        client.setMaxConnectionsPerDestination(1024);
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        // ProxyHandler keeps only its own protocol handlers; WebSocket handshakes need the 101 one back
+        getHttpClient().getProtocolHandlers().put(new UpgradeProtocolHandler());
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        Optional<HostNames.Key> host = hosts.parse(Request.getServerName(request));
+        if (host.isPresent()) {
+            handleHost(host.get(), request, response, callback);
+            return true;
+        }
         String path = request.getHttpURI().getCanonicalPath();
-        if (path == null || !path.startsWith(PREFIX)) {
+        if (path == null || !path.startsWith(PATH_PREFIX)) {
             return false;
         }
         // owner / stack / service / rest
-        String[] parts = path.substring(PREFIX.length()).split("/", 4);
-        if (parts.length < 3 || parts[0].isEmpty() || parts[1].isEmpty() || parts[2].isEmpty()) {
-            ProxyPages.notFound(request, response, callback);
-            return true;
-        }
+        String[] parts = path.substring(PATH_PREFIX.length()).split("/", 4);
         Optional<Session> session = sessions.resolve(cookie(request, Sessions.COOKIE));
         if (session.isEmpty()) {
             ProxyPages.loginRequired(request, response, callback);
             return true;
         }
-        Optional<Route> route = routes.find(parts[0], parts[1], parts[2]);
-        if (route.isEmpty()) {
+        if (parts.length < 3 || parts[0].isEmpty() || parts[1].isEmpty() || parts[2].isEmpty()) {
             ProxyPages.notFound(request, response, callback);
             return true;
         }
-        if (route.get().ownerId() != session.get().user().id() && !session.get().user().admin()) {
+        Optional<Route> route = routes.find(parts[0], parts[1], parts[2]).filter(r -> !r.hostRouted());
+        if (route.isEmpty()) {
+            ProxyPages.notFound(request, response, callback);
+        } else if (!access.allows(session.get().user(), route.get())) {
             ProxyPages.forbidden(request, response, callback);
-            return true;
-        }
-        if (parts.length == 3) { // "/user/a/s/web" → "/user/a/s/web/": the app's relative links need the slash
+        } else if (parts.length == 3) { // "/user/a/s/web" → "/user/a/s/web/": the app's relative links need it
             String query = request.getHttpURI().getQuery();
             ProxyPages.redirect(request, response, callback, route.get().prefix() + (query == null ? "" : "?" + query));
-            return true;
+        } else {
+            forward(route.get(), request, response, callback);
         }
-        if (!route.get().forwardable()) {
-            ProxyPages.notRunning(request, response, callback, route.get());
-            return true;
+        return true;
+    }
+
+    private void handleHost(HostNames.Key key, Request request, Response response, Callback callback) {
+        String label = HostNames.label(key);
+        String path = request.getHttpURI().getCanonicalPath();
+        Optional<Route> route = routes.find(key.owner(), key.stack(), key.service()).filter(Route::hostRouted);
+        if (HostHandoff.ENTER_PATH.equals(path)) {
+            enter(label, route, request, response, callback);
+            return;
         }
-        request.setAttribute(TARGET, route.get());
-        return super.handle(request, response, callback);
+        Optional<Session> session = sessions.resolveOnHost(cookie(request, CookieRules.HOST_COOKIE), label);
+        if (session.isEmpty()) {
+            if (ProxyPages.wantsHtml(request)) { // log in at the portal, which hands the login back to this host
+                String next = request.getHttpURI().getPathQuery();
+                ProxyPages.redirect(request, response, callback, hosts.portalUrl() + "/hosts/open/"
+                        + enc(key.owner()) + "/" + enc(key.stack()) + "/" + enc(key.service()) + "?next=" + enc(next));
+            } else {
+                ProxyPages.loginRequired(request, response, callback);
+            }
+        } else if (route.isEmpty() || path == null || path.startsWith("/_berth/")) {
+            ProxyPages.notFound(request, response, callback);
+        } else if (!access.allows(session.get().user(), route.get())) {
+            ProxyPages.forbidden(request, response, callback);
+        } else {
+            forward(route.get(), request, response, callback);
+        }
+    }
+
+    /** Redeems a handoff ticket from the portal for this host's own session cookie. */
+    private void enter(String label, Optional<Route> route, Request request, Response response, Callback callback) {
+        var query = Request.extractQueryParameters(request);
+        Optional<HostHandoff.Ticket> ticket = handoff.redeem(query.getValue("token"), label);
+        if (ticket.isEmpty() || route.isEmpty() || !access.allows(ticket.get().portal().user(), route.get())) {
+            ProxyPages.handoffFailed(request, response, callback, hosts.portalUrl());
+            return;
+        }
+        String cookie = sessions.startOnHost(ticket.get().portal().user(), label, ticket.get().portal());
+        response.getHeaders().add(HttpHeader.SET_COOKIE, CookieRules.HOST_COOKIE + "=" + cookie
+                + "; Path=/; HttpOnly; SameSite=Lax" + (secureCookies ? "; Secure" : ""));
+        ProxyPages.redirect(request, response, callback, HostHandoff.safeNext(query.getValue("next")));
+    }
+
+    private void forward(Route route, Request request, Response response, Callback callback) {
+        if (!route.forwardable()) {
+            ProxyPages.notRunning(request, response, callback, route);
+            return;
+        }
+        activity.record(route);
+        request.setAttribute(ROUTE, route);
+        if (!WebSocketUpgrade.requested(request)) {
+            super.handle(request, response, callback);
+            return;
+        }
+        var toService = newProxyToServerRequest(request, rewriteHttpURI(request));
+        copyRequestHeaders(request, toService);
+        addProxyHeaders(request, toService);
+        WebSocketUpgrade.forward(request, response, callback, toService, c -> setCookie(route, c),
+                bytes -> activity.record(route), TimeUnit.SECONDS.toMillis(config.websocketIdleSeconds));
     }
 
     @Override
     protected HttpURI rewriteHttpURI(Request request) {
-        Route route = (Route) request.getAttribute(TARGET);
+        Route route = (Route) request.getAttribute(ROUTE);
         HttpURI uri = request.getHttpURI();
         // Forward the path as the client encoded it: Jetty has already refused ambiguous encodings (UriCompliance),
         // and the route was chosen on the canonical form of this same path.
@@ -82,36 +172,62 @@ public final class ServiceProxy extends ProxyHandler {
     }
 
     @Override
-    protected void copyRequestHeaders(Request request, org.eclipse.jetty.client.Request proxyToServer) {
-        super.copyRequestHeaders(request, proxyToServer);
-        List<String> cookies = proxyToServer.getHeaders().getValuesList(HttpHeader.COOKIE);
+    protected void copyRequestHeaders(Request request, org.eclipse.jetty.client.Request toService) {
+        super.copyRequestHeaders(request, toService);
+        List<String> cookies = toService.getHeaders().getValuesList(HttpHeader.COOKIE);
         if (!cookies.isEmpty()) {
-            String kept = cookies.stream().flatMap(h -> List.of(h.split(";")).stream()).map(String::trim)
-                    .filter(c -> !c.isEmpty() && !c.startsWith(Sessions.COOKIE + "="))
-                    .collect(Collectors.joining("; "));
-            proxyToServer.headers(h -> {
+            String kept = CookieRules.forService(cookies);
+            toService.headers(h -> {
                 h.remove(HttpHeader.COOKIE);
-                if (!kept.isEmpty()) {
+                if (kept != null) {
                     h.put(HttpHeader.COOKIE, kept);
                 }
             });
         }
+        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer berth_", 0, 13)) {
+            toService.headers(h -> h.remove(HttpHeader.AUTHORIZATION)); // a Berth token is for Berth only
+        }
     }
 
     @Override
-    protected HttpField filterServerToProxyResponseField(HttpField field) {
-        if (field.getHeader() == HttpHeader.SET_COOKIE && setsSessionCookie(field.getValue())) {
-            return null; // a service must not plant or clear the portal's session (cookie tossing)
-        }
-        return super.filterServerToProxyResponseField(field);
+    protected void addProxyHeaders(Request request, org.eclipse.jetty.client.Request toService) {
+        Route route = (Route) request.getAttribute(ROUTE);
+        String prefix = route.prefix();
+        forwarded.apply(request, toService, route.hostRouted() ? null : prefix.substring(0, prefix.length() - 1));
     }
 
-    private static boolean setsSessionCookie(String setCookie) {
-        try {
-            return HttpCookie.parse(setCookie).stream().anyMatch(c -> c.getName().equalsIgnoreCase(Sessions.COOKIE));
-        } catch (IllegalArgumentException e) {
-            return true; // unparseable: refuse it rather than let the browser guess
-        }
+    @Override
+    protected org.eclipse.jetty.client.Response.CompleteListener newServerToProxyResponseListener(
+            Request request, org.eclipse.jetty.client.Request toService, Response response, Callback callback) {
+        Route route = (Route) request.getAttribute(ROUTE);
+        return new ProxyResponseListener(request, toService, response, callback) {
+            @Override
+            public void onHeaders(org.eclipse.jetty.client.Response answer) {
+                super.onHeaders(answer);
+                List<String> set = response.getHeaders().getValuesList(HttpHeader.SET_COOKIE);
+                if (!set.isEmpty()) {
+                    response.getHeaders().remove(HttpHeader.SET_COOKIE);
+                    set.stream().map(c -> setCookie(route, c)).filter(c -> c != null)
+                            .forEach(c -> response.getHeaders().add(HttpHeader.SET_COOKIE, c));
+                }
+            }
+        };
+    }
+
+    @Override
+    protected void onServerToProxyResponseFailure(Request request, org.eclipse.jetty.client.Request toService,
+                                                  org.eclipse.jetty.client.Response answer, Response response,
+                                                  Callback callback, Throwable failure) {
+        ProxyPages.badGateway(request, response, callback, failure);
+    }
+
+    private static String setCookie(Route route, String value) {
+        return CookieRules.fromService(value, route.hostRouted() ? null : route.prefix());
+    }
+
+    private static String enc(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static String cookie(Request request, String name) {

@@ -4,6 +4,7 @@ import io.berth.backend.Backend;
 import io.berth.catalog.Catalog;
 import io.berth.catalog.Template;
 import io.berth.catalog.TemplateRenderer;
+import io.berth.proxy.HostNames;
 import io.berth.store.StackStore;
 import java.util.List;
 import java.util.Map;
@@ -18,15 +19,20 @@ public final class StackDetails {
     private final TemplateRenderer renderer;
     private final Backend backend;
     private final String publicHost;
+    private final HostNames hostNames;
 
     public StackDetails(StackStore store, Catalog catalog, TemplateRenderer renderer, Backend backend,
-                        String publicHost) {
+                        String publicHost, HostNames hostNames) {
         this.store = store;
         this.catalog = catalog;
         this.renderer = renderer;
         this.backend = backend;
         this.publicHost = publicHost;
+        this.hostNames = hostNames;
     }
+
+    /** A link to one of a stack's web UIs: where it points, and the address to show. */
+    public record Link(String service, String href, String text) { }
 
     /**
      * How many events a start of this stack records when all goes well (image checks, network, volumes, each
@@ -86,15 +92,25 @@ public final class StackDetails {
                 .orElse(List.of());
     }
 
-    /** Links to the stack's path-routed web UIs (with each template's {@code open} path). */
-    public List<String> links(Stack stack) {
+    /**
+     * Links to the stack's web UIs (with each template's {@code open} path). A host-routed one goes through the
+     * portal's {@code /hosts/open/…}, which hands the login over to the service's host.
+     */
+    public List<Link> links(Stack stack) {
         Template template = catalog.find(stack.template()).orElse(null);
         if (template == null) {
             return List.of();
         }
         TemplateRenderer.Context ctx = context(stack);
-        return template.services().stream()
-                .filter(s -> s.http() != null && s.http().route() == Template.Expose.Route.PATH)
-                .map(s -> renderer.link(s, ctx)).toList();
+        return template.services().stream().filter(s -> s.http() != null).map(s -> {
+            String path = renderer.link(s, ctx);
+            if (s.http().route() == Template.Expose.Route.PATH) {
+                return new Link(s.name(), path, path);
+            }
+            String host = hostNames.url(stack.owner(), stack.name(), s.name());
+            return new Link(s.name(), "/hosts/open/" + stack.owner() + "/" + stack.name() + "/" + s.name()
+                    + "?next=" + java.net.URLEncoder.encode(path, java.nio.charset.StandardCharsets.UTF_8),
+                    host.substring(0, host.length() - 1) + path);
+        }).toList();
     }
 }

@@ -93,6 +93,14 @@ public final class StackService {
                 }
             }
         }
+        for (Template.Service s : template.services()) {
+            if (s.http() != null && s.http().route() == Template.Expose.Route.HOST
+                    && !io.berth.proxy.HostNames.fits(owner.username(), name, s.name())) {
+                throw BerthException.badRequest("name", "The service \"" + s.name() + "\" gets a host name of its own,"
+                        + " and with this stack name it would be longer than DNS allows (63 characters). Choose a"
+                        + " shorter stack name.");
+            }
+        }
         Map<String, String> secrets = new LinkedHashMap<>();
         template.secrets().forEach(secret -> secrets.put(secret, Secrets.generate()));
         Map<String, String> routeModes = new LinkedHashMap<>();

@@ -8,7 +8,8 @@ import org.jdbi.v3.core.Jdbi;
 public final class SessionStore {
 
     /** One session row. */
-    public record Row(String idHash, long userId, String csrfToken, Instant createdAt, Instant lastSeenAt) { }
+    public record Row(String idHash, long userId, String csrfToken, Instant createdAt, Instant lastSeenAt,
+                      String host) { }
 
     private final Jdbi jdbi;
 
@@ -16,17 +17,19 @@ public final class SessionStore {
         this.jdbi = jdbi;
     }
 
-    public void create(String idHash, long userId, String csrfToken, Instant now) {
-        jdbi.useHandle(h -> h.createUpdate("INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at)"
-                        + " VALUES (:h, :u, :c, :t, :t)")
-                .bind("h", idHash).bind("u", userId).bind("c", csrfToken).bind("t", now).execute());
+    /** A portal session when {@code host} is null; else one valid on that host only, ended with its parent. */
+    public void create(String idHash, long userId, String csrfToken, Instant now, String host, String parentHash) {
+        jdbi.useHandle(h -> h.createUpdate("INSERT INTO sessions (id_hash, user_id, csrf_token, created_at,"
+                        + " last_seen_at, host, parent_hash) VALUES (:h, :u, :c, :t, :t, :host, :parent)")
+                .bind("h", idHash).bind("u", userId).bind("c", csrfToken).bind("t", now)
+                .bind("host", host).bind("parent", parentHash).execute());
     }
 
     public Optional<Row> find(String idHash) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM sessions WHERE id_hash = :h").bind("h", idHash)
                 .map((rs, ctx) -> new Row(rs.getString("id_hash"), rs.getLong("user_id"), rs.getString("csrf_token"),
                         rs.getObject("created_at", java.time.OffsetDateTime.class).toInstant(),
-                        rs.getObject("last_seen_at", java.time.OffsetDateTime.class).toInstant()))
+                        rs.getObject("last_seen_at", java.time.OffsetDateTime.class).toInstant(), rs.getString("host")))
                 .findOne());
     }
 
@@ -35,14 +38,17 @@ public final class SessionStore {
                 .bind("t", now).bind("h", idHash).execute());
     }
 
+    /** Deletes a session and every session handed from it to a service host. */
     public void delete(String idHash) {
-        jdbi.useHandle(h -> h.createUpdate("DELETE FROM sessions WHERE id_hash = :h").bind("h", idHash).execute());
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM sessions WHERE id_hash = :h OR parent_hash = :h")
+                .bind("h", idHash).execute());
     }
 
     /** Deletes sessions idle since {@code idleBefore} or created before {@code createdBefore}. */
     public int deleteExpired(Instant idleBefore, Instant createdBefore) {
         return jdbi.withHandle(h -> h.createUpdate(
-                        "DELETE FROM sessions WHERE last_seen_at < :i OR created_at < :c")
+                        "DELETE FROM sessions WHERE last_seen_at < :i OR created_at < :c"
+                        + " OR parent_hash NOT IN (SELECT id_hash FROM sessions WHERE parent_hash IS NULL)")
                 .bind("i", idleBefore).bind("c", createdBefore).execute());
     }
 }

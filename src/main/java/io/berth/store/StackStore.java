@@ -140,13 +140,14 @@ public final class StackStore {
     }
 
     public Optional<Route> route(String owner, String stack, String service) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT u.username, s.owner_id, s.name, s.state, r.service,"
-                        + " r.target_host, r.target_port FROM routes r JOIN stacks s ON s.id = r.stack_id"
+        return jdbi.withHandle(h -> h.createQuery("SELECT u.username, s.owner_id, s.id, s.name, s.state, r.service,"
+                        + " r.mode, r.target_host, r.target_port FROM routes r JOIN stacks s ON s.id = r.stack_id"
                         + " JOIN users u ON u.id = s.owner_id"
                         + " WHERE u.username = :o AND s.name = :n AND r.service = :svc")
                 .bind("o", owner).bind("n", stack).bind("svc", service)
-                .map((rs, ctx) -> new Route(rs.getString("username"), rs.getLong("owner_id"), rs.getString("name"),
-                        rs.getString("service"), StackState.valueOf(rs.getString("state")),
+                .map((rs, ctx) -> new Route(rs.getString("username"), rs.getLong("owner_id"), rs.getLong("id"),
+                        rs.getString("name"), rs.getString("service"), "host".equals(rs.getString("mode")),
+                        StackState.valueOf(rs.getString("state")),
                         rs.getString("target_host"), (Integer) rs.getObject("target_port")))
                 .findOne());
     }
@@ -176,5 +177,25 @@ public final class StackStore {
 
     public void delete(long stackId) {
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM stacks WHERE id = :id").bind("id", stackId).execute());
+    }
+
+    /** Records when traffic last passed to routes: (stack id, service) → time; one batch, one transaction. */
+    public void recordActivity(Map<Map.Entry<Long, String>, Instant> seen) {
+        if (seen.isEmpty()) {
+            return;
+        }
+        jdbi.useTransaction(h -> {
+            var batch = h.prepareBatch("UPDATE routes SET last_activity = :t WHERE stack_id = :s AND service = :svc");
+            seen.forEach((route, at) -> batch.bind("t", at).bind("s", route.getKey()).bind("svc", route.getValue()).add());
+            batch.execute();
+        });
+    }
+
+    /** The last recorded activity of a stack's routes, if any traffic passed since it was created. */
+    public Optional<Instant> lastActivity(long stackId) {
+        OffsetDateTime last = jdbi.withHandle(h -> h.createQuery(
+                "SELECT MAX(last_activity) FROM routes WHERE stack_id = :s").bind("s", stackId)
+                .mapTo(OffsetDateTime.class).one());
+        return Optional.ofNullable(last).map(OffsetDateTime::toInstant);
     }
 }

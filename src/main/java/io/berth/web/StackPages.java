@@ -5,6 +5,7 @@ import io.berth.backend.Backend;
 import io.berth.catalog.Catalog;
 import io.berth.proxy.Route;
 import io.berth.stacks.Stack;
+import io.berth.stacks.StackDetails;
 import io.berth.stacks.StackService;
 import io.berth.store.StackStore;
 import io.javalin.config.RoutesConfig;
@@ -94,7 +95,7 @@ final class StackPages {
 
     private void show(Context ctx) {
         Stack stack = visible(ctx);
-        List<String> links = stacks.details().links(stack);
+        List<StackDetails.Link> links = stacks.details().links(stack);
         Page page = Guard.page(ctx);
         if (stack.state().inProgress()) {
             page = page.updatedLive(REFRESH_SECONDS);

@@ -5,6 +5,7 @@ import io.berth.auth.Sessions;
 import io.berth.backend.Backend;
 import io.berth.catalog.Catalog;
 import io.berth.config.BerthConfig;
+import io.berth.proxy.HostHandoff;
 import io.berth.proxy.ServiceProxy;
 import io.berth.stacks.StackEvents;
 import io.berth.stacks.StackService;
@@ -27,7 +28,7 @@ public final class WebApp {
     public static Javalin create(BerthConfig config, Database db, Accounts accounts, Sessions sessions,
                                  UserStore users, StackStore stackStore, StackEvents events, StackService stacks,
                                  Catalog catalog,
-                                 Backend backend, ServiceProxy proxy) {
+                                 Backend backend, ServiceProxy proxy, HostHandoff handoff) {
         Views views = new Views();
         Guard guard = new Guard(sessions);
         AuthPages auth = new AuthPages(accounts, sessions, views, config.auth);
@@ -36,6 +37,7 @@ public final class WebApp {
         ProgressStream progress = new ProgressStream(stackStore, events, stacks);
         LogPages logs = new LogPages(stackStore, stacks, backend, views);
         ErrorMapper errors = new ErrorMapper(views);
+        HostLinks hostLinks = new HostLinks(handoff);
         return Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.jetty.host = config.server.host;
@@ -59,6 +61,7 @@ public final class WebApp {
             });
             auth.register(c.routes);
             stackPages.register(c.routes);
+            hostLinks.register(c.routes);
             progress.register(c.routes);
             logs.register(c.routes);
             admin.register(c.routes);

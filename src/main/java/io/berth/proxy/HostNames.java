@@ -1,0 +1,118 @@
+package io.berth.proxy;
+
+import io.berth.backend.ObjectNames;
+import io.berth.config.BerthConfig;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.IntSupplier;
+
+/**
+ * Host names of host-routed services: {@code <service>--<stack>--<owner>.<apps_domain>}, each part escaped like
+ * container names ({@link ObjectNames#escape}: {@code [a-z0-9]} kept, other bytes as {@code -xx}), so the label is
+ * DNS-safe and reads back to exactly one (owner, stack, service). Only the canonical spelling of a label is
+ * accepted, so one service never answers on two origins. Also knows the portal's own URL.
+ */
+public final class HostNames {
+    /** What a service host name names. */
+    public record Key(String owner, String stack, String service) { }
+
+    private static final int MAX_LABEL = 63;
+
+    private final String domainSuffix;
+    private final BerthConfig.Server server;
+    private final IntSupplier port;
+
+    /** {@code port}: the port Berth listens on, asked when a URL is built (it is known only once serving). */
+    public HostNames(BerthConfig.Server server, BerthConfig.Proxy proxy, IntSupplier port) {
+        this.domainSuffix = "." + proxy.appsDomain.toLowerCase(Locale.ROOT).replaceAll("^\\.+|\\.+$", "");
+        this.server = server;
+        this.port = port;
+    }
+
+    private URI portal() {
+        String url = server.publicUrl.isBlank()
+                ? "http://" + (server.host.equals("0.0.0.0") || server.host.equals("::") ? "localhost" : server.host)
+                        + ":" + port.getAsInt()
+                : server.publicUrl.replaceAll("/+$", "");
+        return URI.create(url);
+    }
+
+    public static String label(String owner, String stack, String service) {
+        return ObjectNames.escape(service) + "--" + ObjectNames.escape(stack) + "--" + ObjectNames.escape(owner);
+    }
+
+    /** Whether the service's host label fits DNS (63 characters); launching refuses names that do not. */
+    public static boolean fits(String owner, String stack, String service) {
+        return label(owner, stack, service).length() <= MAX_LABEL;
+    }
+
+    /** The service's base URL, with the portal's scheme and port: {@code http://web--lab--alice.localhost:8000/}. */
+    public String url(String owner, String stack, String service) {
+        URI portal = portal();
+        return portal.getScheme() + "://" + label(owner, stack, service) + domainSuffix
+                + (portal.getPort() < 0 ? "" : ":" + portal.getPort()) + "/";
+    }
+
+    /** The portal's base URL without the final slash. */
+    public String portalUrl() {
+        return portal().toString();
+    }
+
+    /** The service a request's host name ({@code Host} without port) names, if it is a service host. */
+    public Optional<Key> parse(String serverName) {
+        if (serverName == null) {
+            return Optional.empty();
+        }
+        String name = serverName.toLowerCase(Locale.ROOT);
+        if (name.endsWith(".")) {
+            name = name.substring(0, name.length() - 1);
+        }
+        if (!name.endsWith(domainSuffix)) {
+            return Optional.empty();
+        }
+        String label = name.substring(0, name.length() - domainSuffix.length());
+        String[] parts = label.split("--", -1);
+        if (parts.length != 3 || label.length() > MAX_LABEL) {
+            return Optional.empty();
+        }
+        Optional<String> service = unescape(parts[0]);
+        Optional<String> stack = unescape(parts[1]);
+        Optional<String> owner = unescape(parts[2]);
+        if (service.isEmpty() || stack.isEmpty() || owner.isEmpty()
+                || !label(owner.get(), stack.get(), service.get()).equals(label)) {
+            return Optional.empty(); // not the canonical spelling
+        }
+        return Optional.of(new Key(owner.get(), stack.get(), service.get()));
+    }
+
+    /** The label this host name was built from, for binding sessions to it. */
+    public static String label(Key key) {
+        return label(key.owner(), key.stack(), key.service());
+    }
+
+    private static Optional<String> unescape(String part) {
+        if (part.isEmpty()) {
+            return Optional.empty();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(part.length());
+        for (int i = 0; i < part.length(); i++) {
+            char c = part.charAt(i);
+            if (c == '-') {
+                try {
+                    out.write(Integer.parseInt(part.substring(i + 1, i + 3), 16));
+                } catch (NumberFormatException | IndexOutOfBoundsException e) {
+                    return Optional.empty();
+                }
+                i += 2;
+            } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+                out.write(c);
+            } else {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(out.toString(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,108 @@
+package io.berth.proxy;
+
+import static io.berth.testing.Stacks.launch;
+import static io.berth.testing.Stacks.waitForState;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.berth.testing.BerthInstance;
+import io.berth.testing.EchoServer;
+import io.berth.testing.PortalClient;
+import io.berth.testing.WsClient;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * WebSockets through the proxy to a real Jetty WebSocket server on loopback: the subprotocol the service picks,
+ * text and binary messages of several MiB, ping/pong, the service's close code and reason, and who may connect.
+ */
+class WebSocketThroughProxyTest {
+    private static EchoServer echo;
+    private static BerthInstance berth;
+    private static PortalClient alice;
+    private static PortalClient bob;
+    private static String ws;
+
+    @BeforeAll
+    static void start() throws Exception {
+        echo = new EchoServer();
+        berth = new BerthInstance();
+        berth.startOnLoopback(berth.config(), echo.port());
+        PortalClient admin = new PortalClient(berth.url()).login("admin", BerthInstance.ADMIN_PASSWORD);
+        admin.get("/admin/users");
+        admin.post("/admin/users", Map.of("username", "alice", "password", "alice-password"));
+        admin.post("/admin/users", Map.of("username", "bob", "password", "bob-password"));
+        alice = new PortalClient(berth.url()).login("alice", "alice-password");
+        bob = new PortalClient(berth.url()).login("bob", "bob-password");
+        launch(alice, "demo", "lab");
+        waitForState(alice, "/stacks/alice/lab", "READY", Duration.ofSeconds(30));
+        ws = berth.url().replace("http:", "ws:") + "/user/alice/lab/web/api/kernels/k1/ws";
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (berth != null) {
+            berth.close();
+        }
+        if (echo != null) {
+            echo.close();
+        }
+    }
+
+    @Test
+    void theServicesChoiceOfSubprotocolReachesTheBrowser() throws Exception {
+        try (WsClient c = WsClient.open(ws, alice.cookieHeader(), "v2.unknown", EchoServer.SUBPROTOCOLS.get(0))) {
+            assertThat(c.subprotocol()).isEqualTo("v1.kernel.websocket.jupyter.org");
+            c.sendText("print(6*7)");
+            assertThat(c.nextText()).isEqualTo("print(6*7)");
+        }
+    }
+
+    @Test
+    void textAndBinaryMessagesOfSeveralMegabytesPassUnchanged() throws Exception {
+        byte[] big = new byte[6 << 20];
+        new Random(42).nextBytes(big);
+        String text = "é".repeat(2 << 20); // 4 MiB of UTF-8
+        try (WsClient c = WsClient.open(ws, alice.cookieHeader())) {
+            c.sendBinary(ByteBuffer.wrap(big));
+            c.sendText(text);
+            assertThat(c.nextBinary()).isEqualTo(big);
+            assertThat(c.nextText()).isEqualTo(text);
+        }
+    }
+
+    @Test
+    void pingsAreAnsweredAndCloseCodesAndReasonsPassThrough() throws Exception {
+        try (WsClient c = WsClient.open(ws, alice.cookieHeader())) {
+            c.ping("are you there");
+            assertThat(c.nextPong()).isEqualTo("are you there");
+            c.sendText("close:4001:kernel restarting");
+            WsClient.Closed closed = c.closed();
+            assertThat(closed.code()).isEqualTo(4001);
+            assertThat(closed.reason()).isEqualTo("kernel restarting");
+        }
+    }
+
+    @Test
+    void manyMessagesInFlightArriveInOrder() throws Exception {
+        try (WsClient c = WsClient.open(ws, alice.cookieHeader())) {
+            for (int i = 0; i < 2000; i++) {
+                c.sendText("m" + i);
+            }
+            for (int i = 0; i < 2000; i++) {
+                assertThat(c.nextText()).isEqualTo("m" + i);
+            }
+        }
+    }
+
+    @Test
+    void onlyTheOwnerMayOpenAWebSocket() {
+        assertThat(WsClient.refusal(ws, bob.cookieHeader())).isEqualTo(403);
+        assertThat(WsClient.refusal(ws, null)).isEqualTo(401);
+        assertThat(WsClient.refusal(ws, "berth_session=" + "A".repeat(43))).isEqualTo(401);
+    }
+}
