@@ -118,10 +118,13 @@ public final class TemplateRenderer {
         });
     }
 
-    /** The link to an HTTP service: its URL path plus the template's {@code open} path, resolved. */
+    /**
+     * The link to an HTTP service: its URL path ({@code /} on a host of its own) plus the template's {@code open}
+     * path, resolved.
+     */
     public String link(Template.Service s, Context ctx) {
         Template.Expose http = s.http();
-        String base = Route.prefix(ctx.owner(), ctx.stack(), s.name());
+        String base = http.route() == Template.Expose.Route.HOST ? "/" : Route.prefix(ctx.owner(), ctx.stack(), s.name());
         return http.open() == null ? base : base + resolve(http.open(), ctx, prefix(s, ctx));
     }
 
