@@ -100,6 +100,16 @@ class WebSocketThroughProxyTest {
     }
 
     @Test
+    void aPageOfAnotherSiteCannotOpenTheOwnersWebSocketWithHerCookies() throws Exception {
+        assertThat(WsClient.refusal(ws, alice.cookieHeader(), "http://evil.example")).isEqualTo(403);
+        assertThat(WsClient.refusal(ws, alice.cookieHeader(), "null")).isEqualTo(403);
+        try (WsClient c = WsClient.openFrom(ws, alice.cookieHeader(), berth.url())) { // the portal's own pages may
+            c.sendText("same origin");
+            assertThat(c.nextText()).isEqualTo("same origin");
+        }
+    }
+
+    @Test
     void onlyTheOwnerMayOpenAWebSocket() {
         assertThat(WsClient.refusal(ws, bob.cookieHeader())).isEqualTo(403);
         assertThat(WsClient.refusal(ws, null)).isEqualTo(401);

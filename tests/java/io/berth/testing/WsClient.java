@@ -30,10 +30,19 @@ public final class WsClient implements AutoCloseable {
     private WsClient() { }
 
     public static WsClient open(String url, String cookie, String... subprotocols) throws Exception {
+        return openFrom(url, cookie, null, subprotocols);
+    }
+
+    /** Opens as a browser page of {@code origin} would (null: as a script, without {@code Origin}). */
+    public static WsClient openFrom(String url, String cookie, String origin, String... subprotocols)
+            throws Exception {
         WsClient client = new WsClient();
         WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT);
         if (cookie != null && !cookie.isEmpty()) {
             builder.header("Cookie", cookie);
+        }
+        if (origin != null) {
+            builder.header("Origin", origin);
         }
         if (subprotocols.length > 0) {
             builder.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
@@ -44,7 +53,11 @@ public final class WsClient implements AutoCloseable {
 
     /** The HTTP status with which the handshake is refused (fails the test if it is accepted). */
     public static int refusal(String url, String cookie) {
-        try (WsClient accepted = open(url, cookie)) {
+        return refusal(url, cookie, null);
+    }
+
+    public static int refusal(String url, String cookie, String origin) {
+        try (WsClient accepted = openFrom(url, cookie, origin)) {
             throw new AssertionError("the WebSocket to " + url + " was accepted");
         } catch (java.util.concurrent.ExecutionException | CompletionException e) {
             if (e.getCause() instanceof WebSocketHandshakeException h) {

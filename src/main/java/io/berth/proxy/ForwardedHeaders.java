@@ -21,6 +21,13 @@ final class ForwardedHeaders {
         this.trusted = Set.copyOf(trustedProxies);
     }
 
+    /** The host (and port) the client asked for: {@code Host}, or a trusted front proxy's {@code X-Forwarded-Host}. */
+    String requestedHost(Request in) {
+        String forwardedHost = in.getHeaders().get("X-Forwarded-Host");
+        return trusted.contains(Request.getRemoteAddr(in)) && forwardedHost != null ? forwardedHost
+                : in.getHeaders().get(HttpHeader.HOST);
+    }
+
     /** @param prefix the path prefix without its final slash, or null for a host-routed service */
     void apply(Request in, org.eclipse.jetty.client.Request out, String prefix) {
         String remote = Request.getRemoteAddr(in);

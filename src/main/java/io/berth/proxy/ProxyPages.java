@@ -29,6 +29,11 @@ final class ProxyPages {
                 "This service belongs to another user and is not shared with you.", null, null);
     }
 
+    static void crossSiteWebSocket(Request request, Response response, Callback callback) {
+        send(request, response, callback, HttpStatus.FORBIDDEN_403, "cross_site",
+                "A page of another site tried to open this service's WebSocket; Berth refuses that.", null, null);
+    }
+
     static void notFound(Request request, Response response, Callback callback) {
         send(request, response, callback, HttpStatus.NOT_FOUND_404, "not_found",
                 "There is no such service. Check the link, or launch the stack from the catalog.", null, null);

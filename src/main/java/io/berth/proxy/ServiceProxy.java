@@ -154,6 +154,10 @@ public final class ServiceProxy extends ProxyHandler {
             super.handle(request, response, callback);
             return;
         }
+        if (WebSocketUpgrade.crossSite(request, forwarded.requestedHost(request))) {
+            ProxyPages.crossSiteWebSocket(request, response, callback);
+            return;
+        }
         var toService = newProxyToServerRequest(request, rewriteHttpURI(request));
         copyRequestHeaders(request, toService);
         addProxyHeaders(request, toService);

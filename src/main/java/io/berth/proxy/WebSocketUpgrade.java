@@ -51,6 +51,25 @@ final class WebSocketUpgrade implements HttpUpgrader {
     }
 
     /**
+     * Whether a browser page of another origin opens this WebSocket (cross-site WebSocket hijacking: the browser
+     * would send the user's cookies along). Browsers always send {@code Origin} on WebSockets; clients without one
+     * (scripts, kernels' clients) are not browsers and carry their own credentials.
+     */
+    static boolean crossSite(Request request, String requestedHost) {
+        String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+        if (origin == null) {
+            return false;
+        }
+        try {
+            java.net.URI uri = java.net.URI.create(origin);
+            String authority = uri.getRawAuthority();
+            return authority == null || requestedHost == null || !authority.equalsIgnoreCase(requestedHost);
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
+    }
+
+    /**
      * Sends the handshake; {@code toService} already carries the request's headers as the proxy filtered them
      * (hop-by-hop ones removed), so the upgrade headers are put back here.
      */
