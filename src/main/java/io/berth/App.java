@@ -2,6 +2,7 @@ package io.berth;
 
 import io.berth.auth.Accounts;
 import io.berth.auth.Sessions;
+import io.berth.auth.Tokens;
 import io.berth.backend.Backend;
 import io.berth.backend.docker.DockerBackend;
 import java.util.function.Function;
@@ -22,6 +23,7 @@ import io.berth.stacks.StackService;
 import io.berth.store.Database;
 import io.berth.store.SessionStore;
 import io.berth.store.StackStore;
+import io.berth.store.TokenStore;
 import io.berth.store.UserStore;
 import io.berth.web.WebApp;
 import io.javalin.Javalin;
@@ -58,6 +60,7 @@ public final class App implements AutoCloseable {
         StackStore stackStore = new StackStore(db.jdbi());
         Sessions sessions = new Sessions(new SessionStore(db.jdbi()), users, config.auth);
         Accounts accounts = new Accounts(users);
+        Tokens tokens = new Tokens(new TokenStore(db.jdbi()), users);
         accounts.ensureAdmin(adminPassword);
 
         Catalog catalog = new Catalog(Path.of(config.catalog.dir));
@@ -77,9 +80,9 @@ public final class App implements AutoCloseable {
         Access access = new Access(config.proxy);
         HostHandoff handoff = new HostHandoff(routes, access, hostNames);
         activity = new Activity(stackStore);
-        ServiceProxy proxy = new ServiceProxy(routes, sessions, access, hostNames, handoff, activity, config);
+        ServiceProxy proxy = new ServiceProxy(routes, sessions, tokens, access, hostNames, handoff, activity, config);
 
-        web = WebApp.create(config, db, accounts, sessions, users, stackStore, events, stacks, catalog, backend, proxy,
+        web = WebApp.create(config, db, accounts, sessions, tokens, users, stackStore, events, stacks, catalog, backend, proxy,
                 handoff);
         reconciler.run(true);
         web.start();

@@ -19,9 +19,15 @@ final class ProxyPages {
             String uri = request.getHttpURI().getPathQuery();
             redirect(request, response, callback, "/login?next=" + java.net.URLEncoder.encode(uri, java.nio.charset.StandardCharsets.UTF_8));
         } else {
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"berth\"");
             send(request, response, callback, HttpStatus.UNAUTHORIZED_401, "unauthorized",
-                    "Log in to Berth first.", null, null);
+                    "Log in to Berth first, or send a Berth API token: Authorization: Bearer berth_….", null, null);
         }
+    }
+
+    static void tokenScope(Request request, Response response, Callback callback) {
+        send(request, response, callback, HttpStatus.FORBIDDEN_403, "insufficient_scope",
+                "This API token may not open services: create one with the \"access\" scope.", null, null);
     }
 
     static void forbidden(Request request, Response response, Callback callback) {

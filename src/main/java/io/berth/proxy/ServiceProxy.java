@@ -2,6 +2,8 @@ package io.berth.proxy;
 
 import io.berth.auth.Session;
 import io.berth.auth.Sessions;
+import io.berth.auth.Tokens;
+import io.berth.auth.User;
 import io.berth.config.BerthConfig;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +22,7 @@ import org.eclipse.jetty.util.Callback;
  * Serves users' services: {@code /user/<owner>/<stack>/<service>/…} (path-routed) and
  * {@code <service>--<stack>--<owner>.<apps_domain>} (host-routed, {@link HostNames}). Every request is checked —
  * who asks ({@link Sessions}: the portal cookie on the portal's host, a host-only cookie handed over by
- * {@link HostHandoff} on a service host) and whether they may ({@link Access}) — then forwarded with Jetty's
+ * {@link HostHandoff} on a service host; or an API token with the {@code access} scope, {@link Tokens}) and whether they may ({@link Access}) — then forwarded with Jetty's
  * HttpClient (pooled, streaming both ways), WebSockets through a {@link Tunnel}. Runs as a core Jetty handler in
  * front of the pages, so proxied traffic never pays for the servlet layer. Berth's cookies never reach a service
  * ({@link CookieRules}) and a service cannot set them.
@@ -31,6 +33,7 @@ public final class ServiceProxy extends ProxyHandler {
 
     private final RouteTable routes;
     private final Sessions sessions;
+    private final Tokens tokens;
     private final Access access;
     private final HostNames hosts;
     private final HostHandoff handoff;
@@ -39,10 +42,11 @@ public final class ServiceProxy extends ProxyHandler {
     private final ForwardedHeaders forwarded;
     private final boolean secureCookies;
 
-    public ServiceProxy(RouteTable routes, Sessions sessions, Access access, HostNames hosts, HostHandoff handoff,
-                        Activity activity, BerthConfig config) {
+    public ServiceProxy(RouteTable routes, Sessions sessions, Tokens tokens, Access access, HostNames hosts,
+                        HostHandoff handoff, Activity activity, BerthConfig config) {
         this.routes = routes;
         this.sessions = sessions;
+        this.tokens = tokens;
         this.access = access;
         this.hosts = hosts;
         this.handoff = handoff;
@@ -81,9 +85,9 @@ public final class ServiceProxy extends ProxyHandler {
         // owner / stack / service / rest
         String[] parts = path.substring(PATH_PREFIX.length()).split("/", 4);
         Optional<Session> session = sessions.resolve(cookie(request, Sessions.COOKIE));
-        if (session.isEmpty()) {
-            ProxyPages.loginRequired(request, response, callback);
-            return true;
+        Optional<User> caller = session.isPresent() ? session.map(Session::user) : byToken(request, response, callback);
+        if (caller.isEmpty()) {
+            return true; // answered
         }
         if (parts.length < 3 || parts[0].isEmpty() || parts[1].isEmpty() || parts[2].isEmpty()) {
             ProxyPages.notFound(request, response, callback);
@@ -92,7 +96,7 @@ public final class ServiceProxy extends ProxyHandler {
         Optional<Route> route = routes.find(parts[0], parts[1], parts[2]).filter(r -> !r.hostRouted());
         if (route.isEmpty()) {
             ProxyPages.notFound(request, response, callback);
-        } else if (!access.allows(session.get().user(), route.get())) {
+        } else if (!access.allows(caller.get(), route.get())) {
             ProxyPages.forbidden(request, response, callback);
         } else if (parts.length == 3) { // "/user/a/s/web" → "/user/a/s/web/": the app's relative links need it
             String query = request.getHttpURI().getQuery();
@@ -111,22 +115,49 @@ public final class ServiceProxy extends ProxyHandler {
             enter(label, route, request, response, callback);
             return;
         }
-        Optional<Session> session = sessions.resolveOnHost(cookie(request, CookieRules.HOST_COOKIE), label);
-        if (session.isEmpty()) {
-            if (ProxyPages.wantsHtml(request)) { // log in at the portal, which hands the login back to this host
-                String next = request.getHttpURI().getPathQuery();
-                ProxyPages.redirect(request, response, callback, hosts.portalUrl() + "/hosts/open/"
-                        + enc(key.owner()) + "/" + enc(key.stack()) + "/" + enc(key.service()) + "?next=" + enc(next));
-            } else {
-                ProxyPages.loginRequired(request, response, callback);
-            }
-        } else if (route.isEmpty() || path == null || path.startsWith("/_berth/")) {
+        Optional<User> caller = sessions.resolveOnHost(cookie(request, CookieRules.HOST_COOKIE), label)
+                .map(Session::user);
+        if (caller.isEmpty() && ProxyPages.wantsHtml(request) && bearer(request) == null) {
+            // a browser: log in at the portal, which hands the login back to this host
+            String next = request.getHttpURI().getPathQuery();
+            ProxyPages.redirect(request, response, callback, hosts.portalUrl() + "/hosts/open/"
+                    + enc(key.owner()) + "/" + enc(key.stack()) + "/" + enc(key.service()) + "?next=" + enc(next));
+            return;
+        }
+        if (caller.isEmpty()) {
+            caller = byToken(request, response, callback);
+        }
+        if (caller.isEmpty()) {
+            return; // answered
+        }
+        if (route.isEmpty() || path == null || path.startsWith("/_berth/")) {
             ProxyPages.notFound(request, response, callback);
-        } else if (!access.allows(session.get().user(), route.get())) {
+        } else if (!access.allows(caller.get(), route.get())) {
             ProxyPages.forbidden(request, response, callback);
         } else {
             forward(route.get(), request, response, callback);
         }
+    }
+
+    /**
+     * The caller named by a Berth API token with the {@code access} scope; otherwise answers (401 without a valid
+     * token, 403 for a token without that scope) and returns empty.
+     */
+    private Optional<User> byToken(Request request, Response response, Callback callback) {
+        Optional<Tokens.Token> token = tokens.resolve(bearer(request));
+        if (token.isEmpty()) {
+            ProxyPages.loginRequired(request, response, callback);
+            return Optional.empty();
+        }
+        if (!token.get().allows(Tokens.Scope.ACCESS)) {
+            ProxyPages.tokenScope(request, response, callback);
+            return Optional.empty();
+        }
+        return Optional.of(token.get().user());
+    }
+
+    private static String bearer(Request request) {
+        return request.getHeaders().get(HttpHeader.AUTHORIZATION);
     }
 
     /** Redeems a handoff ticket from the portal for this host's own session cookie. */
@@ -189,7 +220,8 @@ public final class ServiceProxy extends ProxyHandler {
             });
         }
         String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-        if (authorization != null && authorization.regionMatches(true, 0, "Bearer berth_", 0, 13)) {
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer " + Tokens.PREFIX, 0,
+                7 + Tokens.PREFIX.length())) {
             toService.headers(h -> h.remove(HttpHeader.AUTHORIZATION)); // a Berth token is for Berth only
         }
     }

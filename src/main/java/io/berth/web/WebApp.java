@@ -2,6 +2,7 @@ package io.berth.web;
 
 import io.berth.auth.Accounts;
 import io.berth.auth.Sessions;
+import io.berth.auth.Tokens;
 import io.berth.backend.Backend;
 import io.berth.catalog.Catalog;
 import io.berth.config.BerthConfig;
@@ -26,7 +27,7 @@ public final class WebApp {
     private WebApp() { }
 
     public static Javalin create(BerthConfig config, Database db, Accounts accounts, Sessions sessions,
-                                 UserStore users, StackStore stackStore, StackEvents events, StackService stacks,
+                                 Tokens tokens, UserStore users, StackStore stackStore, StackEvents events, StackService stacks,
                                  Catalog catalog,
                                  Backend backend, ServiceProxy proxy, HostHandoff handoff) {
         Views views = new Views();
@@ -38,6 +39,7 @@ public final class WebApp {
         LogPages logs = new LogPages(stackStore, stacks, backend, views);
         ErrorMapper errors = new ErrorMapper(views);
         HostLinks hostLinks = new HostLinks(handoff);
+        TokenPages tokenPages = new TokenPages(tokens, views);
         return Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.jetty.host = config.server.host;
@@ -62,6 +64,7 @@ public final class WebApp {
             auth.register(c.routes);
             stackPages.register(c.routes);
             hostLinks.register(c.routes);
+            tokenPages.register(c.routes);
             progress.register(c.routes);
             logs.register(c.routes);
             admin.register(c.routes);

@@ -1,0 +1,94 @@
+package io.berth.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.berth.config.BerthConfig;
+import io.berth.store.Database;
+import io.berth.store.TokenStore;
+import io.berth.store.UserStore;
+import io.berth.web.BerthException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** API tokens on a real H2 file: what checks out, what does not, and what is kept of the secret. */
+class TokensTest {
+    @TempDir
+    Path dir;
+    private Database db;
+    private UserStore users;
+    private TokenStore store;
+    private Tokens tokens;
+    private User alice;
+
+    @BeforeEach
+    void open() {
+        BerthConfig.Store config = new BerthConfig.Store();
+        config.url = "jdbc:h2:file:" + dir.resolve("berth");
+        db = new Database(config);
+        users = new UserStore(db.jdbi());
+        alice = new Accounts(users).create("alice", "alice-password", false);
+        store = new TokenStore(db.jdbi());
+        tokens = new Tokens(store, users);
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    @Test
+    void aTokenChecksOutWithItsScopesAndOnlyItsHashIsStored() {
+        String secret = tokens.create(alice, "ci", EnumSet.of(Tokens.Scope.READ, Tokens.Scope.ACCESS), 30);
+        Tokens.Token t = tokens.resolve("Bearer " + secret).orElseThrow();
+        assertThat(t.user().username()).isEqualTo("alice");
+        assertThat(t.allows(Tokens.Scope.ACCESS)).isTrue();
+        assertThat(t.allows(Tokens.Scope.LAUNCH)).isFalse();
+        String dump = db.jdbi().withHandle(h -> h.createQuery("SELECT * FROM api_tokens").mapToMap().list().toString());
+        assertThat(dump).doesNotContain(secret).doesNotContain(secret.substring(6));
+        assertThat(tokens.resolve("bearer " + secret)).isPresent(); // the scheme is case-insensitive
+    }
+
+    @Test
+    void expiredForgedAndMalformedTokensDoNotCheckOut() {
+        store.create(alice.id(), "old", Sessions.hash("berth_" + "o".repeat(43)), "access",
+                Instant.now().minusSeconds(7200), Instant.now().minusSeconds(60));
+        assertThat(tokens.resolve("Bearer berth_" + "o".repeat(43))).isEmpty();
+        assertThat(tokens.resolve("Bearer berth_" + "f".repeat(43))).isEmpty();
+        assertThat(tokens.resolve("Basic YWxpY2U6eA==")).isEmpty();
+        assertThat(tokens.resolve("Bearer " + "x".repeat(49))).isEmpty();
+        assertThat(tokens.resolve(null)).isEmpty();
+    }
+
+    @Test
+    void revokingEndsATokenAtOnce() {
+        String secret = tokens.create(alice, "temp", Set.of(Tokens.Scope.ACCESS), 0);
+        assertThat(tokens.resolve("Bearer " + secret)).isPresent();
+        long id = tokens.of(alice).get(0).id();
+        assertThat(tokens.revoke(alice, id)).isTrue();
+        assertThat(tokens.resolve("Bearer " + secret)).isEmpty();
+        assertThat(tokens.revoke(alice, id)).isFalse();
+    }
+
+    @Test
+    void badRequestsNameTheirField() {
+        assertThatThrownBy(() -> tokens.create(alice, "", Set.of(Tokens.Scope.READ), 1))
+                .isInstanceOf(BerthException.class).extracting("field").isEqualTo("name");
+        assertThatThrownBy(() -> tokens.create(alice, "n", Set.of(), 1))
+                .isInstanceOf(BerthException.class).extracting("field").isEqualTo("scopes");
+        assertThatThrownBy(() -> tokens.create(alice, "n", Set.of(Tokens.Scope.READ), -1))
+                .isInstanceOf(BerthException.class).extracting("field").isEqualTo("expires_days");
+        assertThatThrownBy(() -> Tokens.parseScopes(List.of("read", "sudo")))
+                .isInstanceOf(BerthException.class).hasMessageContaining("sudo");
+        tokens.create(alice, "dup", Set.of(Tokens.Scope.READ), 1);
+        assertThatThrownBy(() -> tokens.create(alice, "dup", Set.of(Tokens.Scope.READ), 1))
+                .isInstanceOf(BerthException.class).extracting("status").isEqualTo(409);
+    }
+}

@@ -1,0 +1,137 @@
+package io.berth.proxy;
+
+import static io.berth.testing.Stacks.launch;
+import static io.berth.testing.Stacks.waitForState;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.berth.testing.BerthInstance;
+import io.berth.testing.EchoServer;
+import io.berth.testing.PortalClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Clients without a browser (an MLflow client on a compute node with {@code MLFLOW_TRACKING_TOKEN}) reach a
+ * service with a Berth API token made on the tokens page: checked on every request, stripped before forwarding.
+ */
+class TokenAccessTest {
+    private static final Pattern SECRET = Pattern.compile("id=\"token-secret\">([^<]+)<");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static EchoServer echo;
+    private static BerthInstance berth;
+    private static PortalClient alice;
+    private static PortalClient bob;
+    private static String service;
+
+    @BeforeAll
+    static void start() throws Exception {
+        echo = new EchoServer();
+        berth = new BerthInstance();
+        berth.startOnLoopback(berth.config(), echo.port());
+        PortalClient admin = new PortalClient(berth.url()).login("admin", BerthInstance.ADMIN_PASSWORD);
+        admin.get("/admin/users");
+        admin.post("/admin/users", Map.of("username", "alice", "password", "alice-password"));
+        admin.post("/admin/users", Map.of("username", "bob", "password", "bob-password"));
+        alice = new PortalClient(berth.url()).login("alice", "alice-password");
+        bob = new PortalClient(berth.url()).login("bob", "bob-password");
+        launch(alice, "demo", "lab");
+        waitForState(alice, "/stacks/alice/lab", "READY", Duration.ofSeconds(30));
+        service = berth.url() + "/user/alice/lab/web/api/2.0/mlflow/experiments/list";
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (berth != null) {
+            berth.close();
+        }
+        if (echo != null) {
+            echo.close();
+        }
+    }
+
+    static String token(PortalClient who, String name, String scope) {
+        who.get("/tokens");
+        HttpResponse<String> page = who.post("/tokens", Map.of("name", name, "scope", scope, "expires_days", "30"));
+        assertThat(page.statusCode()).isEqualTo(201);
+        Matcher m = SECRET.matcher(page.body());
+        assertThat(m.find()).isTrue();
+        return m.group(1);
+    }
+
+    private static HttpResponse<String> call(String authorization) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(service)).timeout(Duration.ofSeconds(30));
+        if (authorization != null) {
+            r.header("Authorization", authorization);
+        }
+        return HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aTokenWithTheAccessScopeOpensTheOwnersServiceAndIsNotForwarded() throws Exception {
+        String secret = token(alice, "mlflow client", "access");
+        assertThat(secret).startsWith("berth_").hasSize(49);
+        HttpResponse<String> r = call("Bearer " + secret);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).startsWith("GET /user/alice/lab/web/api/2.0/mlflow/experiments/list")
+                .doesNotContainIgnoringCase("authorization").doesNotContain(secret);
+        assertThat(alice.get("/tokens").body()).contains("mlflow client").doesNotContain(secret);
+    }
+
+    @Test
+    void aServicesOwnAuthorizationHeaderPassesThrough() {
+        var r = io.berth.testing.RawHttp.get(berth.url(), "/user/alice/lab/web/basic", "Cookie: " + alice.cookieHeader(),
+                "Authorization: Basic YWxpY2U6c2VjcmV0");
+        assertThat(r.body()).contains("authorization: Basic YWxpY2U6c2VjcmV0");
+    }
+
+    @Test
+    void tokensThatMustNotOpenTheServiceAreRefused() throws Exception {
+        String readOnly = token(alice, "read only", "read");
+        HttpResponse<String> scope = call("Bearer " + readOnly);
+        assertThat(scope.statusCode()).isEqualTo(403);
+        assertThat(scope.body()).contains("insufficient_scope");
+
+        String bobs = token(bob, "bob access", "access");
+        assertThat(call("Bearer " + bobs).statusCode()).isEqualTo(403);
+
+        HttpResponse<String> forged = call("Bearer berth_" + "x".repeat(43));
+        assertThat(forged.statusCode()).isEqualTo(401);
+        assertThat(forged.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"berth\"");
+        assertThat(call(null).statusCode()).isEqualTo(401);
+        assertThat(call("Bearer " + alice.cookieHeader().replace("berth_session=", "")).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aRevokedTokenIsRefusedAtOnce() throws Exception {
+        String secret = token(alice, "to revoke", "access");
+        assertThat(call("Bearer " + secret).statusCode()).isEqualTo(200);
+        String page = alice.get("/tokens").body();
+        Matcher id = Pattern.compile("<td class=\"token-name\">to revoke</td>.*?action=\"/tokens/(\\d+)/revoke\"",
+                Pattern.DOTALL).matcher(page);
+        assertThat(id.find()).isTrue();
+        assertThat(alice.post("/tokens/" + id.group(1) + "/revoke", Map.of()).statusCode()).isEqualTo(302);
+        assertThat(call("Bearer " + secret).statusCode()).isEqualTo(401);
+        // and nobody revokes another's token
+        assertThat(bob.post("/tokens/" + id.group(1) + "/revoke", Map.of()).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aTokenFormWithMistakesSaysWhichField() {
+        alice.get("/tokens");
+        HttpResponse<String> r = alice.post("/tokens", Map.of("name", "x", "scope", "root", "expires_days", "1"));
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("data-field=\"scopes\"", "Unknown scope");
+        HttpResponse<String> admin = alice.post("/tokens", Map.of("name", "y", "scope", "admin", "expires_days", "1"));
+        assertThat(admin.statusCode()).isEqualTo(403);
+    }
+}
