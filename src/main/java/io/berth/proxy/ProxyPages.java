@@ -12,10 +12,13 @@ import org.eclipse.jetty.util.Callback;
  * error shape for everything else. Messages never say whether a stack the caller may not see exists.
  */
 final class ProxyPages {
+    /** Request attribute: the portal's URL, when the request came to a service host. */
+    static final String PORTAL = ProxyPages.class.getName() + ".portal";
+
     private ProxyPages() { }
 
     static void loginRequired(Request request, Response response, Callback callback) {
-        if (wantsHtml(request)) {
+        if (wantsHtml(request) && request.getAttribute(PORTAL) == null) {
             String uri = request.getHttpURI().getPathQuery();
             redirect(request, response, callback, "/login?next=" + java.net.URLEncoder.encode(uri, java.nio.charset.StandardCharsets.UTF_8));
         } else {
@@ -46,7 +49,7 @@ final class ProxyPages {
     }
 
     static void notRunning(Request request, Response response, Callback callback, Route route) {
-        String stackPage = "/stacks/" + route.owner() + "/" + route.stack();
+        String stackPage = portal(request) + "/stacks/" + route.owner() + "/" + route.stack();
         boolean starting = route.state().inProgress() && route.state() != io.berth.stacks.StackState.STOPPING;
         String message = starting
                 ? "The stack \"" + route.stack() + "\" is starting; this page reloads until it is ready."
@@ -96,15 +99,26 @@ final class ProxyPages {
         if (wantsHtml(request)) {
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
             body = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Berth</title>"
-                    + "<link rel=\"stylesheet\" href=\"/static/berth.css\"></head><body><main class=\"narrow\">"
+                    + "<link rel=\"stylesheet\" href=\"" + escape(portal(request)) + "/static/berth.css\"></head>"
+                    + "<body><main class=\"narrow\">"
                     + "<h1>" + status + "</h1><p id=\"message\">" + escape(message) + "</p>"
                     + (link == null ? "" : "<p><a href=\"" + escape(link) + "\">" + escape(linkText) + "</a></p>")
-                    + "<p><a href=\"/dashboard\">Back to your dashboard</a></p></main></body></html>";
+                    + "<p><a href=\"" + escape(portal(request)) + "/dashboard\">Back to your dashboard</a></p>"
+                    + "</main></body></html>";
         } else {
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
             body = "{\"error\":\"" + error + "\",\"message\":\"" + json(message) + "\"}";
         }
         response.write(true, java.nio.ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+    }
+
+    /**
+     * The prefix of links to the portal: empty on the portal's own host; the portal's URL on a service host
+     * (set by the proxy as the request attribute {@link #PORTAL}).
+     */
+    private static String portal(Request request) {
+        Object portal = request.getAttribute(PORTAL);
+        return portal == null ? "" : portal.toString();
     }
 
     static boolean wantsHtml(Request request) {

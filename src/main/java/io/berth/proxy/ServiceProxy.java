@@ -109,6 +109,7 @@ public final class ServiceProxy extends ProxyHandler {
 
     private void handleHost(HostNames.Key key, Request request, Response response, Callback callback) {
         String label = HostNames.label(key);
+        request.setAttribute(ProxyPages.PORTAL, hosts.portalUrl());
         String path = request.getHttpURI().getCanonicalPath();
         Optional<Route> route = routes.find(key.owner(), key.stack(), key.service()).filter(Route::hostRouted);
         if (HostHandoff.ENTER_PATH.equals(path)) {
