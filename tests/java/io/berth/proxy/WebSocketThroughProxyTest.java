@@ -110,6 +110,21 @@ class WebSocketThroughProxyTest {
     }
 
     @Test
+    void aClientThatDoesNotReadMakesTheServiceWaitInsteadOfBerthBuffering() throws Exception {
+        // The client sends 1 MiB messages and reads nothing; the echo answers each before reading the next. With
+        // bounded buffers on the way (socket buffers, one 32 KiB buffer per direction in Berth), sends stall after
+        // some tens of MiB; if Berth buffered the echoes without bound, all 256 would go through.
+        ByteBuffer mib = ByteBuffer.allocate(1 << 20);
+        int sent = 0;
+        try (WsClient c = WsClient.openNotReading(ws, alice.cookieHeader())) {
+            while (sent < 256 && c.sendBinaryWithin(mib.duplicate(), Duration.ofSeconds(3))) {
+                sent++;
+            }
+        }
+        assertThat(sent).as("MiB sent before the sender had to wait").isBetween(1, 127);
+    }
+
+    @Test
     void onlyTheOwnerMayOpenAWebSocket() {
         assertThat(WsClient.refusal(ws, bob.cookieHeader())).isEqualTo(403);
         assertThat(WsClient.refusal(ws, null)).isEqualTo(401);

@@ -63,13 +63,18 @@ public final class EchoServer implements AutoCloseable {
         server.stop();
     }
 
-    /** The WebSocket side: echoes every message back as it came. Public: Jetty requires it. */
-    public static final class Echo implements Session.Listener.AutoDemanding {
+    /**
+     * The WebSocket side: echoes every message back as it came, and reads the next one only when the echo is sent
+     * (so a client that does not read stops this server reading, as a real service under backpressure would).
+     * Public: Jetty requires it.
+     */
+    public static final class Echo implements Session.Listener {
         private Session session;
 
         @Override
         public void onWebSocketOpen(Session session) {
             this.session = session;
+            session.demand();
         }
 
         @Override
@@ -78,7 +83,7 @@ public final class EchoServer implements AutoCloseable {
                 String[] parts = message.split(":", 3);
                 session.close(Integer.parseInt(parts[1]), parts[2], org.eclipse.jetty.websocket.api.Callback.NOOP);
             } else {
-                session.sendText(message, org.eclipse.jetty.websocket.api.Callback.NOOP);
+                session.sendText(message, next());
             }
         }
 
@@ -86,7 +91,16 @@ public final class EchoServer implements AutoCloseable {
         public void onWebSocketBinary(ByteBuffer payload, org.eclipse.jetty.websocket.api.Callback callback) {
             ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload).flip();
             callback.succeed();
-            session.sendBinary(copy, org.eclipse.jetty.websocket.api.Callback.NOOP);
+            session.sendBinary(copy, next());
+        }
+
+        @Override
+        public void onWebSocketPing(ByteBuffer payload) {
+            session.sendPong(payload, next());
+        }
+
+        private org.eclipse.jetty.websocket.api.Callback next() {
+            return org.eclipse.jetty.websocket.api.Callback.from(session::demand, x -> session.close());
         }
 
         @Override

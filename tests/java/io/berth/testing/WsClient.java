@@ -27,7 +27,11 @@ public final class WsClient implements AutoCloseable {
     private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
     private WebSocket socket;
 
-    private WsClient() { }
+    private final boolean reads;
+
+    private WsClient(boolean reads) {
+        this.reads = reads;
+    }
 
     public static WsClient open(String url, String cookie, String... subprotocols) throws Exception {
         return openFrom(url, cookie, null, subprotocols);
@@ -36,7 +40,17 @@ public final class WsClient implements AutoCloseable {
     /** Opens as a browser page of {@code origin} would (null: as a script, without {@code Origin}). */
     public static WsClient openFrom(String url, String cookie, String origin, String... subprotocols)
             throws Exception {
-        WsClient client = new WsClient();
+        return open(url, cookie, origin, true, subprotocols);
+    }
+
+    /** Opens a client that never reads what arrives (a stalled browser tab). */
+    public static WsClient openNotReading(String url, String cookie) throws Exception {
+        return open(url, cookie, null, false);
+    }
+
+    private static WsClient open(String url, String cookie, String origin, boolean reads, String... subprotocols)
+            throws Exception {
+        WsClient client = new WsClient(reads);
         WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT);
         if (cookie != null && !cookie.isEmpty()) {
             builder.header("Cookie", cookie);
@@ -79,6 +93,16 @@ public final class WsClient implements AutoCloseable {
 
     public void sendBinary(ByteBuffer data) {
         socket.sendBinary(data, true).join();
+    }
+
+    /** Sends unless the send cannot complete within {@code limit} (the connection pushes back); says which. */
+    public boolean sendBinaryWithin(ByteBuffer data, Duration limit) throws Exception {
+        try {
+            socket.sendBinary(data, true).get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        }
     }
 
     public void ping(String data) {
@@ -126,6 +150,13 @@ public final class WsClient implements AutoCloseable {
     }
 
     private final class Listener implements WebSocket.Listener {
+        @Override
+        public void onOpen(WebSocket ws) {
+            if (reads) {
+                ws.request(1);
+            }
+        }
+
         private final StringBuilder text = new StringBuilder();
         private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
 
