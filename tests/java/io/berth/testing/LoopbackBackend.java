@@ -18,10 +18,20 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LoopbackBackend implements Backend {
     private final int port;
+    private final Map<String, Integer> portByStack;
     private final Map<StackRef, List<Endpoint>> running = new ConcurrentHashMap<>();
 
     public LoopbackBackend(int port) {
+        this(port, Map.of());
+    }
+
+    /**
+     * Points the services of a stack named in {@code portByStack} (stack name, any owner) at that port, all others
+     * at {@code port}: one Berth can then front several loopback servers (a benchmark's nginx and echo server).
+     */
+    public LoopbackBackend(int port, Map<String, Integer> portByStack) {
         this.port = port;
+        this.portByStack = Map.copyOf(portByStack);
     }
 
     @Override
@@ -37,6 +47,7 @@ public final class LoopbackBackend implements Backend {
     @Override
     public List<Endpoint> start(StackSpec spec, Progress progress) {
         List<Endpoint> endpoints = new ArrayList<>();
+        int port = portByStack.getOrDefault(spec.ref().stack(), this.port);
         for (StackSpec.ServiceSpec service : spec.services()) {
             progress.step("Pointing " + service.name() + " at 127.0.0.1:" + port);
             endpoints.add(new Endpoint(service.name(), "127.0.0.1", port));
