@@ -1,6 +1,6 @@
 package io.berth.auth;
 
-import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.berth.config.BerthConfig;
 import io.berth.store.SessionStore;
@@ -31,8 +31,11 @@ public final class Sessions {
     private final UserStore users;
     private final Duration idle;
     private final Duration max;
-    private final Cache<String, Optional<Cached>> cache = Caffeine.newBuilder()
-            .maximumSize(100_000).expireAfterWrite(CACHE_FOR).build();
+    /**
+     * An entry is reloaded in the background once it is {@link #CACHE_FOR} old (the old one serves meanwhile, so a
+     * busy session never makes all its requests wait on one reload) and dropped after 5 minutes unused.
+     */
+    private final LoadingCache<String, Optional<Cached>> cache;
 
     private record Cached(Session session, Instant createdAt, Instant lastSeenAt) { }
 
@@ -41,6 +44,8 @@ public final class Sessions {
         this.users = users;
         this.idle = Duration.ofMinutes(config.sessionIdleMinutes);
         this.max = Duration.ofHours(config.sessionMaxHours);
+        this.cache = Caffeine.newBuilder().maximumSize(100_000).refreshAfterWrite(CACHE_FOR)
+                .expireAfterAccess(Duration.ofMinutes(5)).build(this::load);
     }
 
     /** Starts a session for {@code user} and returns the cookie value (a fresh id: no fixation). */
@@ -75,7 +80,7 @@ public final class Sessions {
             return Optional.empty();
         }
         String idHash = hash(cookieValue);
-        Optional<Cached> found = cache.get(idHash, this::load);
+        Optional<Cached> found = cache.get(idHash);
         if (found.isEmpty()) {
             return Optional.empty();
         }

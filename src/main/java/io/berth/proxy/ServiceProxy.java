@@ -62,6 +62,7 @@ public final class ServiceProxy extends ProxyHandler {
         client.setConnectTimeout(TimeUnit.SECONDS.toMillis(config.connectTimeoutSeconds));
         client.setIdleTimeout(TimeUnit.SECONDS.toMillis(config.idleTimeoutSeconds));
         client.setMaxConnectionsPerDestination(1024);
+        client.setUserAgentField(null); // the browser's User-Agent passes on; Jetty must not add a second one
     }
 
     @Override
