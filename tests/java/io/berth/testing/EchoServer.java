@@ -31,6 +31,8 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * </ul>
  */
 public final class EchoServer implements AutoCloseable {
+    /** Header on every plain HTTP answer of this server: a response that has it came from here. */
+    public static final String REACHED = "X-Echo-Reached";
     public static final List<String> SUBPROTOCOLS = List.of("v1.kernel.websocket.jupyter.org", "echo");
 
     private final Server server = new Server();
@@ -115,6 +117,7 @@ public final class EchoServer implements AutoCloseable {
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
             String path = Request.getPathInContext(request);
+            response.getHeaders().put(REACHED, "yes"); // proof, for attack tests, that a request got here
             Fields query = Request.extractQueryParameters(request);
             if (path.endsWith("/sse")) {
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
