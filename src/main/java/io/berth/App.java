@@ -10,6 +10,7 @@ import io.berth.catalog.Catalog;
 import io.berth.catalog.ImageMap;
 import io.berth.catalog.TemplateRenderer;
 import io.berth.config.BerthConfig;
+import io.berth.metrics.BerthMetrics;
 import io.berth.proxy.Access;
 import io.berth.proxy.Activity;
 import io.berth.proxy.HostHandoff;
@@ -50,6 +51,7 @@ public final class App implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Javalin web;
     private final Activity activity;
+    private final BerthMetrics metrics;
     /** How often the proxy's record of traffic per route is written to the store. */
     static final int ACTIVITY_FLUSH_SECONDS = 15;
 
@@ -75,15 +77,18 @@ public final class App implements AutoCloseable {
         HostNames hostNames = new HostNames(config.server, config.proxy, this::port);
         StackDetails details = new StackDetails(stackStore, catalog, renderer, backend,
                 publicHost(config.server.publicHost), hostNames);
-        StackService stacks = new StackService(stackStore, events, catalog, renderer, backend, routes, jobs, details);
+        metrics = new BerthMetrics(stackStore);
+        StackService stacks = new StackService(stackStore, events, catalog, renderer, backend, routes, jobs, details,
+                metrics);
         Reconciler reconciler = new Reconciler(stackStore, backend, stacks, routes);
         Access access = new Access(config.proxy);
         HostHandoff handoff = new HostHandoff(routes, access, hostNames);
         activity = new Activity(stackStore);
-        ServiceProxy proxy = new ServiceProxy(routes, sessions, tokens, access, hostNames, handoff, activity, config);
+        ServiceProxy proxy = new ServiceProxy(routes, sessions, tokens, access, hostNames, handoff, activity, metrics,
+                config);
 
         web = WebApp.create(config, db, accounts, sessions, tokens, users, stackStore, events, stacks, catalog, backend, proxy,
-                handoff);
+                handoff, metrics);
         reconciler.run(true);
         web.start();
 
@@ -125,6 +130,7 @@ public final class App implements AutoCloseable {
         guarded("activity flush", activity::flush);
         jobs.shutdownNow();
         backend.close();
+        metrics.close();
         db.close();
     }
 

@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
  * service with a Berth API token made on the tokens page: checked on every request, stripped before forwarding.
  */
 class TokenAccessTest {
-    private static final Pattern SECRET = Pattern.compile("id=\"token-secret\">([^<]+)<");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static EchoServer echo;
@@ -60,12 +59,7 @@ class TokenAccessTest {
     }
 
     static String token(PortalClient who, String name, String scope) {
-        who.get("/tokens");
-        HttpResponse<String> page = who.post("/tokens", Map.of("name", name, "scope", scope, "expires_days", "30"));
-        assertThat(page.statusCode()).isEqualTo(201);
-        Matcher m = SECRET.matcher(page.body());
-        assertThat(m.find()).isTrue();
-        return m.group(1);
+        return who.createToken(name, scope);
     }
 
     private static HttpResponse<String> call(String authorization) throws Exception {

@@ -108,6 +108,17 @@ public final class PortalClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /** Creates an API token on the tokens page (expires in 30 days) and returns its secret. */
+    public String createToken(String name, String scope) {
+        get("/tokens");
+        HttpResponse<String> page = post("/tokens", Map.of("name", name, "scope", scope, "expires_days", "30"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("id=\"token-secret\">([^<]+)<").matcher(page.body());
+        if (page.statusCode() != 201 || !m.find()) {
+            throw new AssertionError("creating token " + name + " failed: " + page.statusCode());
+        }
+        return m.group(1);
+    }
+
     public PortalClient login(String user, String password) {
         get("/login");
         HttpResponse<String> r = post("/login", Map.of("username", user, "password", password));

@@ -49,6 +49,11 @@ public final class BerthConfig {
          * listening on every interface).
          */
         public String publicUrl = "";
+        /**
+         * Client addresses (exact IPs) that may read {@code /metrics} without credentials, e.g. the Prometheus
+         * server's; anyone else needs an admin session or an API token with the {@code admin} scope.
+         */
+        public java.util.List<String> metricsAllow = new java.util.ArrayList<>(java.util.List.of("127.0.0.1", "::1"));
     }
 
     public static final class Store {

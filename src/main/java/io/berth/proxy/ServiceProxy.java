@@ -5,6 +5,7 @@ import io.berth.auth.Sessions;
 import io.berth.auth.Tokens;
 import io.berth.auth.User;
 import io.berth.config.BerthConfig;
+import io.berth.metrics.BerthMetrics;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,7 @@ import org.eclipse.jetty.util.Callback;
 public final class ServiceProxy extends ProxyHandler {
     private static final String PATH_PREFIX = "/user/";
     private static final String ROUTE = ServiceProxy.class.getName() + ".route";
+    private static final String BEGAN = ServiceProxy.class.getName() + ".began";
 
     private final RouteTable routes;
     private final Sessions sessions;
@@ -38,12 +40,14 @@ public final class ServiceProxy extends ProxyHandler {
     private final HostNames hosts;
     private final HostHandoff handoff;
     private final Activity activity;
+    private final BerthMetrics metrics;
     private final BerthConfig.Proxy config;
     private final ForwardedHeaders forwarded;
     private final boolean secureCookies;
 
     public ServiceProxy(RouteTable routes, Sessions sessions, Tokens tokens, Access access, HostNames hosts,
-                        HostHandoff handoff, Activity activity, BerthConfig config) {
+                        HostHandoff handoff, Activity activity, BerthMetrics metrics, BerthConfig config) {
+        this.metrics = metrics;
         this.routes = routes;
         this.sessions = sessions;
         this.tokens = tokens;
@@ -183,6 +187,7 @@ public final class ServiceProxy extends ProxyHandler {
         }
         activity.record(route);
         request.setAttribute(ROUTE, route);
+        request.setAttribute(BEGAN, System.nanoTime());
         if (!WebSocketUpgrade.requested(request)) {
             super.handle(request, response, callback);
             return;
@@ -195,7 +200,8 @@ public final class ServiceProxy extends ProxyHandler {
         copyRequestHeaders(request, toService);
         addProxyHeaders(request, toService);
         WebSocketUpgrade.forward(request, response, callback, toService, c -> setCookie(route, c),
-                bytes -> activity.record(route), TimeUnit.SECONDS.toMillis(config.websocketIdleSeconds));
+                bytes -> activity.record(route), TimeUnit.SECONDS.toMillis(config.websocketIdleSeconds),
+                metrics.openWebSockets());
     }
 
     @Override
@@ -258,6 +264,21 @@ public final class ServiceProxy extends ProxyHandler {
                                                   org.eclipse.jetty.client.Response answer, Response response,
                                                   Callback callback, Throwable failure) {
         ProxyPages.badGateway(request, response, callback, failure);
+        measure(request, response.getStatus());
+    }
+
+    @Override
+    protected void onProxyToClientResponseComplete(Request request, org.eclipse.jetty.client.Request toService,
+                                                   org.eclipse.jetty.client.Response answer, Response response,
+                                                   Callback callback) {
+        measure(request, response.getStatus());
+        super.onProxyToClientResponseComplete(request, toService, answer, response, callback);
+    }
+
+    private void measure(Request request, int status) {
+        if (request.getAttribute(BEGAN) instanceof Long began && request.getAttribute(ROUTE) instanceof Route route) {
+            metrics.proxied(route.hostRouted(), status, System.nanoTime() - began);
+        }
     }
 
     private static String setCookie(Route route, String value) {

@@ -3,6 +3,7 @@ package io.berth.proxy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Connection;
@@ -34,9 +35,10 @@ final class Tunnel {
      * @param clientEnd  the browser's connection, upgraded once the 101 answer has been written to it
      * @param backendEnd the service's connection, already upgraded
      */
-    Tunnel(EndPoint clientEnd, EndPoint backendEnd, Executor executor, ByteBufferPool pool, Activity activity) {
-        client = new Half(clientEnd, executor, pool, activity, "client", true);
-        backend = new Half(backendEnd, executor, pool, activity, "backend", false);
+    Tunnel(EndPoint clientEnd, EndPoint backendEnd, Executor executor, ByteBufferPool pool, Activity activity,
+           AtomicInteger open) {
+        client = new Half(clientEnd, executor, pool, activity, "client", open);
+        backend = new Half(backendEnd, executor, pool, activity, "backend", null);
         client.peer = backend;
         backend.peer = client;
     }
@@ -60,18 +62,19 @@ final class Tunnel {
         private final ByteBufferPool pool;
         private final Activity activity;
         private final String name;
-        private final boolean opensLast;
+        /** Set on the browser's side, which opens last: counts open tunnels. */
+        private final AtomicInteger open;
         private final Pump pump = new Pump();
         private Half peer;
         private ByteBuffer early;
 
         Half(EndPoint endPoint, Executor executor, ByteBufferPool pool, Activity activity, String name,
-             boolean opensLast) {
+             AtomicInteger open) {
             super(endPoint, executor);
             this.pool = pool;
             this.activity = activity;
             this.name = name;
-            this.opensLast = opensLast;
+            this.open = open;
         }
 
         @Override
@@ -83,7 +86,8 @@ final class Tunnel {
         @Override
         public void onOpen() {
             super.onOpen();
-            if (opensLast) {
+            if (open != null) {
+                open.incrementAndGet();
                 // the browser's side opens after the 101 went out: only now may bytes flow either way
                 start();
                 peer.start();
@@ -109,6 +113,9 @@ final class Tunnel {
         @Override
         public void onClose(Throwable cause) {
             super.onClose(cause);
+            if (open != null) {
+                open.decrementAndGet();
+            }
             peer.getEndPoint().close(cause);
         }
 

@@ -1,6 +1,7 @@
 package io.berth.proxy;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.eclipse.jetty.client.BufferingResponseListener;
 import org.eclipse.jetty.client.HttpUpgrader;
@@ -31,10 +32,13 @@ final class WebSocketUpgrade implements HttpUpgrader {
     private final UnaryOperator<String> setCookieRule;
     private final Tunnel.Activity activity;
     private final long idleMillis;
+    private final AtomicInteger open;
     private volatile boolean upgraded;
 
     private WebSocketUpgrade(Request request, Response response, Callback callback,
-                             UnaryOperator<String> setCookieRule, Tunnel.Activity activity, long idleMillis) {
+                             UnaryOperator<String> setCookieRule, Tunnel.Activity activity, long idleMillis,
+                             AtomicInteger open) {
+        this.open = open;
         this.request = request;
         this.response = response;
         this.callback = callback;
@@ -75,8 +79,9 @@ final class WebSocketUpgrade implements HttpUpgrader {
      */
     static void forward(Request request, Response response, Callback callback,
                         org.eclipse.jetty.client.Request toService, UnaryOperator<String> setCookieRule,
-                        Tunnel.Activity activity, long idleMillis) {
-        WebSocketUpgrade upgrade = new WebSocketUpgrade(request, response, callback, setCookieRule, activity, idleMillis);
+                        Tunnel.Activity activity, long idleMillis, AtomicInteger open) {
+        WebSocketUpgrade upgrade = new WebSocketUpgrade(request, response, callback, setCookieRule, activity, idleMillis,
+                open);
         toService.headers(h -> h.put(HttpHeader.UPGRADE, "websocket").put(HttpHeader.CONNECTION, "Upgrade"));
         toService.attribute(HttpUpgrader.Factory.class.getName(), (HttpUpgrader.Factory) version -> upgrade);
         toService.send(new BufferingResponseListener(MAX_REFUSAL) {
@@ -98,7 +103,7 @@ final class WebSocketUpgrade implements HttpUpgrader {
         browserEnd.setIdleTimeout(idleMillis);
         serviceEnd.setIdleTimeout(idleMillis);
         Tunnel tunnel = new Tunnel(browserEnd, serviceEnd, request.getComponents().getExecutor(),
-                request.getComponents().getByteBufferPool(), activity);
+                request.getComponents().getByteBufferPool(), activity, open);
         tunnel.attachBackend(serviceEnd);
         upgraded = true;
         response.setStatus(HttpStatus.SWITCHING_PROTOCOLS_101);

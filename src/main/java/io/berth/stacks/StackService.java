@@ -11,6 +11,7 @@ import io.berth.catalog.TemplateRenderer;
 import io.berth.catalog.TemplateParser;
 import io.berth.proxy.RouteTable;
 import io.berth.store.StackStore;
+import io.berth.metrics.BerthMetrics;
 import io.berth.web.BerthException;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -33,6 +34,8 @@ public final class StackService {
     /** The event that opens each start; progress counts the events after it. */
     public static final String STARTING_EVENT = "Starting";
 
+    private final BerthMetrics metrics;
+
     private final StackStore store;
     private final StackEvents events;
     private final Catalog catalog;
@@ -45,7 +48,9 @@ public final class StackService {
     private final Set<Long> busy = ConcurrentHashMap.newKeySet();
 
     public StackService(StackStore store, StackEvents events, Catalog catalog, TemplateRenderer renderer,
-                        Backend backend, RouteTable routes, ExecutorService jobs, StackDetails details) {
+                        Backend backend, RouteTable routes, ExecutorService jobs, StackDetails details,
+                        BerthMetrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.events = events;
         this.renderer = renderer;
@@ -201,7 +206,7 @@ public final class StackService {
         events.add(stack.id(), STARTING_EVENT);
         Template template = catalog.find(stack.template()).orElse(null);
         if (template == null) {
-            fail(stack, "The template \"" + stack.template() + "\" is no longer in the catalog.");
+            failLaunch(stack, "The template \"" + stack.template() + "\" is no longer in the catalog.");
             return;
         }
         long began = System.nanoTime();
@@ -209,7 +214,7 @@ public final class StackService {
         try {
             spec = renderer.render(template, details.context(stack));
         } catch (IllegalArgumentException e) {
-            fail(stack, e.getMessage());
+            failLaunch(stack, e.getMessage());
             return;
         }
         try {
@@ -217,6 +222,7 @@ public final class StackService {
                     step -> events.add(stack.id(), step));
             store.setTargets(stack.id(), endpoints);
             if (store.transition(stack.id(), EnumSet.of(StackState.STARTING), StackState.READY, null)) {
+                metrics.launched(System.nanoTime() - began);
                 long ms = (System.nanoTime() - began) / 1_000_000;
                 events.add(stack.id(), "Ready in " + ms + " ms");
                 LOG.info("stack \"{}\" of \"{}\" is READY ({} ms)", stack.name(), stack.owner(), ms);
@@ -225,9 +231,14 @@ public final class StackService {
                 backend.stop(stack.ref());
             }
         } catch (BackendException e) {
-            fail(stack, e.getMessage());
+            failLaunch(stack, e.getMessage());
         }
         changed(stack);
+    }
+
+    private void failLaunch(Stack stack, String reason) {
+        metrics.launchFailed(reason);
+        fail(stack, reason);
     }
 
     private void runStop(Stack stack) {

@@ -198,4 +198,13 @@ public final class StackStore {
                 .mapTo(OffsetDateTime.class).one());
         return Optional.ofNullable(last).map(OffsetDateTime::toInstant);
     }
+
+    /** How many stacks are in each state (states without stacks left out). */
+    public Map<StackState, Long> countByState() {
+        Map<StackState, Long> counts = new java.util.EnumMap<>(StackState.class);
+        jdbi.useHandle(h -> h.createQuery("SELECT state, COUNT(*) AS n FROM stacks GROUP BY state")
+                .map((rs, ctx) -> Map.entry(StackState.valueOf(rs.getString("state")), rs.getLong("n")))
+                .forEach(e -> counts.put(e.getKey(), e.getValue())));
+        return counts;
+    }
 }

@@ -14,7 +14,7 @@ import java.util.Set;
  */
 final class Guard {
     static final String SESSION = "berth.session";
-    private static final Set<String> PUBLIC = Set.of("/login", "/healthz", "/readyz");
+    private static final Set<String> PUBLIC = Set.of("/login", "/healthz", "/readyz", "/metrics");
 
     private final Sessions sessions;
 

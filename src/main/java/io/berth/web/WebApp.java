@@ -6,6 +6,7 @@ import io.berth.auth.Tokens;
 import io.berth.backend.Backend;
 import io.berth.catalog.Catalog;
 import io.berth.config.BerthConfig;
+import io.berth.metrics.BerthMetrics;
 import io.berth.proxy.HostHandoff;
 import io.berth.proxy.ServiceProxy;
 import io.berth.stacks.StackEvents;
@@ -29,7 +30,8 @@ public final class WebApp {
     public static Javalin create(BerthConfig config, Database db, Accounts accounts, Sessions sessions,
                                  Tokens tokens, UserStore users, StackStore stackStore, StackEvents events, StackService stacks,
                                  Catalog catalog,
-                                 Backend backend, ServiceProxy proxy, HostHandoff handoff) {
+                                 Backend backend, ServiceProxy proxy, HostHandoff handoff,
+                                 BerthMetrics metrics) {
         Views views = new Views();
         Guard guard = new Guard(sessions);
         AuthPages auth = new AuthPages(accounts, sessions, views, config.auth);
@@ -40,6 +42,7 @@ public final class WebApp {
         ErrorMapper errors = new ErrorMapper(views);
         HostLinks hostLinks = new HostLinks(handoff);
         TokenPages tokenPages = new TokenPages(tokens, views);
+        MetricsPage metricsPage = new MetricsPage(metrics, tokens, config.server.metricsAllow);
         return Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.jetty.host = config.server.host;
@@ -65,6 +68,7 @@ public final class WebApp {
             stackPages.register(c.routes);
             hostLinks.register(c.routes);
             tokenPages.register(c.routes);
+            metricsPage.register(c.routes);
             progress.register(c.routes);
             logs.register(c.routes);
             admin.register(c.routes);

@@ -1,0 +1,116 @@
+package io.berth.metrics;
+
+import io.berth.stacks.StackState;
+import io.berth.store.StackStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Berth's Prometheus metrics: stacks by state, launch durations and failures by reason, proxied requests by
+ * routing mode and status class, open WebSockets, and the JVM's own. The hot path (a proxied request) costs one
+ * timer record on a meter created up front.
+ */
+public final class BerthMetrics implements AutoCloseable {
+    private static final String[] CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final Timer launches;
+    private final Timer[][] proxied = new Timer[2][CLASSES.length];
+    private final AtomicInteger openWebSockets = new AtomicInteger();
+    private final StackCounts counts;
+
+    public BerthMetrics(StackStore store) {
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        counts = new StackCounts(store);
+        for (StackState state : StackState.values()) {
+            Gauge.builder("berth.stacks", counts, c -> c.of(state)).description("Stacks by state")
+                    .tag("state", state.name()).register(registry);
+        }
+        launches = Timer.builder("berth.launch.duration").description("From launch to READY")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(100))
+                .maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
+        for (int mode = 0; mode < 2; mode++) {
+            for (int c = 0; c < CLASSES.length; c++) {
+                proxied[mode][c] = Timer.builder("berth.proxy.requests").description("Requests forwarded to services")
+                        .tag("mode", mode == 0 ? "path" : "host").tag("status", CLASSES[c]).register(registry);
+            }
+        }
+        Gauge.builder("berth.proxy.websockets.open", openWebSockets, AtomicInteger::get)
+                .description("WebSockets open through the proxy").register(registry);
+    }
+
+    public void launched(long nanos) {
+        launches.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Counts a failed launch under a coarse reason (missing image, timeout, exited, other). */
+    public void launchFailed(String reason) {
+        String r = reason.toLowerCase(Locale.ROOT);
+        String kind = r.contains("image") ? "image" : r.contains("timed out") || r.contains("timeout") ? "timeout"
+                : r.contains("exited") ? "exited" : "other";
+        Counter.builder("berth.launch.failures").description("Launches that ended FAILED").tag("reason", kind)
+                .register(registry).increment();
+    }
+
+    public void proxied(boolean hostRouted, int status, long nanos) {
+        int c = Math.min(Math.max(status / 100 - 1, 0), CLASSES.length - 1);
+        proxied[hostRouted ? 1 : 0][c].record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Incremented when a WebSocket opens through the proxy, decremented when it closes. */
+    public AtomicInteger openWebSockets() {
+        return openWebSockets;
+    }
+
+    /** The Prometheus text exposition. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+
+    /** Stack counts by state, read from the store at most once a second (one query per scrape). */
+    private static final class StackCounts {
+        private final StackStore store;
+        private volatile Map<StackState, Long> counts = new EnumMap<>(StackState.class);
+        private volatile long readAt;
+
+        StackCounts(StackStore store) {
+            this.store = store;
+        }
+
+        synchronized double of(StackState state) {
+            long now = System.nanoTime();
+            if (readAt == 0 || now - readAt > 1_000_000_000L) {
+                counts = store.countByState();
+                readAt = now;
+            }
+            return counts.getOrDefault(state, 0L);
+        }
+    }
+}

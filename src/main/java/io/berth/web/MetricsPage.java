@@ -1,0 +1,50 @@
+package io.berth.web;
+
+import io.berth.auth.Session;
+import io.berth.auth.Tokens;
+import io.berth.metrics.BerthMetrics;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code /metrics} in Prometheus text: for allow-listed addresses ({@code server.metrics_allow}), admins' sessions
+ * and API tokens with the {@code admin} scope.
+ */
+final class MetricsPage {
+    private final BerthMetrics metrics;
+    private final Tokens tokens;
+    private final Set<String> allowed;
+
+    MetricsPage(BerthMetrics metrics, Tokens tokens, List<String> allowed) {
+        this.metrics = metrics;
+        this.tokens = tokens;
+        this.allowed = Set.copyOf(allowed);
+    }
+
+    void register(RoutesConfig routes) {
+        routes.get("/metrics", this::scrape);
+    }
+
+    private void scrape(Context ctx) {
+        if (!allowed.contains(ctx.req().getRemoteAddr())) {
+            Session session = ctx.attribute(Guard.SESSION);
+            String authorization = ctx.header("Authorization");
+            Optional<Tokens.Token> token = tokens.resolve(authorization);
+            boolean admin = (session != null && session.user().admin())
+                    || token.map(t -> t.allows(Tokens.Scope.ADMIN)).orElse(false);
+            if (!admin) {
+                if (session == null && token.isEmpty()) {
+                    ctx.header("WWW-Authenticate", "Bearer realm=\"berth\"");
+                    throw new BerthException(401, "unauthorized",
+                            "Send an API token with the admin scope, or scrape from an address in server.metrics_allow.",
+                            null);
+                }
+                throw BerthException.forbidden("Only admins may read the metrics.");
+            }
+        }
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+    }
+}

@@ -1,0 +1,63 @@
+package io.berth.web;
+
+import static io.berth.testing.Stacks.launch;
+import static io.berth.testing.Stacks.waitForState;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.berth.config.BerthConfig;
+import io.berth.testing.BerthInstance;
+import io.berth.testing.EchoServer;
+import io.berth.testing.PortalClient;
+import io.berth.testing.RawHttp;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@code /metrics}: what a launch and proxied traffic leave there, and who may read it. */
+class MetricsTest {
+
+    @Test
+    void afterALaunchAndSomeTrafficTheMetricsShowThem() throws Exception {
+        try (EchoServer echo = new EchoServer(); BerthInstance berth = new BerthInstance()) {
+            berth.startOnLoopback(berth.config(), echo.port());
+            PortalClient admin = new PortalClient(berth.url()).login("admin", BerthInstance.ADMIN_PASSWORD);
+            launch(admin, "demo", "lab");
+            waitForState(admin, "/stacks/admin/lab", "READY", Duration.ofSeconds(30));
+            admin.get("/user/admin/lab/web/");
+            admin.get("/user/admin/lab/web/");
+
+            RawHttp.Answer m = RawHttp.get(berth.url(), "/metrics"); // from 127.0.0.1: allowed by default
+            assertThat(m.status()).isEqualTo(200);
+            assertThat(m.body()).contains("berth_stacks{state=\"READY\"} 1.0", "berth_stacks{state=\"FAILED\"} 0.0",
+                    "berth_launch_duration_seconds_count 1", "berth_launch_duration_seconds_bucket{le=",
+                    "berth_proxy_requests_seconds_count{mode=\"path\",status=\"2xx\"} 2",
+                    "berth_proxy_websockets_open 0", "jvm_memory_used_bytes");
+        }
+    }
+
+    @Test
+    void outsideTheAllowListOnlyAdminsAndAdminTokensMayRead() throws Exception {
+        try (BerthInstance berth = new BerthInstance()) {
+            BerthConfig config = berth.config();
+            config.server.metricsAllow.clear();
+            berth.startOnLoopback(config, 1);
+            PortalClient admin = new PortalClient(berth.url()).login("admin", BerthInstance.ADMIN_PASSWORD);
+            admin.get("/admin/users");
+            admin.post("/admin/users", Map.of("username", "alice", "password", "alice-password"));
+            PortalClient alice = new PortalClient(berth.url()).login("alice", "alice-password");
+
+            RawHttp.Answer anonymous = RawHttp.get(berth.url(), "/metrics");
+            assertThat(anonymous.status()).isEqualTo(401);
+            assertThat(anonymous.body()).doesNotContain("berth_stacks");
+            assertThat(alice.get("/metrics").statusCode()).isEqualTo(403);
+            String aliceRead = alice.createToken("reader", "read");
+            assertThat(RawHttp.get(berth.url(), "/metrics", "Authorization: Bearer " + aliceRead).status()).isEqualTo(403);
+
+            assertThat(admin.get("/metrics").statusCode()).isEqualTo(200);
+            String adminToken = admin.createToken("prometheus", "admin");
+            RawHttp.Answer scraped = RawHttp.get(berth.url(), "/metrics", "Authorization: Bearer " + adminToken);
+            assertThat(scraped.status()).isEqualTo(200);
+            assertThat(scraped.body()).contains("berth_stacks");
+        }
+    }
+}
