@@ -7,21 +7,41 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * HTTP/1.1 over a plain socket, for requests no client library would send as written: a chosen {@code Host}, odd
- * paths, conflicting headers. Reads one answer (with {@code Connection: close}) to its end.
+ * paths, conflicting headers, smuggled bodies. Reads until the server closes (or 5 s of silence), so everything the
+ * server said, pipelined answers included, is in {@link Answer#raw()}.
  */
 public final class RawHttp {
     private RawHttp() { }
 
-    /** One answer: status, headers (last value of each, by lower-case name), body as text. */
-    public record Answer(int status, Map<String, String> headers, String body) {
+    /**
+     * The first answer: status (0 when none could be read), headers (last value of each, by lower-case name), body as
+     * text; and {@code raw}, every byte received (ISO-8859-1), later answers included.
+     */
+    public record Answer(int status, Map<String, String> headers, String body, String raw) {
         public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+
+        /** Every value of a header of the first answer, in order ({@code Set-Cookie} comes once per cookie). */
+        public List<String> headerValues(String name) {
+            List<String> values = new ArrayList<>();
+            int end = raw.indexOf("\r\n\r\n");
+            String[] lines = raw.substring(0, end < 0 ? raw.length() : end).split("\r\n");
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                if (colon > 0 && lines[i].substring(0, colon).trim().equalsIgnoreCase(name)) {
+                    values.add(lines[i].substring(colon + 1).trim());
+                }
+            }
+            return values;
         }
     }
 
@@ -41,14 +61,18 @@ public final class RawHttp {
         return send(base, request.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Sends the bytes as they are and reads the first answer. */
+    /** Sends the bytes as they are and reads what comes back until the server closes or falls silent. */
     public static Answer send(String base, byte[] request) {
         URI uri = URI.create(base);
         try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
             socket.setSoTimeout(5_000); // a server that keeps the connection open: what came so far is the answer
             OutputStream out = socket.getOutputStream();
-            out.write(request);
-            out.flush();
+            try {
+                out.write(request);
+                out.flush();
+            } catch (IOException e) {
+                // the server answered and closed before reading everything (a 414 for a huge path): read that answer
+            }
             return parse(readAll(socket.getInputStream()));
         } catch (IOException e) {
             throw new IllegalStateException("raw request to " + base + " failed", e);
@@ -68,37 +92,45 @@ public final class RawHttp {
         return all.toByteArray();
     }
 
-    private static Answer parse(byte[] raw) {
-        String text = new String(raw, StandardCharsets.ISO_8859_1);
-        int end = text.indexOf("\r\n\r\n");
+    private static Answer parse(byte[] bytes) {
+        String raw = new String(bytes, StandardCharsets.ISO_8859_1);
+        int end = raw.indexOf("\r\n\r\n");
         if (end < 0) {
-            return new Answer(0, Map.of(), text);
+            return new Answer(0, Map.of(), raw, raw);
         }
-        String[] lines = text.substring(0, end).split("\r\n");
-        int status = Integer.parseInt(lines[0].split(" ")[1]);
+        String[] lines = raw.substring(0, end).split("\r\n");
+        String[] statusLine = lines[0].split(" ");
+        int status = statusLine.length > 1 && statusLine[1].matches("\\d{3}") ? Integer.parseInt(statusLine[1]) : 0;
         Map<String, String> headers = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
-            headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+            if (colon > 0) {
+                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+            }
         }
-        String body = new String(raw, end + 4, raw.length - end - 4, StandardCharsets.UTF_8);
+        String body = new String(bytes, end + 4, bytes.length - end - 4, StandardCharsets.UTF_8);
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
             body = unchunk(body);
         }
-        return new Answer(status, headers, body);
+        return new Answer(status, headers, body, raw);
     }
 
+    /** The chunked body decoded; as it came when it is not well-formed chunking (the raw text is kept anyway). */
     private static String unchunk(String body) {
         StringBuilder out = new StringBuilder();
         int at = 0;
-        while (at < body.length()) {
-            int eol = body.indexOf("\r\n", at);
-            int size = Integer.parseInt(body.substring(at, eol).split(";")[0].trim(), 16);
-            if (size == 0) {
-                break;
+        try {
+            while (at < body.length()) {
+                int eol = body.indexOf("\r\n", at);
+                int size = Integer.parseInt(body.substring(at, eol).split(";")[0].trim(), 16);
+                if (size == 0) {
+                    break;
+                }
+                out.append(body, eol + 2, eol + 2 + size);
+                at = eol + 2 + size + 2;
             }
-            out.append(body, eol + 2, eol + 2 + size);
-            at = eol + 2 + size + 2;
+        } catch (RuntimeException e) {
+            return body;
         }
         return out.toString();
     }
