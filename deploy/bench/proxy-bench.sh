@@ -97,7 +97,8 @@ if ! mvn -q -o test-compile >>"$WORK/build.log" 2>&1; then
   mvn -q -o compile >>"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; die "main code does not compile"; }
   mkdir -p "$WORK/classes"
   javac -nowarn -d "$WORK/classes" -cp "target/classes:$(cat "$WORK/cp.txt")" tests/java/io/berth/bench/BenchBerth.java \
-    tests/java/io/berth/testing/EchoServer.java tests/java/io/berth/testing/LoopbackBackend.java
+    tests/java/io/berth/testing/EchoServer.java tests/java/io/berth/testing/LoopbackBackend.java \
+    tests/java/io/berth/testing/PortalClient.java tests/java/io/berth/testing/Stacks.java
   JCP=$WORK/classes:$JCP
 fi
 

@@ -4,24 +4,13 @@ import io.berth.App;
 import io.berth.config.BerthConfig;
 import io.berth.testing.EchoServer;
 import io.berth.testing.LoopbackBackend;
-import java.io.IOException;
-import java.net.CookieManager;
-import java.net.HttpCookie;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import io.berth.testing.PortalClient;
+import io.berth.testing.Stacks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * The Berth side of deploy/bench/proxy-bench.sh. Two modes, each runs until killed:
@@ -35,8 +24,6 @@ import java.util.stream.Collectors;
  * </ul>
  */
 public final class BenchBerth {
-    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
-    private static final Pattern STATE = Pattern.compile("id=\"state\">([A-Z]+)<");
     private static final String TEMPLATE = """
             name: bench
             title: "Bench: one HTTP service on loopback"
@@ -48,16 +35,7 @@ public final class BenchBerth {
                     route: path
             """;
 
-    private final String base;
-    private final CookieManager cookies = new CookieManager();
-    private final HttpClient http;
-    private String csrf;
-
-    private BenchBerth(String base) {
-        this.base = base;
-        this.http = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-    }
+    private BenchBerth() { }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = options(args);
@@ -95,93 +73,27 @@ public final class BenchBerth {
         Runtime.getRuntime().addShutdownHook(new Thread(app::close));
 
         String base = "http://127.0.0.1:" + app.port();
-        BenchBerth portal = new BenchBerth(base);
-        portal.login("admin", require(opts, "password"));
-        portal.launchAndWait("bench");
+        PortalClient portal = new PortalClient(base).login("admin", require(opts, "password"));
+        launchAndWait(portal, "bench");
         System.out.println("BERTH_URL=" + base + "/user/admin/bench/web/");
         if (!byStack.isEmpty()) {
-            portal.launchAndWait("benchws");
+            launchAndWait(portal, "benchws");
             System.out.println("BERTH_WS_URL=" + base.replace("http:", "ws:") + "/user/admin/benchws/web/ws");
         }
-        System.out.println("BERTH_COOKIE=berth_session=" + portal.cookie("berth_session"));
+        System.out.println("BERTH_COOKIE=" + portal.cookieHeader());
         System.out.flush();
         Thread.currentThread().join();
     }
 
-    private void login(String user, String password) {
-        get("/login");
-        HttpResponse<String> r = post("/login", Map.of("username", user, "password", password));
-        if (r.statusCode() != 302 || cookie("berth_session") == null) {
-            throw new IllegalStateException("login of " + user + " failed: HTTP " + r.statusCode());
-        }
-    }
-
     /** Launches a stack of the bench template (a stack of that name left from an earlier run is reused). */
-    private void launchAndWait(String name) throws InterruptedException {
+    private static void launchAndWait(PortalClient portal, String name) {
         String page = "/stacks/admin/" + name;
-        if (!state(page).equals("READY")) {
-            get("/catalog");
-            HttpResponse<String> r = post("/stacks", Map.of("template", "bench", "name", name));
-            if (r.statusCode() != 302) {
-                throw new IllegalStateException("launch of " + name + " failed: HTTP " + r.statusCode() + " " + r.body());
-            }
+        if (portal.get(page).statusCode() == 404) {
+            Stacks.launch(portal, "bench", name);
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        String state = "";
-        while (System.nanoTime() < deadline) {
-            state = state(page);
-            if (state.equals("READY")) {
-                return;
-            }
-            if (state.equals("FAILED")) {
-                break;
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("stack " + name + " is " + state + ", not READY");
-    }
-
-    private String state(String page) {
-        HttpResponse<String> r = get(page);
-        Matcher m = STATE.matcher(r.body());
-        return r.statusCode() == 200 && m.find() ? m.group(1) : "";
-    }
-
-    private String cookie(String name) {
-        return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals(name))
-                .map(HttpCookie::getValue).findFirst().orElse(null);
-    }
-
-    private HttpResponse<String> get(String path) {
-        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "text/html").GET());
-        Matcher m = CSRF.matcher(r.body());
-        if (m.find()) {
-            csrf = m.group(1);
-        }
-        return r;
-    }
-
-    private HttpResponse<String> post(String path, Map<String, String> form) {
-        Map<String, String> all = new LinkedHashMap<>(form);
-        if (csrf != null) {
-            all.put("_csrf", csrf);
-        }
-        String body = all.entrySet().stream()
-                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
-        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "text/html")
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
-    }
-
-    private HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        String state = Stacks.waitForState(portal, page, "READY", Duration.ofSeconds(30));
+        if (!state.equals("READY")) {
+            throw new IllegalStateException("stack " + name + " is " + state + ", not READY");
         }
     }
 

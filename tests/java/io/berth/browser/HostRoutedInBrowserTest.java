@@ -1,16 +1,12 @@
 package io.berth.browser;
 
-import static io.berth.testing.Stacks.launch;
-import static io.berth.testing.Stacks.waitForState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.berth.testing.BerthInstance;
 import io.berth.testing.Chromium;
-import io.berth.testing.EchoServer;
-import io.berth.testing.PortalClient;
+import io.berth.testing.LoopbackPortal;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,29 +21,21 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * own reaches the service or its scripts.
  */
 class HostRoutedInBrowserTest {
-    private static EchoServer echo;
+    private static LoopbackPortal portal;
     private static BerthInstance berth;
     private static ChromeDriver browser;
 
     @BeforeAll
     static void start() throws Exception {
-        echo = new EchoServer();
-        berth = new BerthInstance();
-        berth.template("board.yaml", """
+        portal = new LoopbackPortal("board.yaml", """
                 name: board
                 title: An app that wants a host of its own
                 services:
                   web:
                     image: berth/demo:latest
                     expose: [{http: 8080, route: host, open: runs}]
-                """);
-        berth.startOnLoopback(berth.config(), echo.port());
-        PortalClient admin = new PortalClient(berth.url()).login("admin", BerthInstance.ADMIN_PASSWORD);
-        admin.get("/admin/users");
-        admin.post("/admin/users", Map.of("username", "alice", "password", "alice-password"));
-        PortalClient alice = new PortalClient(berth.url()).login("alice", "alice-password");
-        launch(alice, "board", "lab");
-        waitForState(alice, "/stacks/alice/lab", "READY", Duration.ofSeconds(30));
+                """, "board");
+        berth = portal.berth;
         browser = Chromium.start();
     }
 
@@ -56,11 +44,8 @@ class HostRoutedInBrowserTest {
         if (browser != null) {
             browser.quit();
         }
-        if (berth != null) {
-            berth.close();
-        }
-        if (echo != null) {
-            echo.close();
+        if (portal != null) {
+            portal.close();
         }
     }
 

@@ -1,16 +1,13 @@
 package io.berth.proxy;
 
-import static io.berth.testing.Stacks.launch;
-import static io.berth.testing.Stacks.waitForState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.berth.testing.BerthInstance;
-import io.berth.testing.EchoServer;
+import io.berth.testing.LoopbackPortal;
 import io.berth.testing.PortalClient;
 import io.berth.testing.RawHttp;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +19,19 @@ import org.junit.jupiter.api.Test;
  * in their {@code Host} header and go to 127.0.0.1, as a browser resolving {@code *.localhost} does.
  */
 class HostRoutingTest {
-    private static EchoServer echo;
+    private static final String BOARDS = """
+            name: boards
+            title: Two apps that want a host of their own
+            services:
+              web:
+                image: berth/demo:latest
+                expose: [{http: 8080, route: host}]
+              board:
+                image: berth/demo:latest
+                expose: [{http: 8080, route: host}]
+            """;
+
+    private static LoopbackPortal portal;
     private static BerthInstance berth;
     private static PortalClient alice;
     private static PortalClient bob;
@@ -31,28 +40,10 @@ class HostRoutingTest {
 
     @BeforeAll
     static void start() throws Exception {
-        echo = new EchoServer();
-        berth = new BerthInstance();
-        berth.template("boards.yaml", """
-                name: boards
-                title: Two apps that want a host of their own
-                services:
-                  web:
-                    image: berth/demo:latest
-                    expose: [{http: 8080, route: host}]
-                  board:
-                    image: berth/demo:latest
-                    expose: [{http: 8080, route: host}]
-                """);
-        berth.startOnLoopback(berth.config(), echo.port());
-        PortalClient admin = new PortalClient(berth.url()).login("admin", BerthInstance.ADMIN_PASSWORD);
-        admin.get("/admin/users");
-        admin.post("/admin/users", Map.of("username", "alice", "password", "alice-password"));
-        admin.post("/admin/users", Map.of("username", "bob", "password", "bob-password"));
-        alice = new PortalClient(berth.url()).login("alice", "alice-password");
-        bob = new PortalClient(berth.url()).login("bob", "bob-password");
-        launch(alice, "boards", "lab");
-        waitForState(alice, "/stacks/alice/lab", "READY", Duration.ofSeconds(30));
+        portal = new LoopbackPortal("boards.yaml", BOARDS, "boards");
+        berth = portal.berth;
+        alice = portal.alice;
+        bob = portal.bob;
         int port = URI.create(berth.url()).getPort();
         webHost = "web--lab--alice.localhost:" + port;
         boardHost = "board--lab--alice.localhost:" + port;
@@ -60,11 +51,8 @@ class HostRoutingTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (berth != null) {
-            berth.close();
-        }
-        if (echo != null) {
-            echo.close();
+        if (portal != null) {
+            portal.close();
         }
     }
 

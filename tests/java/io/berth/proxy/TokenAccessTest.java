@@ -1,11 +1,9 @@
 package io.berth.proxy;
 
-import static io.berth.testing.Stacks.launch;
-import static io.berth.testing.Stacks.waitForState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.berth.testing.BerthInstance;
-import io.berth.testing.EchoServer;
+import io.berth.testing.LoopbackPortal;
 import io.berth.testing.PortalClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class TokenAccessTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private static EchoServer echo;
+    private static LoopbackPortal portal;
     private static BerthInstance berth;
     private static PortalClient alice;
     private static PortalClient bob;
@@ -34,27 +32,17 @@ class TokenAccessTest {
 
     @BeforeAll
     static void start() throws Exception {
-        echo = new EchoServer();
-        berth = new BerthInstance();
-        berth.startOnLoopback(berth.config(), echo.port());
-        PortalClient admin = new PortalClient(berth.url()).login("admin", BerthInstance.ADMIN_PASSWORD);
-        admin.get("/admin/users");
-        admin.post("/admin/users", Map.of("username", "alice", "password", "alice-password"));
-        admin.post("/admin/users", Map.of("username", "bob", "password", "bob-password"));
-        alice = new PortalClient(berth.url()).login("alice", "alice-password");
-        bob = new PortalClient(berth.url()).login("bob", "bob-password");
-        launch(alice, "demo", "lab");
-        waitForState(alice, "/stacks/alice/lab", "READY", Duration.ofSeconds(30));
+        portal = new LoopbackPortal(null, null, "demo");
+        berth = portal.berth;
+        alice = portal.alice;
+        bob = portal.bob;
         service = berth.url() + "/user/alice/lab/web/api/2.0/mlflow/experiments/list";
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (berth != null) {
-            berth.close();
-        }
-        if (echo != null) {
-            echo.close();
+        if (portal != null) {
+            portal.close();
         }
     }
 

@@ -1,16 +1,14 @@
 package io.berth.proxy;
 
-import static io.berth.testing.Stacks.launch;
-import static io.berth.testing.Stacks.waitForState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.berth.testing.BerthInstance;
 import io.berth.testing.EchoServer;
+import io.berth.testing.LoopbackPortal;
 import io.berth.testing.PortalClient;
 import io.berth.testing.WsClient;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * text and binary messages of several MiB, ping/pong, the service's close code and reason, and who may connect.
  */
 class WebSocketThroughProxyTest {
-    private static EchoServer echo;
+    private static LoopbackPortal portal;
     private static BerthInstance berth;
     private static PortalClient alice;
     private static PortalClient bob;
@@ -29,27 +27,17 @@ class WebSocketThroughProxyTest {
 
     @BeforeAll
     static void start() throws Exception {
-        echo = new EchoServer();
-        berth = new BerthInstance();
-        berth.startOnLoopback(berth.config(), echo.port());
-        PortalClient admin = new PortalClient(berth.url()).login("admin", BerthInstance.ADMIN_PASSWORD);
-        admin.get("/admin/users");
-        admin.post("/admin/users", Map.of("username", "alice", "password", "alice-password"));
-        admin.post("/admin/users", Map.of("username", "bob", "password", "bob-password"));
-        alice = new PortalClient(berth.url()).login("alice", "alice-password");
-        bob = new PortalClient(berth.url()).login("bob", "bob-password");
-        launch(alice, "demo", "lab");
-        waitForState(alice, "/stacks/alice/lab", "READY", Duration.ofSeconds(30));
+        portal = new LoopbackPortal(null, null, "demo");
+        berth = portal.berth;
+        alice = portal.alice;
+        bob = portal.bob;
         ws = berth.url().replace("http:", "ws:") + "/user/alice/lab/web/api/kernels/k1/ws";
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (berth != null) {
-            berth.close();
-        }
-        if (echo != null) {
-            echo.close();
+        if (portal != null) {
+            portal.close();
         }
     }
 

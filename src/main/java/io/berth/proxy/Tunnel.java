@@ -53,11 +53,6 @@ final class Tunnel {
         return client;
     }
 
-    void close() {
-        client.close();
-        backend.close();
-    }
-
     private static final class Half extends AbstractConnection implements Connection.UpgradeTo {
         private final ByteBufferPool pool;
         private final Activity activity;

@@ -9,9 +9,9 @@ import io.berth.catalog.Parameter;
 import io.berth.catalog.Template;
 import io.berth.catalog.TemplateRenderer;
 import io.berth.catalog.TemplateParser;
+import io.berth.metrics.BerthMetrics;
 import io.berth.proxy.RouteTable;
 import io.berth.store.StackStore;
-import io.berth.metrics.BerthMetrics;
 import io.berth.web.BerthException;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -34,8 +34,6 @@ public final class StackService {
     /** The event that opens each start; progress counts the events after it. */
     public static final String STARTING_EVENT = "Starting";
 
-    private final BerthMetrics metrics;
-
     private final StackStore store;
     private final StackEvents events;
     private final Catalog catalog;
@@ -46,6 +44,7 @@ public final class StackService {
     private final ExecutorService jobs;
     /** Stacks with a job queued or running; the reconciler leaves them alone. */
     private final Set<Long> busy = ConcurrentHashMap.newKeySet();
+    private final BerthMetrics metrics;
 
     public StackService(StackStore store, StackEvents events, Catalog catalog, TemplateRenderer renderer,
                         Backend backend, RouteTable routes, ExecutorService jobs, StackDetails details,
