@@ -147,7 +147,11 @@ class ConcurrencyTest {
             assertThat(failed).as("stacks that FAILED").isEmpty();
             assertThat(pending).as("stacks not READY within 60 s").isEmpty();
             assertThat(dash.size()).as("dashboard samples").isGreaterThanOrEqualTo(5);
-            assertThat(dash.get(dash.size() - 1)).as("worst /dashboard seconds while launching").isLessThan(2.0);
+            // Not a speed target (those live in benchmarks; CI machines are shared and noisy): this catches a
+            // dashboard that waits behind the launches, e.g. a lock held across Docker calls, which shows up as a
+            // stall as long as the launches themselves (~10-20 s here), not as a second of jitter.
+            assertThat(dash.get(dash.size() - 1)).as("worst /dashboard seconds while launching")
+                    .isLessThan(Math.max(5.0, allSettled / 2));
 
             for (Launch l : launches) {
                 HttpResponse<String> page = l.client().get("/user/" + l.owner() + "/" + l.name() + "/web/");

@@ -132,6 +132,6 @@ class ReconcileTest {
         double seconds = (System.nanoTime() - began) / 1e9;
         assertThat(r.statusCode()).as("proxy status for " + url + ": " + r.body()).isEqualTo(503);
         assertThat(r.body()).contains("is failed");
-        assertThat(seconds).as("seconds to answer").isLessThan(2.0);
+        assertThat(seconds).as("seconds to answer (a hang would wait for the 5 s client timeout)").isLessThan(4.5);
     }
 }
