@@ -2,6 +2,8 @@ package io.berth;
 
 import io.berth.auth.Accounts;
 import io.berth.auth.Sessions;
+import io.berth.auth.SsoAccounts;
+import io.berth.auth.oidc.OidcLogin;
 import io.berth.auth.Tokens;
 import io.berth.backend.Backend;
 import io.berth.backend.docker.DockerBackend;
@@ -22,6 +24,7 @@ import io.berth.stacks.StackDetails;
 import io.berth.stacks.StackEvents;
 import io.berth.stacks.StackService;
 import io.berth.store.Database;
+import io.berth.store.GroupStore;
 import io.berth.store.SessionStore;
 import io.berth.store.StackStore;
 import io.berth.store.TokenStore;
@@ -60,7 +63,7 @@ public final class App implements AutoCloseable {
         db = new Database(config.store);
         UserStore users = new UserStore(db.jdbi());
         StackStore stackStore = new StackStore(db.jdbi());
-        Sessions sessions = new Sessions(new SessionStore(db.jdbi()), users, config.auth);
+        Sessions sessions = new Sessions(new SessionStore(db.jdbi()), users, config.auth, config.https());
         Accounts accounts = new Accounts(users);
         Tokens tokens = new Tokens(new TokenStore(db.jdbi()), users);
         accounts.ensureAdmin(adminPassword);
@@ -87,8 +90,11 @@ public final class App implements AutoCloseable {
         ServiceProxy proxy = new ServiceProxy(routes, sessions, tokens, access, hostNames, handoff, activity, metrics,
                 config);
 
+        GroupStore groups = new GroupStore(db.jdbi());
+        OidcLogin sso = new OidcLogin(config.auth.oidc, config.https(), hostNames::portalUrl);
+        SsoAccounts ssoAccounts = new SsoAccounts(users, groups, config.auth.oidc);
         web = WebApp.create(config, db, accounts, sessions, tokens, users, stackStore, events, stacks, catalog, backend, proxy,
-                handoff, metrics);
+                handoff, metrics, groups, sso, ssoAccounts, hostNames::portalUrl);
         reconciler.run(true);
         web.start();
 

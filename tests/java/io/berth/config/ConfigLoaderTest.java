@@ -58,6 +58,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void single_sign_on_reads_its_secret_from_the_environment_and_lists_from_commas() throws IOException {
+        BerthConfig c = loader.load(yaml("""
+                auth:
+                  local: {enabled: false}
+                  oidc:
+                    issuer: https://sso.example.org/realms/hpc
+                    allowed_groups: [lqcd]
+                """), Map.of("BERTH_AUTH_OIDC_CLIENT_SECRET", "s3cret",
+                "BERTH_AUTH_OIDC_ADMIN_GROUPS", "hpc-admins, berth-admins"));
+        assertThat(c.auth.local.enabled).isFalse();
+        assertThat(c.auth.oidc.issuer).isEqualTo("https://sso.example.org/realms/hpc");
+        assertThat(c.auth.oidc.clientSecret).isEqualTo("s3cret");
+        assertThat(c.auth.oidc.allowedGroups).containsExactly("lqcd");
+        assertThat(c.auth.oidc.adminGroups).containsExactly("hpc-admins", "berth-admins");
+        assertThat(c.auth.oidc.usernameClaim).isEqualTo("preferred_username");
+    }
+
+    @Test
     void an_unknown_key_is_refused_with_its_path() throws IOException {
         Path file = yaml("server:\n  prot: 9000\n");
         assertThatThrownBy(() -> loader.load(file, Map.of()))

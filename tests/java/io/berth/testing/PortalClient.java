@@ -31,6 +31,11 @@ public final class PortalClient {
                 .collect(Collectors.joining("; "));
     }
 
+    /** The underlying client (same cookies, no redirects followed), e.g. to walk an identity provider's pages. */
+    public HttpClient http() {
+        return http;
+    }
+
     public PortalClient(String base) {
         this.base = base;
         this.http = HttpClient.newBuilder().cookieHandler(cookies)

@@ -21,7 +21,10 @@ import java.util.Optional;
  * briefly because the proxy resolves the session on every request.
  */
 public final class Sessions {
-    /** Name of the session cookie; the proxy never forwards it to a service, nor lets a service set it. */
+    /**
+     * Name of the session cookie over plain HTTP; over HTTPS it is {@code __Host-berth_session} (Secure, host-only,
+     * Path=/ enforced by the browser). The proxy never forwards either to a service, nor lets a service set it.
+     */
     public static final String COOKIE = "berth_session";
     private static final Duration CACHE_FOR = Duration.ofSeconds(10);
     private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
@@ -31,6 +34,7 @@ public final class Sessions {
     private final UserStore users;
     private final Duration idle;
     private final Duration max;
+    private final boolean secure;
     /**
      * An entry is reloaded in the background once it is {@link #CACHE_FOR} old (the old one serves meanwhile, so a
      * busy session never makes all its requests wait on one reload) and dropped after 5 minutes unused.
@@ -40,6 +44,12 @@ public final class Sessions {
     private record Cached(Session session, Instant createdAt, Instant lastSeenAt) { }
 
     public Sessions(SessionStore store, UserStore users, BerthConfig.Auth config) {
+        this(store, users, config, config.secureCookies);
+    }
+
+    /** @param secure whether the portal is served over HTTPS: cookies are then {@code Secure} and {@code __Host-}. */
+    public Sessions(SessionStore store, UserStore users, BerthConfig.Auth config, boolean secure) {
+        this.secure = secure;
         this.store = store;
         this.users = users;
         this.idle = Duration.ofMinutes(config.sessionIdleMinutes);
@@ -48,11 +58,35 @@ public final class Sessions {
                 .expireAfterAccess(Duration.ofMinutes(5)).build(this::load);
     }
 
+    /** The session cookie's name: {@value #COOKIE}, with the {@code __Host-} prefix over HTTPS. */
+    public String cookieName() {
+        return secure ? "__Host-" + COOKIE : COOKIE;
+    }
+
+    /** The attributes every Berth session cookie carries (after its value). */
+    public String cookieAttributes() {
+        return "; Path=/; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "");
+    }
+
+    public boolean secure() {
+        return secure;
+    }
+
     /** Starts a session for {@code user} and returns the cookie value (a fresh id: no fixation). */
     public String start(User user) {
+        return start(user, null);
+    }
+
+    /** Starts a session from a single sign-on, keeping the provider's {@code idToken} for logout. */
+    public String start(User user, String idToken) {
         String raw = randomToken();
-        store.create(hash(raw), user.id(), randomToken(), Instant.now(), null, null);
+        store.create(hash(raw), user.id(), randomToken(), Instant.now(), null, null, idToken);
         return raw;
+    }
+
+    /** The provider's id_token of the portal session behind this cookie, when it was a single sign-on. */
+    public Optional<String> idToken(String cookieValue) {
+        return cookieValue == null || cookieValue.length() != 43 ? Optional.empty() : store.idToken(hash(cookieValue));
     }
 
     /**
@@ -61,7 +95,7 @@ public final class Sessions {
      */
     public String startOnHost(User user, String host, Session parent) {
         String raw = randomToken();
-        store.create(hash(raw), user.id(), randomToken(), Instant.now(), host, parent.idHash());
+        store.create(hash(raw), user.id(), randomToken(), Instant.now(), host, parent.idHash(), null);
         return raw;
     }
 

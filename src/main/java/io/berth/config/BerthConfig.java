@@ -19,7 +19,7 @@ public final class BerthConfig {
     public Catalog catalog = new Catalog();
     /** The Docker engine that runs stacks. */
     public Docker docker = new Docker();
-    /** Local accounts and sessions. */
+    /** Logins (local accounts, single sign-on) and sessions. */
     public Auth auth = new Auth();
     /** The reverse proxy in front of users' services. */
     public Proxy proxy = new Proxy();
@@ -29,6 +29,12 @@ public final class BerthConfig {
      * prefix ({@code "docker.io/": "mirror.site.local/"}); an exact name wins over a prefix.
      */
     public Map<String, String> images = new LinkedHashMap<>();
+
+    /** Whether browsers reach Berth over HTTPS (cookies become {@code Secure} and {@code __Host-} prefixed). */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean https() {
+        return auth.secureCookies || server.publicUrl.startsWith("https://");
+    }
 
     public static final class Server {
         public static final String DEFAULT_HOST = "127.0.0.1";
@@ -124,9 +130,56 @@ public final class BerthConfig {
         /** Hours after login at which a session ends whatever its use. */
         public int sessionMaxHours = DEFAULT_SESSION_MAX_HOURS;
         /**
-         * Mark cookies {@code Secure}; turn on when Berth is served over HTTPS (directly or behind a TLS proxy).
+         * Mark cookies {@code Secure} and prefix them {@code __Host-}; on by itself when {@code server.public_url}
+         * starts with {@code https://}. Turn on when Berth is served over HTTPS (directly or behind a TLS proxy).
          */
         public boolean secureCookies = false;
+        /** Accounts with a password kept in Berth. */
+        public Local local = new Local();
+        /** Single sign-on with the facility's OpenID Connect provider; off while {@code issuer} is empty. */
+        public Oidc oidc = new Oidc();
+    }
+
+    public static final class Local {
+        /**
+         * Whether users may log in with a password kept in Berth. When false, only admins may (a break-glass login
+         * for when the identity provider is down); everyone else signs in through {@code auth.oidc}.
+         */
+        public boolean enabled = true;
+    }
+
+    public static final class Oidc {
+        /**
+         * The provider's issuer URL ({@code https://sso.site.org/realms/hpc}); its discovery document is read from
+         * {@code <issuer>/.well-known/openid-configuration}. Empty: single sign-on is off.
+         */
+        public String issuer = "";
+        /** The client id registered for Berth at the provider. */
+        public String clientId = "berth";
+        /** The client secret; better kept out of this file: {@code client_secret_file} or BERTH_AUTH_OIDC_CLIENT_SECRET. */
+        public String clientSecret = "";
+        /** A file whose first line is the client secret (used when {@code client_secret} is empty). */
+        public String clientSecretFile = "";
+        /** Scopes asked for; {@code openid} is required. Some providers need an extra scope for groups. */
+        public String scopes = "openid profile email";
+        /** Name on the login button: "Sign in with <display_name>". */
+        public String displayName = "single sign-on";
+        /** Claim that holds the user name in Berth. Keycloak's {@code sub} is a UUID, hence the default. */
+        public String usernameClaim = "preferred_username";
+        /** Claim that holds the user's groups (a list of names; a leading {@code /} of Keycloak paths is dropped). */
+        public String groupsClaim = "groups";
+        /** Claim with the user's numeric POSIX uid, when the provider sends one (empty: none). */
+        public String uidClaim = "";
+        /** Claim with the user's numeric POSIX gid, when the provider sends one (empty: none). */
+        public String gidClaim = "";
+        /** Members of these groups are Berth admins; others are not (empty: admin rights are managed in Berth). */
+        public java.util.List<String> adminGroups = new java.util.ArrayList<>();
+        /** Only members of these groups may sign in (empty: every user of the provider may). */
+        public java.util.List<String> allowedGroups = new java.util.ArrayList<>();
+        /** Seconds of clock difference with the provider tolerated when checking token times. */
+        public int clockSkewSeconds = 30;
+        /** Whether logging out of Berth also ends the provider's session (RP-initiated logout, when it offers it). */
+        public boolean providerLogout = true;
     }
 
     public static final class Proxy {

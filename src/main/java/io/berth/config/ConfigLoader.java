@@ -116,6 +116,12 @@ public final class ConfigLoader {
                 }
                 return nodes.booleanNode(Boolean.parseBoolean(text));
             }
+            if (defaultValue.isArray()) { // a list from the environment: comma-separated
+                var list = nodes.arrayNode();
+                java.util.Arrays.stream(text.split(",")).map(String::trim).filter(v -> !v.isEmpty())
+                        .forEach(list::add);
+                return list;
+            }
             return nodes.textNode(text);
         }
     }

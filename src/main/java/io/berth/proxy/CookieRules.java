@@ -18,6 +18,11 @@ final class CookieRules {
 
     private CookieRules() { }
 
+    /** The service host's session cookie name: host-only by construction, {@code __Host-} prefixed over HTTPS. */
+    static String hostCookie(boolean secure) {
+        return secure ? "__Host-" + HOST_COOKIE : HOST_COOKIE;
+    }
+
     static boolean berths(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT);
         if (n.startsWith("__host-") || n.startsWith("__secure-")) {

@@ -43,7 +43,6 @@ public final class ServiceProxy extends ProxyHandler {
     private final BerthMetrics metrics;
     private final BerthConfig.Proxy config;
     private final ForwardedHeaders forwarded;
-    private final boolean secureCookies;
 
     public ServiceProxy(RouteTable routes, Sessions sessions, Tokens tokens, Access access, HostNames hosts,
                         HostHandoff handoff, Activity activity, BerthMetrics metrics, BerthConfig config) {
@@ -57,7 +56,6 @@ public final class ServiceProxy extends ProxyHandler {
         this.activity = activity;
         this.config = config.proxy;
         this.forwarded = new ForwardedHeaders(config.proxy.trustedProxies);
-        this.secureCookies = config.auth.secureCookies;
     }
 
     @Override
@@ -89,7 +87,7 @@ public final class ServiceProxy extends ProxyHandler {
         }
         // owner / stack / service / rest
         String[] parts = path.substring(PATH_PREFIX.length()).split("/", 4);
-        Optional<Session> session = sessions.resolve(cookie(request, Sessions.COOKIE));
+        Optional<Session> session = sessions.resolve(cookie(request, sessions.cookieName()));
         Optional<User> caller = session.isPresent() ? session.map(Session::user) : byToken(request, response, callback);
         if (caller.isEmpty()) {
             return true; // answered
@@ -121,7 +119,7 @@ public final class ServiceProxy extends ProxyHandler {
             enter(label, route, request, response, callback);
             return;
         }
-        Optional<User> caller = sessions.resolveOnHost(cookie(request, CookieRules.HOST_COOKIE), label)
+        Optional<User> caller = sessions.resolveOnHost(cookie(request, CookieRules.hostCookie(sessions.secure())), label)
                 .map(Session::user);
         if (caller.isEmpty() && ProxyPages.wantsHtml(request) && bearer(request) == null) {
             // a browser: log in at the portal, which hands the login back to this host
@@ -175,8 +173,7 @@ public final class ServiceProxy extends ProxyHandler {
             return;
         }
         String cookie = sessions.startOnHost(ticket.get().portal().user(), label, ticket.get().portal());
-        response.getHeaders().add(HttpHeader.SET_COOKIE, CookieRules.HOST_COOKIE + "=" + cookie
-                + "; Path=/; HttpOnly; SameSite=Lax" + (secureCookies ? "; Secure" : ""));
+        response.getHeaders().add(HttpHeader.SET_COOKIE, CookieRules.hostCookie(sessions.secure()) + "=" + cookie + sessions.cookieAttributes());
         ProxyPages.redirect(request, response, callback, HostHandoff.safeNext(query.getValue("next")));
     }
 

@@ -17,12 +17,22 @@ public final class SessionStore {
         this.jdbi = jdbi;
     }
 
-    /** A portal session when {@code host} is null; else one valid on that host only, ended with its parent. */
-    public void create(String idHash, long userId, String csrfToken, Instant now, String host, String parentHash) {
+    /**
+     * A portal session when {@code host} is null; else one valid on that host only, ended with its parent.
+     * {@code idToken} is the identity provider's id_token of a single sign-on (null otherwise), kept for logout.
+     */
+    public void create(String idHash, long userId, String csrfToken, Instant now, String host, String parentHash,
+                       String idToken) {
         jdbi.useHandle(h -> h.createUpdate("INSERT INTO sessions (id_hash, user_id, csrf_token, created_at,"
-                        + " last_seen_at, host, parent_hash) VALUES (:h, :u, :c, :t, :t, :host, :parent)")
+                        + " last_seen_at, host, parent_hash, id_token) VALUES (:h, :u, :c, :t, :t, :host, :parent, :id)")
                 .bind("h", idHash).bind("u", userId).bind("c", csrfToken).bind("t", now)
-                .bind("host", host).bind("parent", parentHash).execute());
+                .bind("host", host).bind("parent", parentHash).bind("id", idToken).execute());
+    }
+
+    /** The identity provider's id_token the session was started with, if it came from single sign-on. */
+    public Optional<String> idToken(String idHash) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id_token FROM sessions WHERE id_hash = :h")
+                .bind("h", idHash).mapTo(String.class).findOne());
     }
 
     public Optional<Row> find(String idHash) {

@@ -37,6 +37,34 @@ public final class UserStore {
                 .mapTo(Long.class).one()) > 0;
     }
 
+    /** The user tied to a single sign-on subject ({@code <issuer> <sub>}), if any. */
+    public Optional<User> bySubject(String subject) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM users WHERE sso_subject = :s")
+                .bind("s", subject).map(USER).findOne());
+    }
+
+    /** The single sign-on subject a user is tied to, if any. */
+    public Optional<String> subjectOf(long userId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT sso_subject FROM users WHERE id = :id")
+                .bind("id", userId).mapTo(String.class).findOne());
+    }
+
+    /** Creates a user who signs in through single sign-on only (no password). */
+    public User createSso(String username, String subject, boolean admin) {
+        long id = jdbi.withHandle(h -> h.createUpdate("INSERT INTO users (username, password_hash, is_admin, created_at,"
+                        + " sso_subject) VALUES (:u, NULL, :a, :t, :s)")
+                .bind("u", username).bind("a", admin).bind("t", Instant.now()).bind("s", subject)
+                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+        return new User(id, username, admin, null);
+    }
+
+    /** Updates what the identity provider says about a user at each sign-on. */
+    public void updateFromSso(long id, String subject, boolean admin, Integer uid, Integer gid) {
+        jdbi.useHandle(h -> h.createUpdate(
+                        "UPDATE users SET sso_subject = :s, is_admin = :a, uid = :uid, gid = :gid WHERE id = :id")
+                .bind("s", subject).bind("a", admin).bind("uid", uid).bind("gid", gid).bind("id", id).execute());
+    }
+
     /** Creates a user; fails with {@link org.jdbi.v3.core.statement.UnableToExecuteStatementException} when taken. */
     public User create(String username, String passwordHash, boolean admin) {
         long id = jdbi.withHandle(h -> h.createUpdate(

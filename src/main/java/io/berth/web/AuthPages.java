@@ -2,30 +2,43 @@ package io.berth.web;
 
 import io.berth.auth.Accounts;
 import io.berth.auth.Sessions;
+import io.berth.auth.SsoAccounts;
 import io.berth.auth.User;
+import io.berth.auth.oidc.OidcLogin;
 import io.berth.config.BerthConfig;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Login and logout with local accounts. SSO (OIDC) will add its own button and callback beside these. */
+/**
+ * Logging in and out: with a local password, and with single sign-on ({@link OidcLogin}) when configured. With
+ * {@code auth.local.enabled: false} only admins may use a password (break-glass, for when the provider is down).
+ */
 final class AuthPages {
     private static final Logger LOG = LoggerFactory.getLogger(AuthPages.class);
 
     private final Accounts accounts;
     private final Sessions sessions;
     private final Views views;
-    private final boolean secureCookies;
+    private final boolean localForEveryone;
+    private final OidcLogin sso;
+    private final SsoAccounts ssoAccounts;
+    private final Supplier<String> portalUrl;
 
-    AuthPages(Accounts accounts, Sessions sessions, Views views, BerthConfig.Auth config) {
+    AuthPages(Accounts accounts, Sessions sessions, Views views, BerthConfig.Auth config, OidcLogin sso,
+              SsoAccounts ssoAccounts, Supplier<String> portalUrl) {
         this.accounts = accounts;
         this.sessions = sessions;
         this.views = views;
-        this.secureCookies = config.secureCookies;
+        this.localForEveryone = config.local.enabled;
+        this.sso = sso;
+        this.ssoAccounts = ssoAccounts;
+        this.portalUrl = portalUrl;
     }
 
     void register(RoutesConfig routes) {
@@ -33,6 +46,10 @@ final class AuthPages {
         routes.get("/login", ctx -> showLogin(ctx, 200, "", null));
         routes.post("/login", this::login);
         routes.post("/logout", this::logout);
+        if (sso.enabled()) {
+            routes.get(OidcLogin.START_PATH, this::beginSso);
+            routes.get(OidcLogin.CALLBACK_PATH, this::finishSso);
+        }
     }
 
     private void showLogin(Context ctx, int status, String username, String error) {
@@ -41,6 +58,8 @@ final class AuthPages {
         params.put("next", Guard.safeNext(ctx.queryParam("next") != null ? ctx.queryParam("next") : ctx.formParam("next")));
         params.put("username", username);
         params.put("error", error);
+        params.put("sso", sso.enabled() ? sso.displayName() : null);
+        params.put("localForEveryone", localForEveryone);
         ctx.status(status);
         views.render(ctx, "login.jte", params);
     }
@@ -53,23 +72,57 @@ final class AuthPages {
             showLogin(ctx, 401, username, "Wrong user name or password.");
             return;
         }
-        String old = ctx.cookie(Sessions.COOKIE);
-        if (old != null) {
-            sessions.end(old); // a fresh id at every login: no session fixation
+        if (!localForEveryone && !user.get().admin()) {
+            LOG.info("password login of \"{}\" refused: local accounts are off for users", username);
+            showLogin(ctx, 403, username, "Log in with " + sso.displayName() + " instead; passwords are for"
+                    + " administrators only here.");
+            return;
         }
-        setCookie(ctx, sessions.start(user.get()), -1);
-        LOG.info("user \"{}\" logged in from {}", user.get().username(), ctx.ip());
+        startSession(ctx, user.get(), null);
         ctx.redirect(Guard.safeNext(ctx.formParam("next")));
     }
 
+    private void beginSso(Context ctx) {
+        try {
+            ctx.redirect(sso.begin(ctx, Guard.safeNext(ctx.queryParam("next"))));
+        } catch (BerthException e) {
+            showLogin(ctx, e.status(), "", e.getMessage());
+        }
+    }
+
+    private void finishSso(Context ctx) {
+        try {
+            OidcLogin.SignIn signIn = sso.finish(ctx);
+            User user = ssoAccounts.signIn(signIn.identity());
+            startSession(ctx, user, signIn.identity().idToken());
+            ctx.redirect(Guard.safeNext(signIn.next()));
+        } catch (BerthException e) {
+            showLogin(ctx, e.status(), "", e.getMessage());
+        }
+    }
+
+    /** A fresh session id at every login (no fixation); the browser's previous session, if any, ends. */
+    private void startSession(Context ctx, User user, String idToken) {
+        String old = ctx.cookie(sessions.cookieName());
+        if (old != null) {
+            sessions.end(old);
+        }
+        setCookie(ctx, sessions.start(user, idToken), -1);
+        LOG.info("user \"{}\" logged in from {}{}", user.username(), ctx.ip(), idToken == null ? "" : " (single sign-on)");
+    }
+
+    /** Ends the Berth session and, after a single sign-on, the provider's session too (RP-initiated logout). */
     private void logout(Context ctx) {
-        sessions.end(ctx.cookie(Sessions.COOKIE));
+        String cookie = ctx.cookie(sessions.cookieName());
+        String idToken = sso.enabled() ? sessions.idToken(cookie).orElse(null) : null;
+        sessions.end(cookie);
         setCookie(ctx, "", 0);
-        ctx.redirect("/login");
+        String atProvider = idToken == null ? null : sso.logoutUrl(idToken, portalUrl.get() + "/login");
+        ctx.redirect(atProvider != null ? atProvider : "/login");
     }
 
     private void setCookie(Context ctx, String value, int maxAge) {
-        ctx.res().addHeader("Set-Cookie", Sessions.COOKIE + "=" + value + "; Path=/; HttpOnly; SameSite=Lax"
-                + (maxAge >= 0 ? "; Max-Age=" + maxAge : "") + (secureCookies ? "; Secure" : ""));
+        ctx.res().addHeader("Set-Cookie", sessions.cookieName() + "=" + value + sessions.cookieAttributes()
+                + (maxAge >= 0 ? "; Max-Age=" + maxAge : ""));
     }
 }

@@ -14,7 +14,8 @@ import java.util.Set;
  */
 final class Guard {
     static final String SESSION = "berth.session";
-    private static final Set<String> PUBLIC = Set.of("/login", "/healthz", "/readyz", "/metrics");
+    private static final Set<String> PUBLIC = Set.of("/login", "/healthz", "/readyz", "/metrics",
+            io.berth.auth.oidc.OidcLogin.START_PATH, io.berth.auth.oidc.OidcLogin.CALLBACK_PATH);
 
     private final Sessions sessions;
 
@@ -24,7 +25,7 @@ final class Guard {
 
     void before(Context ctx) {
         String path = ctx.path();
-        sessions.resolve(ctx.cookie(Sessions.COOKIE)).ifPresent(s -> ctx.attribute(SESSION, s));
+        sessions.resolve(ctx.cookie(sessions.cookieName())).ifPresent(s -> ctx.attribute(SESSION, s));
         boolean mutating = ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD;
         if (mutating && !sameOrigin(ctx)) {
             throw BerthException.forbidden("This form was sent from another site; reload the page and try again.");

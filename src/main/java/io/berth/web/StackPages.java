@@ -7,6 +7,7 @@ import io.berth.proxy.Route;
 import io.berth.stacks.Stack;
 import io.berth.stacks.StackDetails;
 import io.berth.stacks.StackService;
+import io.berth.store.GroupStore;
 import io.berth.store.StackStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -23,8 +24,10 @@ final class StackPages {
     private final Catalog catalog;
     private final Backend backend;
     private final Views views;
+    private final GroupStore groups;
 
-    StackPages(StackStore store, StackService stacks, Catalog catalog, Backend backend, Views views) {
+    StackPages(StackStore store, StackService stacks, Catalog catalog, Backend backend, Views views, GroupStore groups) {
+        this.groups = groups;
         this.store = store;
         this.stacks = stacks;
         this.catalog = catalog;
@@ -52,6 +55,7 @@ final class StackPages {
         Map<String, Object> params = new HashMap<>();
         params.put("page", page);
         params.put("stacks", mine);
+        params.put("groups", groups.groupsOf(s.user().id()));
         params.put("dockerProblem", backend.unavailable().orElse(null));
         views.render(ctx, "dashboard.jte", params);
     }

@@ -2,6 +2,8 @@ package io.berth.web;
 
 import io.berth.auth.Accounts;
 import io.berth.auth.Sessions;
+import io.berth.auth.SsoAccounts;
+import io.berth.auth.oidc.OidcLogin;
 import io.berth.auth.Tokens;
 import io.berth.backend.Backend;
 import io.berth.catalog.Catalog;
@@ -12,6 +14,7 @@ import io.berth.proxy.ServiceProxy;
 import io.berth.stacks.StackEvents;
 import io.berth.stacks.StackService;
 import io.berth.store.Database;
+import io.berth.store.GroupStore;
 import io.berth.store.StackStore;
 import io.berth.store.UserStore;
 import io.javalin.Javalin;
@@ -31,11 +34,12 @@ public final class WebApp {
                                  Tokens tokens, UserStore users, StackStore stackStore, StackEvents events, StackService stacks,
                                  Catalog catalog,
                                  Backend backend, ServiceProxy proxy, HostHandoff handoff,
-                                 BerthMetrics metrics) {
+                                 BerthMetrics metrics, GroupStore groups, OidcLogin sso, SsoAccounts ssoAccounts,
+                                 java.util.function.Supplier<String> portalUrl) {
         Views views = new Views();
         Guard guard = new Guard(sessions);
-        AuthPages auth = new AuthPages(accounts, sessions, views, config.auth);
-        StackPages stackPages = new StackPages(stackStore, stacks, catalog, backend, views);
+        AuthPages auth = new AuthPages(accounts, sessions, views, config.auth, sso, ssoAccounts, portalUrl);
+        StackPages stackPages = new StackPages(stackStore, stacks, catalog, backend, views, groups);
         AdminPages admin = new AdminPages(accounts, users, views);
         ProgressStream progress = new ProgressStream(stackStore, events, stacks);
         LogPages logs = new LogPages(stackStore, stacks, backend, views);

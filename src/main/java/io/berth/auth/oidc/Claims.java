@@ -1,0 +1,51 @@
+package io.berth.auth.oidc;
+
+import io.berth.config.BerthConfig;
+import io.berth.web.BerthException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.pac4j.oidc.profile.OidcProfile;
+
+/** Reads the configured claims of a checked sign-in into an {@link SsoIdentity}. */
+final class Claims {
+    private Claims() { }
+
+    static SsoIdentity identity(BerthConfig.Oidc config, OidcProfile profile) {
+        Object name = profile.getAttribute(config.usernameClaim);
+        if (!(name instanceof String username) || username.isBlank()) {
+            throw new BerthException(403, "sso_refused", "The sign-in service sent no \"" + config.usernameClaim
+                    + "\" claim, which Berth uses as your user name. Ask your facility's support to check the"
+                    + " client's claim mappers (or auth.oidc.username_claim).", null);
+        }
+        return new SsoIdentity(config.issuer.replaceAll("/+$", "") + " " + profile.getId(), username,
+                groups(profile.getAttribute(config.groupsClaim)), number(profile, config.uidClaim),
+                number(profile, config.gidClaim), profile.getIdTokenString());
+    }
+
+    private static List<String> groups(Object claim) {
+        List<String> out = new ArrayList<>();
+        if (claim instanceof Collection<?> values) {
+            values.forEach(v -> out.add(String.valueOf(v)));
+        } else if (claim instanceof String one && !one.isBlank()) {
+            out.add(one);
+        }
+        return out;
+    }
+
+    private static Integer number(OidcProfile profile, String claim) {
+        if (claim.isEmpty()) {
+            return null;
+        }
+        Object value = profile.getAttribute(claim);
+        if (value instanceof Number n) {
+            return n.intValue();
+        }
+        try {
+            return value == null ? null : Integer.valueOf(String.valueOf(value).trim());
+        } catch (NumberFormatException e) {
+            throw new BerthException(403, "sso_refused", "The claim \"" + claim + "\" should hold a number but holds \""
+                    + value + "\". Ask your facility's support to check it.", null);
+        }
+    }
+}

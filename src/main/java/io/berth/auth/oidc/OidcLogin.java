@@ -1,0 +1,226 @@
+package io.berth.auth.oidc;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import io.berth.auth.Sessions;
+import io.berth.config.BerthConfig;
+import io.berth.web.BerthException;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.pac4j.core.context.CallContext;
+import org.pac4j.core.exception.http.WithLocationAction;
+import org.pac4j.core.http.callback.NoParameterCallbackUrlResolver;
+import org.pac4j.oidc.client.OidcClient;
+import org.pac4j.oidc.config.OidcConfiguration;
+import org.pac4j.oidc.exceptions.OidcException;
+import org.pac4j.oidc.exceptions.OidcMissingSessionStateException;
+import org.pac4j.oidc.exceptions.OidcMissingStateParameterException;
+import org.pac4j.oidc.exceptions.OidcStateMismatchException;
+import org.pac4j.oidc.exceptions.OidcTokenException;
+import org.pac4j.oidc.profile.OidcProfile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Single sign-on with an OpenID Connect provider: the authorization code flow with PKCE, state and nonce, through
+ * pac4j's {@link OidcClient}. {@link #begin} sends the browser to the provider; {@link #finish} checks its answer
+ * and says who signed in. What pac4j keeps in between lives in memory for ten minutes under a cookie of its own and
+ * is used once, so a replayed answer finds nothing. Failures are {@link BerthException}s with a sentence for the
+ * user; the technical cause goes to the log (never a token).
+ */
+public final class OidcLogin {
+    public static final String START_PATH = "/login/oidc";
+    public static final String CALLBACK_PATH = "/login/oidc/callback";
+    private static final Logger LOG = LoggerFactory.getLogger(OidcLogin.class);
+    private static final String COOKIE = "berth_login";
+    private static final Duration PENDING_FOR = Duration.ofMinutes(10);
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+    private static final String NEXT = "berth.next";
+
+    private final BerthConfig.Oidc config;
+    private final String secret;
+    private final boolean secure;
+    private final Supplier<String> portalUrl;
+    private final Cache<String, Map<String, Object>> pending = Caffeine.newBuilder()
+            .expireAfterWrite(PENDING_FOR).maximumSize(100_000).build();
+    private volatile OidcClient client;
+    private long failedAt;
+    private String failure;
+
+    public OidcLogin(BerthConfig.Oidc config, boolean secure, Supplier<String> portalUrl) {
+        this.config = config;
+        this.secret = ClientSecret.read(config);
+        this.secure = secure;
+        this.portalUrl = portalUrl;
+    }
+
+    public boolean enabled() {
+        return !config.issuer.isBlank();
+    }
+
+    public String displayName() {
+        return config.displayName;
+    }
+
+    /** Starts a sign-in: remembers {@code next}, sets the sign-in cookie and returns the provider's URL. */
+    public String begin(Context ctx, String next) {
+        OidcClient c = client();
+        String id = Sessions.randomToken();
+        Map<String, Object> values = new ConcurrentHashMap<>();
+        values.put(NEXT, next);
+        var action = c.getRedirectionAction(new CallContext(new JavalinWebContext(ctx), new MapSessionStore(id, values)))
+                .orElseThrow(() -> new IllegalStateException("pac4j gave no redirection"));
+        pending.put(id, values);
+        ctx.res().addHeader("Set-Cookie", cookieName() + "=" + id + "; Path=/; HttpOnly; SameSite=Lax; Max-Age="
+                + PENDING_FOR.toSeconds() + (secure ? "; Secure" : ""));
+        return ((WithLocationAction) action).getLocation();
+    }
+
+    /** The page to show once signed in. */
+    public record SignIn(SsoIdentity identity, String next) { }
+
+    /** Checks the provider's answer on the callback; the sign-in it belongs to is used up either way. */
+    public SignIn finish(Context ctx) {
+        String id = ctx.cookie(cookieName());
+        Map<String, Object> values = id == null ? null : pending.asMap().remove(id);
+        ctx.res().addHeader("Set-Cookie", cookieName() + "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
+                + (secure ? "; Secure" : ""));
+        if (values == null) {
+            throw refused(400, "no sign-in in progress for this browser (expired, used, or started elsewhere)",
+                    "This sign-in has expired or was already used. Please sign in again.");
+        }
+        String error = ctx.queryParam("error");
+        if (error != null) {
+            String description = ctx.queryParam("error_description");
+            throw refused(401, "provider answered " + error,
+                    "The sign-in service did not sign you in (" + error
+                            + (description == null ? "" : ": " + description) + ").");
+        }
+        OidcClient c = client();
+        var call = new CallContext(new JavalinWebContext(ctx), new MapSessionStore(id, values));
+        try {
+            var credentials = c.getCredentials(call).orElseThrow(() -> refused(400, "no credentials in the callback",
+                    "The sign-in service's answer carried no sign-in code. Please sign in again."));
+            credentials = c.validateCredentials(call, credentials).orElseThrow(() -> refused(401,
+                    "credentials not validated", "The sign-in could not be checked. Please sign in again."));
+            var profile = (OidcProfile) c.getUserProfile(call, credentials).orElseThrow(() -> refused(401,
+                    "no profile", "The sign-in service said nothing about who you are. Please sign in again."));
+            return new SignIn(Claims.identity(config, profile), (String) values.get(NEXT));
+        } catch (OidcStateMismatchException | OidcMissingStateParameterException | OidcMissingSessionStateException e) {
+            throw refused(400, e.getMessage(), "This answer does not belong to the sign-in this browser started"
+                    + " (wrong state). Please sign in again.");
+        } catch (OidcTokenException e) {
+            throw refused(401, e.getMessage(), "The sign-in service refused the sign-in code; it may have been used"
+                    + " already or have expired. Please sign in again.");
+        } catch (OidcException e) {
+            throw failedCheck(e);
+        }
+    }
+
+    /**
+     * Where to send the browser to end the provider's session too (RP-initiated logout), coming back to
+     * {@code returnTo}; null when the provider offers no such endpoint or it is turned off.
+     */
+    public String logoutUrl(String idToken, String returnTo) {
+        if (!config.providerLogout || idToken == null) {
+            return null;
+        }
+        try {
+            var endpoint = client().getConfiguration().getOpMetadataResolver().load().getEndSessionEndpointURI();
+            if (endpoint == null) {
+                return null;
+            }
+            return new com.nimbusds.openid.connect.sdk.LogoutRequest(endpoint,
+                    com.nimbusds.jwt.JWTParser.parse(idToken), new java.net.URI(returnTo), null).toURI().toString();
+        } catch (BerthException | java.text.ParseException | java.net.URISyntaxException e) {
+            LOG.warn("logging out of the identity provider is not possible: {}", e.getMessage());
+            return null;
+        }
+    }
+
+    private String cookieName() {
+        return secure ? "__Host-" + COOKIE : COOKIE;
+    }
+
+    /** The client, built and initialised (discovery read) on first use; after a failure, retried at most every 5 s. */
+    private OidcClient client() {
+        OidcClient c = client;
+        if (c != null) {
+            return c;
+        }
+        synchronized (this) {
+            if (client != null) {
+                return client;
+            }
+            if (failure == null || System.currentTimeMillis() - failedAt > RETRY_AFTER.toMillis()) {
+                try {
+                    client = build();
+                    failure = null;
+                    return client;
+                } catch (RuntimeException e) {
+                    failedAt = System.currentTimeMillis();
+                    failure = rootMessage(e);
+                    LOG.warn("the identity provider at {} cannot be used: {}", config.issuer, failure);
+                }
+            }
+            throw unreachable(failure);
+        }
+    }
+
+    private OidcClient build() {
+        OidcConfiguration oidc = new OidcConfiguration();
+        oidc.setDiscoveryURI(config.issuer.replaceAll("/+$", "") + "/.well-known/openid-configuration");
+        oidc.setClientId(config.clientId);
+        oidc.setSecret(secret);
+        oidc.setScope(config.scopes);
+        oidc.setWithState(true);
+        oidc.setUseNonce(true);
+        oidc.setPkceMethod(CodeChallengeMethod.S256);
+        oidc.setMaxClockSkew(config.clockSkewSeconds);
+        oidc.setConnectTimeout(5000);
+        oidc.setReadTimeout(10000);
+        OidcClient built = new OidcClient(oidc);
+        built.setCallbackUrl(portalUrl.get() + CALLBACK_PATH);
+        built.setCallbackUrlResolver(new NoParameterCallbackUrlResolver());
+        built.init();
+        oidc.getOpMetadataResolver().load(); // reads discovery now, so an unreachable provider shows up here
+        return built;
+    }
+
+    private BerthException unreachable(String reason) {
+        return new BerthException(503, "sso_unavailable", "The sign-in service (" + config.displayName
+                + ") cannot be reached right now: " + reason + ". Try again in a few minutes; administrators can"
+                + " still log in with their local password.", null);
+    }
+
+    /** An answer that failed a check: signature, issuer, audience, nonce, times; or the provider went away. */
+    private BerthException failedCheck(OidcException e) {
+        String reason = rootMessage(e);
+        if (e.getCause() instanceof java.io.IOException) {
+            return unreachable(reason);
+        }
+        String lower = reason.toLowerCase(java.util.Locale.ROOT);
+        boolean clock = lower.contains("expired") || lower.contains("ahead of current time")
+                || lower.contains("before use time");
+        return refused(401, reason, "The sign-in service's answer failed Berth's checks (" + reason + "), so nobody"
+                + " was signed in." + (clock ? " If this repeats, this server's clock may be wrong: check NTP." : ""));
+    }
+
+    private static BerthException refused(int status, String logged, String shown) {
+        LOG.warn("single sign-on refused: {}", logged);
+        return new BerthException(status, "sso_refused", shown, null);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return m.length() > 300 ? m.substring(0, 300) + "…" : m;
+    }
+}
