@@ -125,6 +125,12 @@ public final class App implements AutoCloseable {
         return web.port();
     }
 
+    /** The HTTP routes Berth serves, as {@code "GET /api/v1/stacks"} (the OpenAPI drift test compares them). */
+    public java.util.List<String> routes() {
+        return web.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(e -> e.endpoint.method.name() + " " + e.endpoint.path).toList();
+    }
+
     public Backend backend() {
         return backend;
     }

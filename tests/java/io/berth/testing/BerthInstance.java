@@ -76,6 +76,11 @@ public final class BerthInstance implements AutoCloseable {
         }
     }
 
+    /** The routes the running Berth serves ({@code "GET /path"}). */
+    public java.util.List<String> routes() {
+        return app.routes();
+    }
+
     public String url() {
         return "http://127.0.0.1:" + app.port();
     }

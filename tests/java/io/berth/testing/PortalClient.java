@@ -101,11 +101,16 @@ public final class PortalClient {
 
     /** Posts a form; adds the CSRF token of the last page fetched. */
     public HttpResponse<String> post(String path, Map<String, String> form) {
-        Map<String, String> all = new LinkedHashMap<>(form);
-        if (csrf != null && !all.containsKey("_csrf")) {
-            all.put("_csrf", csrf);
+        return postMulti(path, form.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue())).toList());
+    }
+
+    /** Posts a form whose fields may repeat (checkboxes); adds the CSRF token of the last page fetched. */
+    public HttpResponse<String> postMulti(String path, java.util.List<Map.Entry<String, String>> form) {
+        java.util.List<Map.Entry<String, String>> all = new java.util.ArrayList<>(form);
+        if (csrf != null && all.stream().noneMatch(e -> e.getKey().equals("_csrf"))) {
+            all.add(Map.entry("_csrf", csrf));
         }
-        String body = all.entrySet().stream()
+        String body = all.stream()
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "text/html")
@@ -113,10 +118,15 @@ public final class PortalClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    /** Creates an API token on the tokens page (expires in 30 days) and returns its secret. */
-    public String createToken(String name, String scope) {
+    /** Creates an API token on the tokens page (expires in 30 days) and returns its secret; scopes space-separated. */
+    public String createToken(String name, String scopes) {
         get("/tokens");
-        HttpResponse<String> page = post("/tokens", Map.of("name", name, "scope", scope, "expires_days", "30"));
+        java.util.List<Map.Entry<String, String>> form = new java.util.ArrayList<>(java.util.List.of(
+                Map.entry("name", name), Map.entry("expires_days", "30")));
+        for (String scope : scopes.split(" ")) {
+            form.add(Map.entry("scope", scope));
+        }
+        HttpResponse<String> page = postMulti("/tokens", form);
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("id=\"token-secret\">([^<]+)<").matcher(page.body());
         if (page.statusCode() != 201 || !m.find()) {
             throw new AssertionError("creating token " + name + " failed: " + page.statusCode());

@@ -24,6 +24,20 @@ public final class GroupStore {
                 + " WHERE m.user_id = :u ORDER BY g.name").bind("u", userId).mapTo(String.class).list());
     }
 
+    /** Every group with its members' user names, both sorted. */
+    public java.util.Map<String, List<String>> all() {
+        java.util.Map<String, List<String>> out = new java.util.TreeMap<>();
+        jdbi.useHandle(h -> h.createQuery("SELECT g.name AS g, u.username AS u FROM groups g"
+                        + " LEFT JOIN group_members m ON m.group_id = g.id LEFT JOIN users u ON u.id = m.user_id"
+                        + " ORDER BY g.name, u.username")
+                .map((rs, c) -> java.util.Map.entry(rs.getString("g"), java.util.Optional.ofNullable(rs.getString("u"))))
+                .forEach(e -> {
+                    List<String> members = out.computeIfAbsent(e.getKey(), k -> new java.util.ArrayList<>());
+                    e.getValue().ifPresent(members::add);
+                }));
+        return out;
+    }
+
     /** Makes {@code names} the user's memberships from {@code source}, creating groups that do not exist yet. */
     public void replaceMemberships(long userId, String source, Collection<String> names) {
         jdbi.useTransaction(h -> {

@@ -56,7 +56,7 @@ final class ErrorMapper {
         }
         ctx.status(e.status());
         String accept = ctx.header("Accept");
-        if (accept != null && accept.contains("text/html")) {
+        if (accept != null && accept.contains("text/html") && !ctx.path().startsWith("/api/")) {
             views.render(ctx, "error.jte", Map.of("page", Guard.page(ctx), "status", e.status(), "message", e.getMessage()));
         } else {
             Map<String, Object> body = new LinkedHashMap<>();

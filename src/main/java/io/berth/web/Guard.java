@@ -13,7 +13,7 @@ import java.util.Set;
  * and refuses state-changing requests without the session's CSRF token or from another origin.
  */
 final class Guard {
-    static final String SESSION = "berth.session";
+    static final String SESSION = Session.ATTRIBUTE;
     private static final Set<String> PUBLIC = Set.of("/login", "/healthz", "/readyz", "/metrics",
             io.berth.auth.oidc.OidcLogin.START_PATH, io.berth.auth.oidc.OidcLogin.CALLBACK_PATH);
 
@@ -25,6 +25,9 @@ final class Guard {
 
     void before(Context ctx) {
         String path = ctx.path();
+        if (path.startsWith("/api/")) {
+            return; // the API authenticates by token only (io.berth.api.ApiAuth): no cookies, so no CSRF either
+        }
         sessions.resolve(ctx.cookie(sessions.cookieName())).ifPresent(s -> ctx.attribute(SESSION, s));
         boolean mutating = ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD;
         if (mutating && !sameOrigin(ctx)) {

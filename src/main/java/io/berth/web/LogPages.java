@@ -41,6 +41,9 @@ final class LogPages {
         routes.get("/stacks/{owner}/{name}/logs/{service}", this::page);
         routes.sse("/stacks/{owner}/{name}/logs/{service}/stream", this::stream);
         routes.get("/stacks/{owner}/{name}/logs/{service}/download", this::download);
+        // The API: the last lines as text (?tail=N), or following them as server-sent events.
+        routes.get(io.berth.api.ApiV1.BASE + "/stacks/{owner}/{name}/logs/{service}", this::download);
+        routes.sse(io.berth.api.ApiV1.BASE + "/stacks/{owner}/{name}/logs/{service}/stream", this::stream);
     }
 
     private String service(Context ctx, Stack stack) {
@@ -103,12 +106,29 @@ final class LogPages {
         }
     }
 
+    /** Lines asked for with {@code ?tail=N}: 1 to {@value #DOWNLOAD_TAIL}, which is also the default. */
+    private static int tail(String asked) {
+        if (asked == null) {
+            return DOWNLOAD_TAIL;
+        }
+        try {
+            int n = Integer.parseInt(asked.trim());
+            if (n >= 1 && n <= DOWNLOAD_TAIL) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw BerthException.badRequest("tail", "tail is a number of lines from 1 to " + DOWNLOAD_TAIL + ".");
+    }
+
     private void download(Context ctx) throws InterruptedException {
         Stack stack = StackPages.visible(ctx, store);
         String service = service(ctx, stack);
+        int tail = tail(ctx.queryParam("tail"));
         StringBuilder text = new StringBuilder();
         CountDownLatch ended = new CountDownLatch(1);
-        try (Backend.LogStream ignored = backend.logs(stack.ref(), service, DOWNLOAD_TAIL, false, new Backend.LogSink() {
+        try (Backend.LogStream ignored = backend.logs(stack.ref(), service, tail, false, new Backend.LogSink() {
             @Override
             public void line(String line) {
                 synchronized (text) {

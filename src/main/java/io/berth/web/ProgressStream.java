@@ -35,6 +35,7 @@ final class ProgressStream {
 
     void register(RoutesConfig routes) {
         routes.sse("/stacks/{owner}/{name}/progress", this::stream);
+        routes.sse(io.berth.api.ApiV1.BASE + "/stacks/{owner}/{name}/progress", this::stream);
     }
 
     private void stream(SseClient client) {

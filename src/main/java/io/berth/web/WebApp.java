@@ -46,6 +46,10 @@ public final class WebApp {
         ErrorMapper errors = new ErrorMapper(views);
         HostLinks hostLinks = new HostLinks(handoff);
         TokenPages tokenPages = new TokenPages(tokens, views);
+        io.berth.api.ApiAuth apiAuth = new io.berth.api.ApiAuth(tokens);
+        io.berth.api.ApiV1 api = new io.berth.api.ApiV1(catalog, stackStore, stacks, tokens, groups, portalUrl);
+        io.berth.api.ApiAdmin apiAdmin = new io.berth.api.ApiAdmin(accounts, users, groups, stackStore, portalUrl);
+        io.berth.api.OpenApi openApi = new io.berth.api.OpenApi(views);
         MetricsPage metricsPage = new MetricsPage(metrics, tokens, config.server.metricsAllow);
         return Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
@@ -63,6 +67,7 @@ public final class WebApp {
                 s.location = Location.CLASSPATH;
             });
             c.routes.before(guard::before);
+            c.routes.before(apiAuth::before);
             c.routes.get("/healthz", ctx -> ctx.result("ok"));
             c.routes.get("/readyz", ctx -> {
                 boolean ok = db.answers() && backend.unavailable().isEmpty();
@@ -76,6 +81,9 @@ public final class WebApp {
             progress.register(c.routes);
             logs.register(c.routes);
             admin.register(c.routes);
+            api.register(c.routes);
+            apiAdmin.register(c.routes);
+            openApi.register(c.routes);
             errors.register(c.routes);
         });
     }

@@ -1,0 +1,55 @@
+package io.berth.api;
+
+import io.berth.auth.Accounts;
+import io.berth.auth.User;
+import io.berth.store.GroupStore;
+import io.berth.store.StackStore;
+import io.berth.store.UserStore;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** {@code /api/v1/admin/…}: users, groups and every stack; needs an admin's token with the {@code admin} scope. */
+public final class ApiAdmin {
+    private final Accounts accounts;
+    private final UserStore users;
+    private final GroupStore groups;
+    private final StackStore store;
+    private final Supplier<String> portalUrl;
+
+    public ApiAdmin(Accounts accounts, UserStore users, GroupStore groups, StackStore store, Supplier<String> portalUrl) {
+        this.accounts = accounts;
+        this.users = users;
+        this.groups = groups;
+        this.store = store;
+        this.portalUrl = portalUrl;
+    }
+
+    record UserView(String username, boolean admin, boolean localPassword, List<String> groups) { }
+
+    record NewUser(String username, String password, Boolean admin) { }
+
+    record GroupView(String name, List<String> members) { }
+
+    public void register(RoutesConfig routes) {
+        String base = ApiV1.BASE + "/admin";
+        routes.get(base + "/users", ctx -> Bodies.send(ctx, 200, users.all().stream().map(this::view).toList()));
+        routes.post(base + "/users", this::createUser);
+        routes.get(base + "/groups", ctx -> Bodies.send(ctx, 200, groups.all().entrySet().stream()
+                .map(e -> new GroupView(e.getKey(), e.getValue())).toList()));
+        routes.get(base + "/stacks", ctx -> Bodies.send(ctx, 200, store.all().stream()
+                .map(s -> Views.StackView.of(s, portalUrl.get())).toList()));
+    }
+
+    private UserView view(User u) {
+        return new UserView(u.username(), u.admin(), u.passwordHash() != null, groups.groupsOf(u.id()));
+    }
+
+    private void createUser(Context ctx) {
+        NewUser body = Bodies.read(ctx, NewUser.class);
+        User made = ApiV1.semantic(() -> accounts.create(body.username(), body.password(),
+                Boolean.TRUE.equals(body.admin())));
+        Bodies.send(ctx, 201, view(made));
+    }
+}

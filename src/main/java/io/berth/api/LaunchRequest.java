@@ -1,0 +1,25 @@
+package io.berth.api;
+
+import io.berth.web.BerthException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code POST /api/v1/stacks}: which template, the stack's name (default: the template's), parameter values —
+ * strings, numbers or booleans, as the parameter's type suggests; the template checks them.
+ */
+record LaunchRequest(String template, String name, Map<String, Object> parameters) {
+    Map<String, String> values() {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (parameters != null) {
+            parameters.forEach((key, value) -> {
+                if (value instanceof Map || value instanceof Iterable) {
+                    throw BerthException.badRequest("parameters." + key, "The parameter \"" + key
+                            + "\" takes a string, a number or true/false.");
+                }
+                out.put(key, value == null ? null : String.valueOf(value));
+            });
+        }
+        return out;
+    }
+}

@@ -1,0 +1,55 @@
+package io.berth.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.berth.web.Page;
+import io.berth.web.Views;
+import io.javalin.config.RoutesConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The API's OpenAPI 3 document, written by hand in {@code api/openapi.yaml} (the source of truth for clients),
+ * served as {@code /api/v1/openapi.json} and as a page at {@code /api/v1/docs}. {@code OpenApiDriftTest} compares it
+ * with the routes Berth really serves.
+ */
+public final class OpenApi {
+    /** One documented operation: {@code GET /stacks/{owner}/{name}}, what it does, the scope it needs. */
+    public record Operation(String method, String path, String summary, String scope) { }
+
+    private final JsonNode document;
+    private final String json;
+    private final Views views;
+
+    public OpenApi(Views views) {
+        this.views = views;
+        try (InputStream in = OpenApi.class.getResourceAsStream("/api/openapi.yaml")) {
+            document = new ObjectMapper(new YAMLFactory()).readTree(in);
+            json = new ObjectMapper().writeValueAsString(document);
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("api/openapi.yaml is missing or broken", e);
+        }
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.get(ApiV1.BASE + "/openapi.json", ctx -> ctx.contentType("application/json").result(json));
+        routes.get(ApiV1.BASE + "/docs", ctx -> views.render(ctx, "api_docs.jte", Map.of("page", Page.anonymous(),
+                "description", document.path("info").path("description").asText(), "operations", operations())));
+    }
+
+    /** Every operation in the document, with its full path ({@code /api/v1/…}), in document order. */
+    public List<Operation> operations() {
+        List<Operation> out = new ArrayList<>();
+        document.path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
+            if (!op.getKey().equals("parameters")) {
+                out.add(new Operation(op.getKey().toUpperCase(java.util.Locale.ROOT), ApiV1.BASE + path.getKey(),
+                        op.getValue().path("summary").asText(), op.getValue().path("x-scope").asText("")));
+            }
+        }));
+        return out;
+    }
+}
