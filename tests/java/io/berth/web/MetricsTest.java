@@ -23,16 +23,28 @@ class MetricsTest {
             PortalClient admin = new PortalClient(berth.url()).login("admin", BerthInstance.ADMIN_PASSWORD);
             launch(admin, "demo", "lab");
             waitForState(admin, "/stacks/admin/lab", "READY", Duration.ofSeconds(30));
-            admin.get("/user/admin/lab/web/");
-            admin.get("/user/admin/lab/web/");
+            admin.get("/user/admin/lab/web/download?bytes=5000");
+            String body = "x".repeat(3000);
+            RawHttp.send(berth.url(), ("POST /user/admin/lab/web/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: "
+                    + admin.cookieHeader() + "\r\nContent-Length: 3000\r\nConnection: close\r\n\r\n" + body)
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 
             RawHttp.Answer m = RawHttp.get(berth.url(), "/metrics"); // from 127.0.0.1: allowed by default
             assertThat(m.status()).isEqualTo(200);
             assertThat(m.body()).contains("berth_stacks{state=\"READY\"} 1.0", "berth_stacks{state=\"FAILED\"} 0.0",
                     "berth_launch_duration_seconds_count 1", "berth_launch_duration_seconds_bucket{le=",
                     "berth_proxy_requests_seconds_count{mode=\"path\",status=\"2xx\"} 2",
-                    "berth_proxy_websockets_open 0", "jvm_memory_used_bytes");
+                    "berth_proxy_websockets_open 0", "jvm_memory_used_bytes", "jetty_threads_busy");
+            assertThat(counter(m.body(), "berth_proxy_bytes_total{direction=\"to_service\",mode=\"path\"}"))
+                    .isEqualTo(3000);
+            assertThat(counter(m.body(), "berth_proxy_bytes_total{direction=\"to_client\",mode=\"path\"}"))
+                    .isGreaterThanOrEqualTo(5000);
         }
+    }
+
+    private static double counter(String scrape, String series) {
+        return scrape.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(
+                l.substring(series.length() + 1).trim())).findFirst().orElseThrow(() -> new AssertionError(series));
     }
 
     @Test

@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Berth's Prometheus metrics: stacks by state, launch durations and failures by reason, proxied requests by
- * routing mode and status class, open WebSockets, and the JVM's own. The hot path (a proxied request) costs one
+ * Berth's Prometheus metrics: stacks by state, launch durations and failures by reason, proxied requests and body
+ * bytes by routing mode (and status class), open WebSockets, Jetty's threads, and the JVM's own. The hot path (a proxied request) costs one
  * timer record on a meter created up front.
  */
 public final class BerthMetrics implements AutoCloseable {
@@ -32,6 +32,8 @@ public final class BerthMetrics implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Timer launches;
     private final Timer[][] proxied = new Timer[2][CLASSES.length];
+    /** [mode][0: from clients to services, 1: from services to clients] */
+    private final Counter[][] bytes = new Counter[2][2];
     private final AtomicInteger openWebSockets = new AtomicInteger();
     private final StackCounts counts;
 
@@ -56,6 +58,13 @@ public final class BerthMetrics implements AutoCloseable {
                         .tag("mode", mode == 0 ? "path" : "host").tag("status", CLASSES[c]).register(registry);
             }
         }
+        for (int mode = 0; mode < 2; mode++) {
+            for (int direction = 0; direction < 2; direction++) {
+                bytes[mode][direction] = Counter.builder("berth.proxy.bytes").baseUnit("bytes")
+                        .description("HTTP body bytes through the proxy").tag("mode", mode == 0 ? "path" : "host")
+                        .tag("direction", direction == 0 ? "to_service" : "to_client").register(registry);
+            }
+        }
         Gauge.builder("berth.proxy.websockets.open", openWebSockets, AtomicInteger::get)
                 .description("WebSockets open through the proxy").register(registry);
     }
@@ -73,9 +82,22 @@ public final class BerthMetrics implements AutoCloseable {
                 .register(registry).increment();
     }
 
-    public void proxied(boolean hostRouted, int status, long nanos) {
+    public void proxied(boolean hostRouted, int status, long nanos, long bytesIn, long bytesOut) {
         int c = Math.min(Math.max(status / 100 - 1, 0), CLASSES.length - 1);
-        proxied[hostRouted ? 1 : 0][c].record(nanos, TimeUnit.NANOSECONDS);
+        int mode = hostRouted ? 1 : 0;
+        proxied[mode][c].record(nanos, TimeUnit.NANOSECONDS);
+        if (bytesIn > 0) {
+            bytes[mode][0].increment(bytesIn);
+        }
+        if (bytesOut > 0) {
+            bytes[mode][1].increment(bytesOut);
+        }
+    }
+
+    /** Jetty's request threads: busy, idle, max, queued jobs ({@code jetty_threads_*}). */
+    public void bindJetty(org.eclipse.jetty.util.thread.ThreadPool threads) {
+        new io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics(threads, java.util.List.of())
+                .bindTo(registry);
     }
 
     /** Incremented when a WebSocket opens through the proxy, decremented when it closes. */

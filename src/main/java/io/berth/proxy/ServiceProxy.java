@@ -261,20 +261,21 @@ public final class ServiceProxy extends ProxyHandler {
                                                   org.eclipse.jetty.client.Response answer, Response response,
                                                   Callback callback, Throwable failure) {
         ProxyPages.badGateway(request, response, callback, failure);
-        measure(request, response.getStatus());
+        measure(request, response, response.getStatus());
     }
 
     @Override
     protected void onProxyToClientResponseComplete(Request request, org.eclipse.jetty.client.Request toService,
                                                    org.eclipse.jetty.client.Response answer, Response response,
                                                    Callback callback) {
-        measure(request, response.getStatus());
+        measure(request, response, response.getStatus());
         super.onProxyToClientResponseComplete(request, toService, answer, response, callback);
     }
 
-    private void measure(Request request, int status) {
+    private void measure(Request request, Response response, int status) {
         if (request.getAttribute(BEGAN) instanceof Long began && request.getAttribute(ROUTE) instanceof Route route) {
-            metrics.proxied(route.hostRouted(), status, System.nanoTime() - began);
+            metrics.proxied(route.hostRouted(), status, System.nanoTime() - began,
+                    Request.getContentBytesRead(request), Response.getContentBytesWritten(response));
         }
     }
 

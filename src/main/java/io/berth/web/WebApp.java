@@ -58,6 +58,7 @@ public final class WebApp {
             // Javalin relaxes URI checks to LEGACY; the proxy routes on paths, so ambiguous ones (%2e%2e, %2f) are refused.
             c.jetty.modifyHttpConfiguration(http -> http.setUriCompliance(UriCompliance.DEFAULT));
             c.jetty.modifyServer(server -> {
+                metrics.bindJetty(server.getThreadPool());
                 StatisticsHandler stats = (StatisticsHandler) server.getHandler();
                 stats.setHandler(new Handler.Sequence(proxy)); // Javalin appends its servlet context after the proxy
             });
