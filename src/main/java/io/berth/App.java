@@ -19,6 +19,7 @@ import io.berth.proxy.HostHandoff;
 import io.berth.proxy.HostNames;
 import io.berth.proxy.RouteTable;
 import io.berth.proxy.ServiceProxy;
+import io.berth.stacks.Culler;
 import io.berth.stacks.Reconciler;
 import io.berth.stacks.StackDetails;
 import io.berth.stacks.StackEvents;
@@ -87,6 +88,7 @@ public final class App implements AutoCloseable {
         Access access = new Access(config.proxy);
         HostHandoff handoff = new HostHandoff(routes, access, hostNames);
         activity = new Activity(stackStore);
+        Culler culler = new Culler(stackStore, catalog, stacks, events, activity::lastSeen, (stack, why) -> { });
         ServiceProxy proxy = new ServiceProxy(routes, sessions, tokens, access, hostNames, handoff, activity, metrics,
                 config);
 
@@ -94,13 +96,15 @@ public final class App implements AutoCloseable {
         OidcLogin sso = new OidcLogin(config.auth.oidc, config.https(), hostNames::portalUrl);
         SsoAccounts ssoAccounts = new SsoAccounts(users, groups, config.auth.oidc);
         web = WebApp.create(config, db, accounts, sessions, tokens, users, stackStore, events, stacks, catalog, backend, proxy,
-                handoff, metrics, groups, sso, ssoAccounts, hostNames::portalUrl);
+                handoff, metrics, groups, sso, ssoAccounts, hostNames::portalUrl, culler);
         reconciler.run(true);
         web.start();
 
         timer = Executors.newSingleThreadScheduledExecutor(named("berth-timer"));
         timer.scheduleWithFixedDelay(() -> guarded("reconcile", () -> reconciler.run(false)),
                 config.docker.reconcileSeconds, config.docker.reconcileSeconds, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(() -> guarded("idle culling", culler::run), config.culling.intervalSeconds,
+                config.culling.intervalSeconds, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> guarded("session sweep", sessions::sweep), 1, 60, TimeUnit.MINUTES);
         timer.scheduleWithFixedDelay(() -> guarded("activity flush", activity::flush), ACTIVITY_FLUSH_SECONDS,
                 ACTIVITY_FLUSH_SECONDS, TimeUnit.SECONDS);

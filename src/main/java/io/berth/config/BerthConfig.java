@@ -23,6 +23,8 @@ public final class BerthConfig {
     public Auth auth = new Auth();
     /** The reverse proxy in front of users' services. */
     public Proxy proxy = new Proxy();
+    /** Stopping stacks nobody uses (per template: {@code idle_timeout}, {@code max_age}). */
+    public Culling culling = new Culling();
     /**
      * Image mapping for sites without Docker Hub: a template's upstream image name → the name to run instead
      * ({@code mongo:8.0: registry.site.local/mongo:8.0}). A key ending in {@code /} maps every image under that
@@ -180,6 +182,11 @@ public final class BerthConfig {
         public int clockSkewSeconds = 30;
         /** Whether logging out of Berth also ends the provider's session (RP-initiated logout, when it offers it). */
         public boolean providerLogout = true;
+    }
+
+    public static final class Culling {
+        /** Seconds between passes of the idle culler; a stack is stopped at most this long after its deadline. */
+        public int intervalSeconds = 60;
     }
 
     public static final class Proxy {

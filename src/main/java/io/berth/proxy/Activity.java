@@ -29,6 +29,17 @@ public final class Activity {
                 System.currentTimeMillis();
     }
 
+    /** The latest traffic to any route of a stack that this Berth saw (written to the store or not yet). */
+    public java.util.Optional<Instant> lastSeen(long stackId) {
+        long last = 0;
+        for (var entry : routes.entrySet()) {
+            if (entry.getKey().getKey() == stackId) {
+                last = Math.max(last, entry.getValue().lastMillis);
+            }
+        }
+        return last == 0 ? java.util.Optional.empty() : java.util.Optional.of(Instant.ofEpochMilli(last));
+    }
+
     /** Writes what changed since the last flush; returns how many routes it wrote. */
     public synchronized int flush() {
         Map<Map.Entry<Long, String>, Instant> changed = new HashMap<>();

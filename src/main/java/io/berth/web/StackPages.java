@@ -26,8 +26,12 @@ final class StackPages {
     private final Views views;
     private final GroupStore groups;
 
-    StackPages(StackStore store, StackService stacks, Catalog catalog, Backend backend, Views views, GroupStore groups) {
+    private final io.berth.stacks.Culler culler;
+
+    StackPages(StackStore store, StackService stacks, Catalog catalog, Backend backend, Views views, GroupStore groups,
+               io.berth.stacks.Culler culler) {
         this.groups = groups;
+        this.culler = culler;
         this.store = store;
         this.stacks = stacks;
         this.catalog = catalog;
@@ -112,6 +116,10 @@ final class StackPages {
         params.put("events", store.events(stack.id()));
         params.put("connections", stack.state() == io.berth.stacks.StackState.READY ? stacks.details().connections(stack) : List.of());
         params.put("values", store.values(stack.id(), "param"));
+        params.put("cullNote", culler.deadline(stack).map(d -> "Berth will stop this stack at "
+                + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+                .withZone(java.time.ZoneOffset.UTC).format(d.at()) + " (" + d.why() + "). Its data is kept.")
+                .orElse(null));
         views.render(ctx, "stack.jte", params);
     }
 

@@ -35,11 +35,11 @@ public final class WebApp {
                                  Catalog catalog,
                                  Backend backend, ServiceProxy proxy, HostHandoff handoff,
                                  BerthMetrics metrics, GroupStore groups, OidcLogin sso, SsoAccounts ssoAccounts,
-                                 java.util.function.Supplier<String> portalUrl) {
+                                 java.util.function.Supplier<String> portalUrl, io.berth.stacks.Culler culler) {
         Views views = new Views();
         Guard guard = new Guard(sessions);
         AuthPages auth = new AuthPages(accounts, sessions, views, config.auth, sso, ssoAccounts, portalUrl);
-        StackPages stackPages = new StackPages(stackStore, stacks, catalog, backend, views, groups);
+        StackPages stackPages = new StackPages(stackStore, stacks, catalog, backend, views, groups, culler);
         AdminPages admin = new AdminPages(accounts, users, views);
         ProgressStream progress = new ProgressStream(stackStore, events, stacks);
         LogPages logs = new LogPages(stackStore, stacks, backend, views);
