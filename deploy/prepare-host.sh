@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares this Debian host for Berth, idempotently: a running Docker engine (Debian's docker.io) and the
 # locally built demo image. With --test it also installs what the test suite needs (headless Chromium and its
-# driver). A second run on a prepared host installs nothing and returns in about a second.
+# driver, and a Keycloak distribution from Maven Central for the single sign-on tests). A second run on a prepared host installs nothing and returns in about a second.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 want_test=false
@@ -13,6 +13,7 @@ command -v dockerd >/dev/null || missing+=(docker.io)
 if $want_test; then
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  command -v unzip >/dev/null || missing+=(unzip)
 fi
 if ((${#missing[@]})); then
   echo "berth: installing ${missing[*]}"
@@ -31,3 +32,23 @@ if ! engine_answers; then
 fi
 
 "$here/images/demo/build.sh"
+
+if $want_test; then
+  # Keycloak for the single sign-on tests: Maven Central's distribution zip (177 MB, once into ~/.m2), unpacked once.
+  kc_version=26.7.3
+  kc_home=/var/cache/berth-test/keycloak-$kc_version
+  if [[ ! -x "$kc_home/bin/kc.sh" ]]; then
+    kc_zip="$HOME/.m2/repository/org/keycloak/keycloak-quarkus-dist/$kc_version/keycloak-quarkus-dist-$kc_version.zip"
+    if [[ ! -f "$kc_zip" ]]; then
+      echo "berth: downloading Keycloak $kc_version from Maven Central"
+      mvn -B -q dependency:get -Dartifact="org.keycloak:keycloak-quarkus-dist:$kc_version:zip" -Dtransitive=false
+    fi
+    echo "berth: unpacking Keycloak into $kc_home"
+    mkdir -p "$(dirname "$kc_home")"
+    tmp="$(mktemp -d "$(dirname "$kc_home")/.unzip.XXXXXX")"
+    unzip -q "$kc_zip" -d "$tmp"
+    rm -rf "$kc_home"
+    mv "$tmp/keycloak-$kc_version" "$kc_home"
+    rmdir "$tmp"
+  fi
+fi

@@ -49,7 +49,7 @@ public final class OidcLogin {
             .expireAfterWrite(PENDING_FOR).maximumSize(100_000).build();
     private volatile OidcClient client;
     private long failedAt;
-    private String failure;
+    private BerthException failure;
 
     public OidcLogin(BerthConfig.Oidc config, boolean secure, Supplier<String> portalUrl) {
         this.config = config;
@@ -163,11 +163,14 @@ public final class OidcLogin {
                     return client;
                 } catch (RuntimeException e) {
                     failedAt = System.currentTimeMillis();
-                    failure = rootMessage(e);
-                    LOG.warn("the identity provider at {} cannot be used: {}", config.issuer, failure);
+                    failure = causedBy(e, java.io.IOException.class) ? unreachable(rootMessage(e))
+                            : new BerthException(503, "sso_unavailable", "Single sign-on is not set up right ("
+                            + rootMessage(e) + "); an administrator must check auth.oidc. Administrators can still"
+                            + " log in with their local password.", null);
+                    LOG.warn("the identity provider at {} cannot be used: {}", config.issuer, rootMessage(e));
                 }
             }
-            throw unreachable(failure);
+            throw failure;
         }
     }
 
@@ -176,6 +179,8 @@ public final class OidcLogin {
         oidc.setDiscoveryURI(config.issuer.replaceAll("/+$", "") + "/.well-known/openid-configuration");
         oidc.setClientId(config.clientId);
         oidc.setSecret(secret);
+        oidc.setClientAuthenticationMethod(secret.isEmpty() ? com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod.NONE
+                : com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod.CLIENT_SECRET_BASIC);
         oidc.setScope(config.scopes);
         oidc.setWithState(true);
         oidc.setUseNonce(true);
@@ -200,7 +205,7 @@ public final class OidcLogin {
     /** An answer that failed a check: signature, issuer, audience, nonce, times; or the provider went away. */
     private BerthException failedCheck(OidcException e) {
         String reason = rootMessage(e);
-        if (e.getCause() instanceof java.io.IOException) {
+        if (causedBy(e, java.io.IOException.class)) {
             return unreachable(reason);
         }
         String lower = reason.toLowerCase(java.util.Locale.ROOT);
@@ -213,6 +218,15 @@ public final class OidcLogin {
     private static BerthException refused(int status, String logged, String shown) {
         LOG.warn("single sign-on refused: {}", logged);
         return new BerthException(status, "sso_refused", shown, null);
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String rootMessage(Throwable e) {
