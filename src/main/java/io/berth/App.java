@@ -1,5 +1,6 @@
 package io.berth;
 
+import io.berth.audit.Audit;
 import io.berth.auth.Accounts;
 import io.berth.auth.Sessions;
 import io.berth.auth.SsoAccounts;
@@ -24,6 +25,7 @@ import io.berth.stacks.Reconciler;
 import io.berth.stacks.StackDetails;
 import io.berth.stacks.StackEvents;
 import io.berth.stacks.StackService;
+import io.berth.store.AuditStore;
 import io.berth.store.Database;
 import io.berth.store.GroupStore;
 import io.berth.store.SessionStore;
@@ -88,7 +90,9 @@ public final class App implements AutoCloseable {
         Access access = new Access(config.proxy);
         HostHandoff handoff = new HostHandoff(routes, access, hostNames);
         activity = new Activity(stackStore);
-        Culler culler = new Culler(stackStore, catalog, stacks, events, activity::lastSeen, (stack, why) -> { });
+        Audit audit = new Audit(new AuditStore(db.jdbi()), config.audit.retentionDays);
+        Culler culler = new Culler(stackStore, catalog, stacks, events, activity::lastSeen,
+                (stack, why) -> audit.record("berth", "stack.cull", stack.owner() + "/" + stack.name(), why));
         ServiceProxy proxy = new ServiceProxy(routes, sessions, tokens, access, hostNames, handoff, activity, metrics,
                 config);
 
@@ -96,7 +100,8 @@ public final class App implements AutoCloseable {
         OidcLogin sso = new OidcLogin(config.auth.oidc, config.https(), hostNames::portalUrl);
         SsoAccounts ssoAccounts = new SsoAccounts(users, groups, config.auth.oidc);
         web = WebApp.create(config, db, accounts, sessions, tokens, users, stackStore, events, stacks, catalog, backend, proxy,
-                handoff, metrics, groups, sso, ssoAccounts, hostNames::portalUrl, culler);
+                handoff, metrics, groups, sso, ssoAccounts, hostNames::portalUrl, culler, audit,
+                new AuditStore(db.jdbi()));
         reconciler.run(true);
         web.start();
 
@@ -105,6 +110,7 @@ public final class App implements AutoCloseable {
                 config.docker.reconcileSeconds, config.docker.reconcileSeconds, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> guarded("idle culling", culler::run), config.culling.intervalSeconds,
                 config.culling.intervalSeconds, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(() -> guarded("audit retention", audit::sweep), 2, 24 * 60, TimeUnit.MINUTES);
         timer.scheduleWithFixedDelay(() -> guarded("session sweep", sessions::sweep), 1, 60, TimeUnit.MINUTES);
         timer.scheduleWithFixedDelay(() -> guarded("activity flush", activity::flush), ACTIVITY_FLUSH_SECONDS,
                 ACTIVITY_FLUSH_SECONDS, TimeUnit.SECONDS);

@@ -84,6 +84,9 @@ class SsoLoginTest {
         assertThat(dashboard).doesNotContain("/admin/users");
 
         assertThat(sessionStillWorks(before)).as("the session before sign-in ended").isFalse();
+        PortalClient admin = new PortalClient(berth.url()).login("admin", BerthInstance.ADMIN_PASSWORD);
+        assertThat(admin.get("/admin/audit?actor=alice&action=login.sso").body()).as("audited")
+                .contains("<td class=\"result\">302</td>");
     }
 
     private static boolean sessionStillWorks(String cookieHeader) {
@@ -117,6 +120,8 @@ class SsoLoginTest {
         assertThat(carol.get("/dashboard").statusCode()).as("still anonymous").isEqualTo(302);
         PortalClient admin = new PortalClient(berth.url()).login("admin", BerthInstance.ADMIN_PASSWORD);
         assertThat(admin.get("/admin/users").body()).doesNotContain(">carol<");
+        assertThat(admin.get("/admin/audit?actor=carol").body()).as("the refusal is audited")
+                .contains("<td class=\"action\">login.sso</td>").contains("<td class=\"result\">403</td>");
     }
 
     @Test

@@ -76,6 +76,9 @@ class CullingTest {
                 return waitForState(admin, "/stacks/admin/brief", "STOPPED", Duration.ofMillis(500)).equals("STOPPED");
             }, Duration.ofSeconds(10));
             assertThat(admin.get("/stacks/admin/brief").body()).contains("Stopped by Berth: it ran for 3 seconds");
+            assertThat(admin.get("/admin/audit?action=stack.cull").body()).as("the cull is in the audit log")
+                    .contains("<td class=\"actor\">berth</td>").contains("<td class=\"target\">admin/brief</td>")
+                    .contains("it ran for 3 seconds");
         }
     }
 }

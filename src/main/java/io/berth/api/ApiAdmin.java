@@ -10,15 +10,18 @@ import io.javalin.http.Context;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** {@code /api/v1/admin/…}: users, groups and every stack; needs an admin's token with the {@code admin} scope. */
+/** {@code /api/v1/admin/…}: users, groups, every stack and the audit log; needs an admin's token with the {@code admin} scope. */
 public final class ApiAdmin {
     private final Accounts accounts;
     private final UserStore users;
     private final GroupStore groups;
     private final StackStore store;
+    private final io.berth.store.AuditStore audit;
     private final Supplier<String> portalUrl;
 
-    public ApiAdmin(Accounts accounts, UserStore users, GroupStore groups, StackStore store, Supplier<String> portalUrl) {
+    public ApiAdmin(Accounts accounts, UserStore users, GroupStore groups, StackStore store,
+                    io.berth.store.AuditStore audit, Supplier<String> portalUrl) {
+        this.audit = audit;
         this.accounts = accounts;
         this.users = users;
         this.groups = groups;
@@ -38,6 +41,7 @@ public final class ApiAdmin {
         routes.post(base + "/users", this::createUser);
         routes.get(base + "/groups", ctx -> Bodies.send(ctx, 200, groups.all().entrySet().stream()
                 .map(e -> new GroupView(e.getKey(), e.getValue())).toList()));
+        routes.get(base + "/audit", ctx -> Bodies.send(ctx, 200, audit.find(io.berth.audit.AuditFilter.from(ctx))));
         routes.get(base + "/stacks", ctx -> Bodies.send(ctx, 200, store.all().stream()
                 .map(s -> Views.StackView.of(s, portalUrl.get())).toList()));
     }
@@ -48,6 +52,7 @@ public final class ApiAdmin {
 
     private void createUser(Context ctx) {
         NewUser body = Bodies.read(ctx, NewUser.class);
+        ctx.attribute(io.berth.audit.Audit.TARGET, body.username());
         User made = ApiV1.semantic(() -> accounts.create(body.username(), body.password(),
                 Boolean.TRUE.equals(body.admin())));
         Bodies.send(ctx, 201, view(made));

@@ -83,6 +83,7 @@ public final class ApiV1 {
 
     private void launch(Context ctx) {
         LaunchRequest body = Bodies.read(ctx, LaunchRequest.class);
+        ctx.attribute(io.berth.audit.Audit.TARGET, caller(ctx).username() + "/" + body.name());
         if (body.template() == null || body.template().isBlank()) {
             throw BerthException.badRequest("template", "Name the template to launch (\"template\").");
         }
@@ -112,6 +113,7 @@ public final class ApiV1 {
 
     private void createToken(Context ctx) {
         TokenRequest body = Bodies.read(ctx, TokenRequest.class);
+        ctx.attribute(io.berth.audit.Audit.TARGET, body.name());
         Tokens.Token mine = ctx.attribute(ApiAuth.TOKEN);
         var scopes = semantic(() -> Tokens.parseScopes(body.scopes() == null ? List.of() : body.scopes()));
         for (Tokens.Scope scope : scopes) {

@@ -23,6 +23,8 @@ public final class BerthConfig {
     public Auth auth = new Auth();
     /** The reverse proxy in front of users' services. */
     public Proxy proxy = new Proxy();
+    /** The audit log of state-changing actions. */
+    public AuditLog audit = new AuditLog();
     /** Stopping stacks nobody uses (per template: {@code idle_timeout}, {@code max_age}). */
     public Culling culling = new Culling();
     /**
@@ -182,6 +184,11 @@ public final class BerthConfig {
         public int clockSkewSeconds = 30;
         /** Whether logging out of Berth also ends the provider's session (RP-initiated logout, when it offers it). */
         public boolean providerLogout = true;
+    }
+
+    public static final class AuditLog {
+        /** Days audit entries are kept (deleted by a daily job); 0 keeps them forever. */
+        public int retentionDays = 365;
     }
 
     public static final class Culling {

@@ -36,6 +36,7 @@ final class AdminPages {
 
     private void create(Context ctx) {
         requireAdmin(ctx);
+        ctx.attribute(io.berth.audit.Audit.TARGET, ctx.formParam("username"));
         try {
             accounts.create(ctx.formParam("username"), ctx.formParam("password"), "true".equals(ctx.formParam("admin")));
         } catch (BerthException e) {

@@ -1,5 +1,6 @@
 package io.berth.web;
 
+import io.berth.audit.Audit;
 import io.berth.auth.Accounts;
 import io.berth.auth.Sessions;
 import io.berth.auth.SsoAccounts;
@@ -66,9 +67,11 @@ final class AuthPages {
 
     private void login(Context ctx) {
         String username = Optional.ofNullable(ctx.formParam("username")).orElse("");
+        ctx.attribute(Audit.ACTOR, username.length() > 64 ? username.substring(0, 64) : username);
         Optional<User> user = accounts.authenticate(username, ctx.formParam("password"));
         if (user.isEmpty()) {
             LOG.info("failed login for \"{}\" from {}", username, ctx.ip());
+            ctx.attribute(Audit.DETAIL, "wrong user name or password");
             showLogin(ctx, 401, username, "Wrong user name or password.");
             return;
         }
@@ -91,12 +94,15 @@ final class AuthPages {
     }
 
     private void finishSso(Context ctx) {
+        ctx.attribute(Audit.ACTION, "login.sso");
         try {
             OidcLogin.SignIn signIn = sso.finish(ctx);
+            ctx.attribute(Audit.ACTOR, signIn.identity().username());
             User user = ssoAccounts.signIn(signIn.identity());
             startSession(ctx, user, signIn.identity().idToken());
             ctx.redirect(Guard.safeNext(signIn.next()));
         } catch (BerthException e) {
+            ctx.attribute(Audit.DETAIL, e.getMessage());
             showLogin(ctx, e.status(), "", e.getMessage());
         }
     }

@@ -49,6 +49,7 @@ final class ErrorMapper {
 
     private void answer(Context ctx, BerthException e) {
         ctx.attribute(ANSWERED, true);
+        ctx.attribute(io.berth.audit.Audit.DETAIL, e.getMessage());
         if (e.status() >= 500) {
             LOG.error("request {} {}: {} {}", ctx.method(), ctx.path(), e.status(), e.getMessage());
         } else {

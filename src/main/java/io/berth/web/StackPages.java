@@ -87,6 +87,7 @@ final class StackPages {
     private void launch(Context ctx) {
         Session s = Guard.session(ctx);
         LaunchForm form = LaunchForm.from(ctx, catalog.find(ctx.formParam("template") == null ? "" : ctx.formParam("template")));
+        ctx.attribute(io.berth.audit.Audit.TARGET, s.user().username() + "/" + form.name());
         Stack stack;
         try {
             stack = stacks.launch(s.user(), form.template(), form.name(), form.values());

@@ -35,7 +35,8 @@ public final class WebApp {
                                  Catalog catalog,
                                  Backend backend, ServiceProxy proxy, HostHandoff handoff,
                                  BerthMetrics metrics, GroupStore groups, OidcLogin sso, SsoAccounts ssoAccounts,
-                                 java.util.function.Supplier<String> portalUrl, io.berth.stacks.Culler culler) {
+                                 java.util.function.Supplier<String> portalUrl, io.berth.stacks.Culler culler,
+                                 io.berth.audit.Audit audit, io.berth.store.AuditStore auditStore) {
         Views views = new Views();
         Guard guard = new Guard(sessions);
         AuthPages auth = new AuthPages(accounts, sessions, views, config.auth, sso, ssoAccounts, portalUrl);
@@ -48,7 +49,9 @@ public final class WebApp {
         TokenPages tokenPages = new TokenPages(tokens, views);
         io.berth.api.ApiAuth apiAuth = new io.berth.api.ApiAuth(tokens);
         io.berth.api.ApiV1 api = new io.berth.api.ApiV1(catalog, stackStore, stacks, tokens, groups, portalUrl);
-        io.berth.api.ApiAdmin apiAdmin = new io.berth.api.ApiAdmin(accounts, users, groups, stackStore, portalUrl);
+        io.berth.api.ApiAdmin apiAdmin = new io.berth.api.ApiAdmin(accounts, users, groups, stackStore, auditStore,
+                portalUrl);
+        AuditPage auditPage = new AuditPage(auditStore, views);
         io.berth.api.OpenApi openApi = new io.berth.api.OpenApi(views);
         MetricsPage metricsPage = new MetricsPage(metrics, tokens, config.server.metricsAllow);
         return Javalin.create(c -> {
@@ -69,6 +72,7 @@ public final class WebApp {
             });
             c.routes.before(guard::before);
             c.routes.before(apiAuth::before);
+            c.routes.after(audit::after);
             c.routes.get("/healthz", ctx -> ctx.result("ok"));
             c.routes.get("/readyz", ctx -> {
                 boolean ok = db.answers() && backend.unavailable().isEmpty();
@@ -82,6 +86,7 @@ public final class WebApp {
             progress.register(c.routes);
             logs.register(c.routes);
             admin.register(c.routes);
+            auditPage.register(c.routes);
             api.register(c.routes);
             apiAdmin.register(c.routes);
             openApi.register(c.routes);
