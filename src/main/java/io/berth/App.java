@@ -92,7 +92,10 @@ public final class App implements AutoCloseable {
         activity = new Activity(stackStore);
         Audit audit = new Audit(new AuditStore(db.jdbi()), config.audit.retentionDays);
         Culler culler = new Culler(stackStore, catalog, stacks, events, activity::lastSeen,
-                (stack, why) -> audit.record("berth", "stack.cull", stack.owner() + "/" + stack.name(), why));
+                (stack, why) -> {
+                    audit.record("berth", "stack.cull", stack.owner() + "/" + stack.name(), why);
+                    metrics.culled(why);
+                });
         ServiceProxy proxy = new ServiceProxy(routes, sessions, tokens, access, hostNames, handoff, activity, metrics,
                 config);
 

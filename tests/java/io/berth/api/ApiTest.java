@@ -96,6 +96,18 @@ class ApiTest {
     }
 
     @Test
+    void an_expired_token_is_refused() {
+        // Written straight into Berth's database (H2 lets this JVM open it too): expired yesterday.
+        var jdbi = org.jdbi.v3.core.Jdbi.create("jdbc:h2:file:" + portal.berth.home.resolve("data/berth"), "berth", "");
+        long alice = new io.berth.store.UserStore(jdbi).byName("alice").orElseThrow().id();
+        String secret = "berth_" + "e".repeat(43);
+        new io.berth.store.TokenStore(jdbi).create(alice, "expired", io.berth.auth.Sessions.hash(secret), "read",
+                java.time.Instant.now().minus(Duration.ofDays(2)), java.time.Instant.now().minus(Duration.ofDays(1)));
+
+        assertError(call("GET", "/me", secret, null), 401, "invalid_token", null);
+    }
+
+    @Test
     void the_portal_cookie_does_not_open_the_api() throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(portal.url() + "/api/v1/stacks"))
                 .header("Cookie", portal.alice.cookieHeader()).build(), HttpResponse.BodyHandlers.ofString());

@@ -79,6 +79,8 @@ class CullingTest {
             assertThat(admin.get("/admin/audit?action=stack.cull").body()).as("the cull is in the audit log")
                     .contains("<td class=\"actor\">berth</td>").contains("<td class=\"target\">admin/brief</td>")
                     .contains("it ran for 3 seconds");
+            assertThat(io.berth.testing.RawHttp.get(berth.url(), "/metrics").body())
+                    .contains("berth_culls_total{reason=\"max_age\"} 1.0");
         }
     }
 }

@@ -100,6 +100,12 @@ public final class BerthMetrics implements AutoCloseable {
                 .bindTo(registry);
     }
 
+    /** Counts a stack stopped by the idle culler, by why: {@code idle_timeout} or {@code max_age}. */
+    public void culled(String why) {
+        Counter.builder("berth.culls").description("Stacks stopped for being idle or too old")
+                .tag("reason", why.contains("max_age") ? "max_age" : "idle_timeout").register(registry).increment();
+    }
+
     /** Incremented when a WebSocket opens through the proxy, decremented when it closes. */
     public AtomicInteger openWebSockets() {
         return openWebSockets;
