@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The API's OpenAPI 3 document, written by hand in {@code api/openapi.yaml} (the source of truth for clients),
+ * The API's OpenAPI 3 document, written by hand in {@code api/openapi.yaml} and {@code api/openapi-components.yaml}
+ * (the source of truth for clients),
  * served as {@code /api/v1/openapi.json} and as a page at {@code /api/v1/docs}. {@code OpenApiDriftTest} compares it
  * with the routes Berth really serves.
  */
@@ -27,8 +28,12 @@ public final class OpenApi {
 
     public OpenApi(Views views) {
         this.views = views;
-        try (InputStream in = OpenApi.class.getResourceAsStream("/api/openapi.yaml")) {
-            document = new ObjectMapper(new YAMLFactory()).readTree(in);
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        try (InputStream paths = OpenApi.class.getResourceAsStream("/api/openapi.yaml");
+             InputStream components = OpenApi.class.getResourceAsStream("/api/openapi-components.yaml")) {
+            document = yaml.readTree(paths);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) document).set("components",
+                    yaml.readTree(components).get("components"));
             json = new ObjectMapper().writeValueAsString(document);
         } catch (IOException | NullPointerException e) {
             throw new IllegalStateException("api/openapi.yaml is missing or broken", e);

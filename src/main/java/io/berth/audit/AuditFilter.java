@@ -2,6 +2,7 @@ package io.berth.audit;
 
 import io.berth.store.AuditStore;
 import io.berth.web.BerthException;
+import io.berth.web.QueryNumbers;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -19,9 +20,8 @@ public final class AuditFilter {
     public static AuditStore.Filter from(Context ctx) {
         return new AuditStore.Filter(blank(ctx.queryParam("actor")), blank(ctx.queryParam("action")),
                 time("since", ctx.queryParam("since")), time("until", ctx.queryParam("until")),
-                number("before", ctx.queryParam("before"), Long.MAX_VALUE),
-                number("limit", ctx.queryParam("limit"), 500) == null ? 200
-                        : number("limit", ctx.queryParam("limit"), 500).intValue());
+                QueryNumbers.parse("before", ctx.queryParam("before"), Long.MAX_VALUE, null),
+                QueryNumbers.parse("limit", ctx.queryParam("limit"), 500, 200L).intValue());
     }
 
     private static String blank(String s) {
@@ -39,20 +39,5 @@ public final class AuditFilter {
             throw BerthException.badRequest(field, field + " is a date like 2026-11-28 or a time like"
                     + " 2026-11-28T10:00:00Z.");
         }
-    }
-
-    private static Long number(String field, String s, long max) {
-        if (blank(s) == null) {
-            return null;
-        }
-        try {
-            long n = Long.parseLong(s.trim());
-            if (n >= 1 && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // refused below
-        }
-        throw BerthException.badRequest(field, field + " is a whole number from 1 to " + max + ".");
     }
 }

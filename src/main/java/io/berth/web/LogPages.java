@@ -106,26 +106,11 @@ final class LogPages {
         }
     }
 
-    /** Lines asked for with {@code ?tail=N}: 1 to {@value #DOWNLOAD_TAIL}, which is also the default. */
-    private static int tail(String asked) {
-        if (asked == null) {
-            return DOWNLOAD_TAIL;
-        }
-        try {
-            int n = Integer.parseInt(asked.trim());
-            if (n >= 1 && n <= DOWNLOAD_TAIL) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // refused below
-        }
-        throw BerthException.badRequest("tail", "tail is a number of lines from 1 to " + DOWNLOAD_TAIL + ".");
-    }
-
     private void download(Context ctx) throws InterruptedException {
         Stack stack = StackPages.visible(ctx, store);
         String service = service(ctx, stack);
-        int tail = tail(ctx.queryParam("tail"));
+        // ?tail=N (the API): 1 to DOWNLOAD_TAIL lines, which is also the default
+        int tail = QueryNumbers.parse("tail", ctx.queryParam("tail"), DOWNLOAD_TAIL, (long) DOWNLOAD_TAIL).intValue();
         StringBuilder text = new StringBuilder();
         CountDownLatch ended = new CountDownLatch(1);
         try (Backend.LogStream ignored = backend.logs(stack.ref(), service, tail, false, new Backend.LogSink() {
