@@ -27,6 +27,8 @@ import io.berth.stacks.StackEvents;
 import io.berth.stacks.StackService;
 import io.berth.store.AuditStore;
 import io.berth.store.Database;
+import io.berth.store.QuotaStore;
+import io.berth.quota.Quotas;
 import io.berth.store.GroupStore;
 import io.berth.store.SessionStore;
 import io.berth.store.StackStore;
@@ -84,8 +86,12 @@ public final class App implements AutoCloseable {
         StackDetails details = new StackDetails(stackStore, catalog, renderer, backend,
                 publicHost(config.server.publicHost), hostNames);
         metrics = new BerthMetrics(stackStore);
+        QuotaStore quotaStore = new QuotaStore(db.jdbi());
+        Quotas quotas = new Quotas(quotaStore, config.quotas);
+        quotaStore.backfill(name -> catalog.find(name).map(Quotas::of));
+        metrics.bindUsage(quotaStore::usageOfAll);
         StackService stacks = new StackService(stackStore, events, catalog, renderer, backend, routes, jobs, details,
-                metrics);
+                metrics, quotas);
         Reconciler reconciler = new Reconciler(stackStore, backend, stacks, routes);
         Access access = new Access(config.proxy);
         HostHandoff handoff = new HostHandoff(routes, access, hostNames);
@@ -104,7 +110,7 @@ public final class App implements AutoCloseable {
         SsoAccounts ssoAccounts = new SsoAccounts(users, groups, config.auth.oidc);
         web = WebApp.create(config, db, accounts, sessions, tokens, users, stackStore, events, stacks, catalog, backend, proxy,
                 handoff, metrics, groups, sso, ssoAccounts, hostNames::portalUrl, culler, audit,
-                new AuditStore(db.jdbi()));
+                new AuditStore(db.jdbi()), quotas);
         reconciler.run(true);
         web.start();
 

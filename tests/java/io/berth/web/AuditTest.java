@@ -34,6 +34,11 @@ class AuditTest {
             assertThat(portal.alice.post("/tokens/" + id + "/revoke", Map.of()).statusCode()).isEqualTo(302);
             portal.alice.get("/stacks/alice/lab");
             assertThat(portal.alice.post("/stacks/alice/lab/stop", Map.of()).statusCode()).isEqualTo(302);
+            String cli = portal.alice.createToken("cli", "read launch");
+            int started = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(portal.url() + "/api/v1/stacks/alice/lab/start"))
+                            .header("Authorization", "Bearer " + cli).POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                            .build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
             portal.bob.get("/stacks/bob/nothing");
             portal.bob.post("/stacks/alice/lab/delete", Map.of()); // not his: refused, and recorded as such
 
@@ -45,7 +50,7 @@ class AuditTest {
                     "alice|login||127.0.0.1|302", "mallory|login||127.0.0.1|401",
                     "alice|stack.launch|alice/lab|127.0.0.1|302", "alice|token.create|ci|127.0.0.1|201",
                     "alice|token.revoke|" + id + "|127.0.0.1|302", "alice|stack.stop|alice/lab|127.0.0.1|302",
-                    "bob|stack.delete|alice/lab|127.0.0.1|404");
+                    "bob|stack.delete|alice/lab|127.0.0.1|404", "alice|stack.start|alice/lab|127.0.0.1|" + started);
             assertThat(page).contains("wrong user name or password");
 
             assertThat(rows(admin.get("/admin/audit?actor=alice").body())).allMatch(r -> r.startsWith("alice|"))
@@ -60,9 +65,13 @@ class AuditTest {
             assertThat(api.status()).isEqualTo(200);
             assertThat(api.body()).contains("\"action\":\"token.revoke\"").contains("\"action\":\"token.create\"")
                     .doesNotContain("stack.stop");
-            for (String secret : new String[] {token, "guess-one", "alice-password", adminToken}) {
+            String table = everyCell(portal.berth.config());
+            assertThat(table).contains("token.create").contains("mallory");
+            for (String secret : new String[] {token, cli, "guess-one", "alice-password", "bob-password",
+                    BerthInstance.ADMIN_PASSWORD, adminToken}) {
                 assertThat(page).doesNotContain(secret);
                 assertThat(api.body()).doesNotContain(secret);
+                assertThat(table).as("the audit table").doesNotContain(secret);
             }
         }
     }
@@ -77,7 +86,7 @@ class AuditTest {
             Audit audit = new Audit(store, 30);
             store.add(Instant.now().minus(Duration.ofDays(31)), "alice", "stack.launch", "alice/old", "10.0.0.1", 302, null);
             store.add(Instant.now().minus(Duration.ofDays(29)), "alice", "stack.launch", "alice/recent", "10.0.0.1", 302, null);
-            audit.record("berth", "stack.cull", "alice/lab", "no traffic for 2 hours");
+            audit.record(null, "stack.cull", "alice/lab", null, 0, "no traffic for 2 hours");
 
             assertThat(audit.sweep()).isEqualTo(1);
 
@@ -87,6 +96,33 @@ class AuditTest {
             assertThat(left.get(0).result()).isZero();
             assertThat(new Audit(store, 0).sweep()).as("0 keeps everything").isZero();
         }
+    }
+
+    @Test
+    void retention_is_configured_by_audit_retention_days() throws Exception {
+        Path file = Files.createTempFile("berth-audit-", ".yaml");
+        Files.writeString(file, "audit:\n  retention_days: 30\n");
+        var loader = new io.berth.config.ConfigLoader();
+        assertThat(loader.load(null, Map.of()).audit.retentionDays).isEqualTo(BerthConfig.AuditLog.DEFAULT_RETENTION_DAYS)
+                .isEqualTo(365);
+        assertThat(loader.load(file, Map.of()).audit.retentionDays).isEqualTo(30);
+        assertThat(loader.load(file, Map.of("BERTH_AUDIT_RETENTION_DAYS", "0")).audit.retentionDays).isZero();
+    }
+
+    /** Every stored value of the audit table, read straight from the database Berth writes. */
+    private static String everyCell(BerthConfig config) throws Exception {
+        StringBuilder out = new StringBuilder();
+        try (var c = java.sql.DriverManager.getConnection(config.store.url + ";DB_CLOSE_ON_EXIT=FALSE",
+                config.store.user, config.store.password);
+             var rs = c.createStatement().executeQuery("SELECT * FROM audit")) {
+            while (rs.next()) {
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    out.append(rs.getString(i)).append('|');
+                }
+                out.append('\n');
+            }
+        }
+        return out.toString();
     }
 
     /** The table's rows as {@code actor|action|target|address|result}. */

@@ -34,7 +34,8 @@ class MetricsTest {
             assertThat(m.body()).contains("berth_stacks{state=\"READY\"} 1.0", "berth_stacks{state=\"FAILED\"} 0.0",
                     "berth_launch_duration_seconds_count 1", "berth_launch_duration_seconds_bucket{le=",
                     "berth_proxy_requests_seconds_count{mode=\"path\",status=\"2xx\"} 2",
-                    "berth_proxy_websockets_open 0", "jvm_memory_used_bytes", "jetty_threads_busy");
+                    "berth_proxy_websockets_open 0", "jvm_memory_used_bytes", "jetty_threads_busy",
+                    "berth_quota_used{resource=\"containers\"} 1.0", "berth_quota_used{resource=\"cpu_cores\"} 0.25");
             assertThat(counter(m.body(), "berth_proxy_bytes_total{direction=\"to_service\",mode=\"path\"}"))
                     .isEqualTo(3000);
             assertThat(counter(m.body(), "berth_proxy_bytes_total{direction=\"to_client\",mode=\"path\"}"))

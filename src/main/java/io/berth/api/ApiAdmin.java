@@ -17,11 +17,13 @@ public final class ApiAdmin {
     private final GroupStore groups;
     private final StackStore store;
     private final io.berth.store.AuditStore audit;
+    private final io.berth.quota.Quotas quotas;
     private final Supplier<String> portalUrl;
 
     public ApiAdmin(Accounts accounts, UserStore users, GroupStore groups, StackStore store,
-                    io.berth.store.AuditStore audit, Supplier<String> portalUrl) {
+                    io.berth.store.AuditStore audit, io.berth.quota.Quotas quotas, Supplier<String> portalUrl) {
         this.audit = audit;
+        this.quotas = quotas;
         this.accounts = accounts;
         this.users = users;
         this.groups = groups;
@@ -35,12 +37,20 @@ public final class ApiAdmin {
 
     record GroupView(String name, List<String> members) { }
 
+    /** A user's limits as an admin sets them: null keeps the default, 0 means no limit. */
+    record NewLimits(Integer stacks, Integer containers, Double cpu, String memory) { }
+
+    record QuotaView(String username, io.berth.quota.Amounts used, io.berth.quota.Amounts limits) { }
+
     public void register(RoutesConfig routes) {
         String base = ApiV1.BASE + "/admin";
         routes.get(base + "/users", ctx -> Bodies.send(ctx, 200, users.all().stream().map(this::view).toList()));
         routes.post(base + "/users", this::createUser);
         routes.get(base + "/groups", ctx -> Bodies.send(ctx, 200, groups.all().entrySet().stream()
                 .map(e -> new GroupView(e.getKey(), e.getValue())).toList()));
+        routes.get(base + "/quotas", ctx -> Bodies.send(ctx, 200, users.all().stream().map(u -> new QuotaView(
+                u.username(), quotas.usageOfUser(u.id()), quotas.limitsOfUser(u.id()))).toList()));
+        routes.put(base + "/quotas/users/{name}", this::setLimits);
         routes.get(base + "/audit", ctx -> Bodies.send(ctx, 200, audit.find(io.berth.audit.AuditFilter.from(ctx))));
         routes.get(base + "/stacks", ctx -> Bodies.send(ctx, 200, store.all().stream()
                 .map(s -> Views.StackView.of(s, portalUrl.get())).toList()));
@@ -48,6 +58,22 @@ public final class ApiAdmin {
 
     private UserView view(User u) {
         return new UserView(u.username(), u.admin(), u.passwordHash() != null, groups.groupsOf(u.id()));
+    }
+
+    private void setLimits(Context ctx) {
+        User user = users.byName(ctx.pathParam("name")).orElseThrow(() -> io.berth.web.BerthException.notFound(
+                "No such user."));
+        NewLimits body = Bodies.read(ctx, NewLimits.class);
+        ApiV1.semantic(() -> {
+            quotas.setUserLimits(user.id(), str(body.stacks()), str(body.containers()), str(body.cpu()), body.memory());
+            return null;
+        });
+        Bodies.send(ctx, 200, new QuotaView(user.username(), quotas.usageOfUser(user.id()),
+                quotas.limitsOfUser(user.id())));
+    }
+
+    private static String str(Object value) {
+        return value == null ? null : String.valueOf(value);
     }
 
     private void createUser(Context ctx) {

@@ -33,9 +33,11 @@ public final class ApiV1 {
     private final Tokens tokens;
     private final GroupStore groups;
     private final Supplier<String> portalUrl;
+    private final io.berth.quota.Quotas quotas;
 
     public ApiV1(Catalog catalog, StackStore store, StackService stacks, Tokens tokens, GroupStore groups,
-                 Supplier<String> portalUrl) {
+                 io.berth.quota.Quotas quotas, Supplier<String> portalUrl) {
+        this.quotas = quotas;
         this.catalog = catalog;
         this.store = store;
         this.stacks = stacks;
@@ -46,6 +48,8 @@ public final class ApiV1 {
 
     public void register(RoutesConfig routes) {
         routes.get(BASE + "/me", this::me);
+        routes.get(BASE + "/quota", ctx -> Bodies.send(ctx, 200, Map.of("used", quotas.usageOfUser(caller(ctx).id()),
+                "limits", quotas.limitsOfUser(caller(ctx).id()))));
         routes.get(BASE + "/templates", ctx -> Bodies.send(ctx, 200, catalog.snapshot().templates().values().stream()
                 .map(Views.TemplateView::of).toList()));
         routes.get(BASE + "/templates/{name}", ctx -> Bodies.send(ctx, 200, Views.TemplateView.of(

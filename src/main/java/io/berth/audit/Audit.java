@@ -25,6 +25,8 @@ public final class Audit {
     public static final String ACTION = "berth.audit.action";
     /** Request attribute: a short explanation of a refusal (the error's message). */
     public static final String DETAIL = "berth.audit.detail";
+    /** Actor of the entries Berth writes about itself (culls, sweeps). */
+    public static final String BERTH = "berth";
     private static final Logger LOG = LoggerFactory.getLogger(Audit.class);
     private static final Map<String, String> NAMES = Map.ofEntries(
             Map.entry("POST /login", "login"),
@@ -48,9 +50,25 @@ public final class Audit {
         this.retention = retentionDays <= 0 ? null : Duration.ofDays(retentionDays);
     }
 
-    /** Records an action outside a request (actor {@code berth} for Berth itself; result 0). */
+    /**
+     * Records an action that did not pass through a page or API route, so {@link #after} did not see it: the idle
+     * culler's stops, jobs, events the proxy notices. Safe to call from any thread; never throws (a failed write is
+     * logged at WARN). Pass names and short reasons only — never a password, token or request body.
+     *
+     * @param actor   the user acting, or null for Berth itself (stored as {@value #BERTH})
+     * @param action  a stable dotted name: {@code stack.cull}, {@code login.sso}
+     * @param target  what it acted on ({@code alice/lab}, a user name), or null
+     * @param address the client's IP address, or null when there was no client
+     * @param result  the HTTP status answered, or 0 when there was no request
+     * @param detail  a short explanation (up to 1000 characters are kept), or null
+     */
+    public void record(String actor, String action, String target, String address, int result, String detail) {
+        write(actor == null ? BERTH : actor, action, target, address, result, detail);
+    }
+
+    /** {@link #record(String, String, String, String, int, String)} without an address, result 0. */
     public void record(String actor, String action, String target, String detail) {
-        write(actor, action, target, null, 0, detail);
+        record(actor, action, target, null, 0, detail);
     }
 
     /** Runs after every request: records it when it changed (or tried to change) something. */

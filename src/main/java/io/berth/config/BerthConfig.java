@@ -23,6 +23,8 @@ public final class BerthConfig {
     public Auth auth = new Auth();
     /** The reverse proxy in front of users' services. */
     public Proxy proxy = new Proxy();
+    /** How much each user and group may run, and what Berth may hand out on this host in all. */
+    public Quotas quotas = new Quotas();
     /** The audit log of state-changing actions. */
     public AuditLog audit = new AuditLog();
     /** Stopping stacks nobody uses (per template: {@code idle_timeout}, {@code max_age}). */
@@ -186,9 +188,40 @@ public final class BerthConfig {
         public boolean providerLogout = true;
     }
 
+    public static final class Quotas {
+        /** Each user's limits, unless an admin set others for them (0: no limit for that resource). */
+        public Limit user = new Limit(10, 20, 16, "64g");
+        /** Each group's limits for its group stacks, unless an admin set others (0: no limit). */
+        public Limit group = new Limit(20, 40, 32, "128g");
+        /** CPU cores and memory Berth may hand out on this host, all stacks together (0: no limit). */
+        public Limit host = new Limit(0, 0, 0, "0");
+    }
+
+    public static final class Limit {
+        /** Stacks running at once (starting, ready or stopping; stopped ones do not count). */
+        public int stacks;
+        /** Containers of those stacks. */
+        public int containers;
+        /** CPU cores, the sum of the templates' {@code resources.cpu}. */
+        public double cpu;
+        /** Memory, the sum of the templates' {@code resources.memory}: {@code 512m}, {@code 16g}. */
+        public String memory;
+
+        public Limit() { }
+
+        public Limit(int stacks, int containers, double cpu, String memory) {
+            this.stacks = stacks;
+            this.containers = containers;
+            this.cpu = cpu;
+            this.memory = memory;
+        }
+    }
+
     public static final class AuditLog {
-        /** Days audit entries are kept (deleted by a daily job); 0 keeps them forever. */
-        public int retentionDays = 365;
+        public static final int DEFAULT_RETENTION_DAYS = 365;
+
+        /** {@code audit.retention_days}: days entries are kept (deleted by a daily job); 0 keeps them forever. */
+        public int retentionDays = DEFAULT_RETENTION_DAYS;
     }
 
     public static final class Culling {

@@ -94,6 +94,29 @@ public final class BerthMetrics implements AutoCloseable {
         }
     }
 
+    /**
+     * What all stacks hold together, the sums quotas count: {@code berth_quota_used{resource}} (stacks, containers,
+     * cpu_cores, memory_bytes); read at most once a second.
+     */
+    public void bindUsage(java.util.function.Supplier<io.berth.quota.Amounts> total) {
+        var cached = new java.util.concurrent.atomic.AtomicReference<io.berth.quota.Amounts>();
+        var readAt = new java.util.concurrent.atomic.AtomicLong();
+        java.util.function.Supplier<io.berth.quota.Amounts> read = () -> {
+            long now = System.nanoTime();
+            if (cached.get() == null || now - readAt.get() > 1_000_000_000L) {
+                cached.set(total.get());
+                readAt.set(now);
+            }
+            return cached.get();
+        };
+        Map<String, java.util.function.ToDoubleFunction<io.berth.quota.Amounts>> resources = Map.of(
+                "stacks", a -> a.stacks(), "containers", a -> a.containers(),
+                "cpu_cores", a -> a.cpuMillis() / 1000.0, "memory_bytes", a -> a.memoryBytes());
+        resources.forEach((name, value) -> Gauge.builder("berth.quota.used", read, r -> value.applyAsDouble(r.get()))
+                .description("Resources held by all stacks (what quotas count)").tag("resource", name)
+                .register(registry));
+    }
+
     /** Jetty's request threads: busy, idle, max, queued jobs ({@code jetty_threads_*}). */
     public void bindJetty(org.eclipse.jetty.util.thread.ThreadPool threads) {
         new io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics(threads, java.util.List.of())

@@ -10,6 +10,8 @@ import io.berth.catalog.Template;
 import io.berth.catalog.TemplateRenderer;
 import io.berth.catalog.TemplateParser;
 import io.berth.metrics.BerthMetrics;
+import io.berth.quota.Amounts;
+import io.berth.quota.Quotas;
 import io.berth.proxy.RouteTable;
 import io.berth.store.StackStore;
 import io.berth.web.BerthException;
@@ -45,11 +47,13 @@ public final class StackService {
     /** Stacks with a job queued or running; the reconciler leaves them alone. */
     private final Set<Long> busy = ConcurrentHashMap.newKeySet();
     private final BerthMetrics metrics;
+    private final Quotas quotas;
 
     public StackService(StackStore store, StackEvents events, Catalog catalog, TemplateRenderer renderer,
                         Backend backend, RouteTable routes, ExecutorService jobs, StackDetails details,
-                        BerthMetrics metrics) {
+                        BerthMetrics metrics, Quotas quotas) {
         this.metrics = metrics;
+        this.quotas = quotas;
         this.store = store;
         this.events = events;
         this.renderer = renderer;
@@ -110,7 +114,9 @@ public final class StackService {
         Map<String, String> routeModes = new LinkedHashMap<>();
         template.services().stream().filter(s -> s.http() != null).forEach(s ->
                 routeModes.put(s.name(), s.http().route().name().toLowerCase(java.util.Locale.ROOT)));
-        Stack stack = store.create(owner.id(), name, template.name(), routeModes, params, secrets)
+        Amounts takes = Quotas.of(template);
+        Stack stack = store.create(owner.id(), name, template.name(), routeModes, params, secrets, takes,
+                        h -> quotas.admit(h, owner.id(), name, takes))
                 .orElseThrow(() -> BerthException.conflict("name",
                         "You already have a stack named \"" + name + "\"; choose another name or open that one."));
         LOG.info("stack \"{}\" of \"{}\" launched from template \"{}\"", name, owner.username(), template.name());
@@ -124,7 +130,9 @@ public final class StackService {
         Template template = catalog.find(stack.template()).orElseThrow(() -> BerthException.conflict(null,
                 "The template \"" + stack.template() + "\" of this stack is no longer in the catalog."));
         checkCanStart(template);
-        if (!store.transition(stack.id(), StackState.STARTABLE, StackState.PENDING, null)) {
+        Amounts takes = Quotas.of(template);
+        if (!store.transition(stack.id(), StackState.STARTABLE, StackState.PENDING, takes,
+                h -> quotas.admit(h, stack.ownerId(), stack.name(), takes))) {
             throw BerthException.conflict(null, "The stack is " + current(stack) + "; only a stopped or failed stack can be started.");
         }
         changed(stack);

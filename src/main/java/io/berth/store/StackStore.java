@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import io.berth.quota.Amounts;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -39,12 +40,25 @@ public final class StackStore {
      */
     public Optional<Stack> create(long ownerId, String name, String template, Map<String, String> routeModes,
                                   Map<String, String> params, Map<String, String> secrets) {
+        return create(ownerId, name, template, routeModes, params, secrets, Amounts.NONE, h -> { });
+    }
+
+    /**
+     * As above, recording what the stack takes ({@code takes}); {@code admission} runs first in the same transaction
+     * and refuses by throwing (quotas).
+     */
+    public Optional<Stack> create(long ownerId, String name, String template, Map<String, String> routeModes,
+                                  Map<String, String> params, Map<String, String> secrets, Amounts takes,
+                                  java.util.function.Consumer<Handle> admission) {
         try {
             return Optional.of(jdbi.inTransaction(h -> {
+                admission.accept(h);
                 Instant now = Instant.now();
-                long id = h.createUpdate("INSERT INTO stacks (owner_id, name, template, state, created_at, updated_at)"
-                                + " VALUES (:o, :n, :t, 'PENDING', :now, :now)")
+                long id = h.createUpdate("INSERT INTO stacks (owner_id, name, template, state, created_at, updated_at,"
+                                + " containers, cpu_millis, memory_bytes) VALUES (:o, :n, :t, 'PENDING', :now, :now,"
+                                + " :c, :cpu, :mem)")
                         .bind("o", ownerId).bind("n", name).bind("t", template).bind("now", now)
+                        .bind("c", takes.containers()).bind("cpu", takes.cpuMillis()).bind("mem", takes.memoryBytes())
                         .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
                 for (var route : routeModes.entrySet()) {
                     h.createUpdate("INSERT INTO routes (stack_id, service, mode) VALUES (:s, :svc, :m)")
@@ -112,6 +126,22 @@ public final class StackStore {
      * Moves a stack to {@code to} if it is in one of {@code from}; returns whether it did. The reason is kept
      * for FAILED and cleared otherwise.
      */
+    /**
+     * A transition that first passes {@code admission} in the same transaction (a start, checked against quotas),
+     * recording what the stack takes now.
+     */
+    public boolean transition(long id, Collection<StackState> from, StackState to, Amounts takes,
+                              java.util.function.Consumer<Handle> admission) {
+        return jdbi.inTransaction(h -> {
+            admission.accept(h);
+            return h.createUpdate("UPDATE stacks SET state = :to, reason = NULL, updated_at = :t, containers = :c,"
+                            + " cpu_millis = :cpu, memory_bytes = :mem WHERE id = :id AND state IN (<from>)")
+                    .bind("to", to.name()).bind("t", Instant.now()).bind("id", id).bind("c", takes.containers())
+                    .bind("cpu", takes.cpuMillis()).bind("mem", takes.memoryBytes())
+                    .bindList("from", from.stream().map(Enum::name).toList()).execute() == 1;
+        });
+    }
+
     public boolean transition(long id, Collection<StackState> from, StackState to, String reason) {
         return jdbi.withHandle(h -> h.createUpdate("UPDATE stacks SET state = :to, reason = :r, updated_at = :t"
                         + " WHERE id = :id AND state IN (<from>)")

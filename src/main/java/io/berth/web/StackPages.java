@@ -27,9 +27,11 @@ final class StackPages {
     private final GroupStore groups;
 
     private final io.berth.stacks.Culler culler;
+    private final io.berth.quota.Quotas quotas;
 
     StackPages(StackStore store, StackService stacks, Catalog catalog, Backend backend, Views views, GroupStore groups,
-               io.berth.stacks.Culler culler) {
+               io.berth.stacks.Culler culler, io.berth.quota.Quotas quotas) {
+        this.quotas = quotas;
         this.groups = groups;
         this.culler = culler;
         this.store = store;
@@ -60,6 +62,7 @@ final class StackPages {
         params.put("page", page);
         params.put("stacks", mine);
         params.put("groups", groups.groupsOf(s.user().id()));
+        params.put("usage", quotas.bars(s.user().id()));
         params.put("dockerProblem", backend.unavailable().orElse(null));
         views.render(ctx, "dashboard.jte", params);
     }
@@ -92,7 +95,8 @@ final class StackPages {
         try {
             stack = stacks.launch(s.user(), form.template(), form.name(), form.values());
         } catch (BerthException e) {
-            if (e.status() != 400 && e.status() != 409 || catalog.find(form.template()).isEmpty()) {
+            boolean formProblem = e.status() == 400 || e.status() == 409 || "quota_exceeded".equals(e.error());
+            if (!formProblem || catalog.find(form.template()).isEmpty()) {
                 throw e;
             }
             ctx.status(e.status());

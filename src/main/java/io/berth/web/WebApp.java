@@ -36,11 +36,12 @@ public final class WebApp {
                                  Backend backend, ServiceProxy proxy, HostHandoff handoff,
                                  BerthMetrics metrics, GroupStore groups, OidcLogin sso, SsoAccounts ssoAccounts,
                                  java.util.function.Supplier<String> portalUrl, io.berth.stacks.Culler culler,
-                                 io.berth.audit.Audit audit, io.berth.store.AuditStore auditStore) {
+                                 io.berth.audit.Audit audit, io.berth.store.AuditStore auditStore,
+                                 io.berth.quota.Quotas quotas) {
         Views views = new Views();
         Guard guard = new Guard(sessions);
         AuthPages auth = new AuthPages(accounts, sessions, views, config.auth, sso, ssoAccounts, portalUrl);
-        StackPages stackPages = new StackPages(stackStore, stacks, catalog, backend, views, groups, culler);
+        StackPages stackPages = new StackPages(stackStore, stacks, catalog, backend, views, groups, culler, quotas);
         AdminPages admin = new AdminPages(accounts, users, views);
         ProgressStream progress = new ProgressStream(stackStore, events, stacks);
         LogPages logs = new LogPages(stackStore, stacks, backend, views);
@@ -48,10 +49,11 @@ public final class WebApp {
         HostLinks hostLinks = new HostLinks(handoff);
         TokenPages tokenPages = new TokenPages(tokens, views);
         io.berth.api.ApiAuth apiAuth = new io.berth.api.ApiAuth(tokens);
-        io.berth.api.ApiV1 api = new io.berth.api.ApiV1(catalog, stackStore, stacks, tokens, groups, portalUrl);
+        io.berth.api.ApiV1 api = new io.berth.api.ApiV1(catalog, stackStore, stacks, tokens, groups, quotas, portalUrl);
         io.berth.api.ApiAdmin apiAdmin = new io.berth.api.ApiAdmin(accounts, users, groups, stackStore, auditStore,
-                portalUrl);
+                quotas, portalUrl);
         AuditPage auditPage = new AuditPage(auditStore, views);
+        QuotaPage quotaPage = new QuotaPage(users, quotas, views);
         io.berth.api.OpenApi openApi = new io.berth.api.OpenApi(views);
         MetricsPage metricsPage = new MetricsPage(metrics, tokens, config.server.metricsAllow);
         return Javalin.create(c -> {
@@ -87,6 +89,7 @@ public final class WebApp {
             logs.register(c.routes);
             admin.register(c.routes);
             auditPage.register(c.routes);
+            quotaPage.register(c.routes);
             api.register(c.routes);
             apiAdmin.register(c.routes);
             openApi.register(c.routes);
