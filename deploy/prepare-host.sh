@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepares this Debian host for Berth, idempotently: a running Docker engine (Debian's docker.io) and the
 # locally built demo image. With --test it also installs what the test suite needs (headless Chromium and its
-# driver, and a Keycloak distribution from Maven Central for the single sign-on tests). A second run on a prepared host installs nothing and returns in about a second.
+# driver, and a Keycloak distribution from Maven Central for the single sign-on tests). A second run on a prepared
+# host installs nothing and returns in about a second.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 want_test=false
@@ -46,6 +47,7 @@ if $want_test; then
     echo "berth: unpacking Keycloak into $kc_home"
     mkdir -p "$(dirname "$kc_home")"
     tmp="$(mktemp -d "$(dirname "$kc_home")/.unzip.XXXXXX")"
+    trap 'rm -rf "$tmp"' EXIT # an interrupted unzip leaves nothing behind
     unzip -q "$kc_zip" -d "$tmp"
     rm -rf "$kc_home"
     mv "$tmp/keycloak-$kc_version" "$kc_home"

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Keycloak {
     public static final String REALM = "berth";
+    public static final String DEFAULT_HOME = "/var/cache/berth-test/keycloak-26.7.3";
     private static final Duration READY_WITHIN = Duration.ofSeconds(240);
     private static CompletableFuture<Keycloak> starting;
 
@@ -79,9 +80,13 @@ public final class Keycloak {
         return "berth-test-secret";
     }
 
+    /**
+     * Where {@code deploy/prepare-host.sh --test} unpacks Keycloak; {@code BERTH_TEST_KEYCLOAK_HOME} (a system property
+     * or the environment) overrides it.
+     */
     private static Path home() {
-        String configured = System.getenv("BERTH_TEST_KEYCLOAK_HOME");
-        return Path.of(configured != null ? configured : "/var/cache/berth-test/keycloak-26.7.3");
+        String configured = System.getProperty("BERTH_TEST_KEYCLOAK_HOME", System.getenv("BERTH_TEST_KEYCLOAK_HOME"));
+        return Path.of(configured != null ? configured : DEFAULT_HOME);
     }
 
     private static Path log() {
