@@ -22,6 +22,8 @@ import io.berth.proxy.RouteTable;
 import io.berth.proxy.ServiceProxy;
 import io.berth.stacks.Culler;
 import io.berth.stacks.Reconciler;
+import io.berth.stacks.Sharing;
+import io.berth.store.ShareStore;
 import io.berth.stacks.StackDetails;
 import io.berth.stacks.StackEvents;
 import io.berth.stacks.StackService;
@@ -93,7 +95,9 @@ public final class App implements AutoCloseable {
         StackService stacks = new StackService(stackStore, events, catalog, renderer, backend, routes, jobs, details,
                 metrics, quotas);
         Reconciler reconciler = new Reconciler(stackStore, backend, stacks, routes);
-        Access access = new Access(config.proxy);
+        GroupStore groups = new GroupStore(db.jdbi());
+        Sharing sharing = new Sharing(new ShareStore(db.jdbi()), users, groups);
+        Access access = new Access(config.proxy, sharing);
         HostHandoff handoff = new HostHandoff(routes, access, hostNames);
         activity = new Activity(stackStore);
         Audit audit = new Audit(new AuditStore(db.jdbi()), config.audit.retentionDays);
@@ -105,12 +109,12 @@ public final class App implements AutoCloseable {
         ServiceProxy proxy = new ServiceProxy(routes, sessions, tokens, access, hostNames, handoff, activity, metrics,
                 config);
 
-        GroupStore groups = new GroupStore(db.jdbi());
+        sharing.onRevoked(proxy::revalidate);
         OidcLogin sso = new OidcLogin(config.auth.oidc, config.https(), hostNames::portalUrl);
         SsoAccounts ssoAccounts = new SsoAccounts(users, groups, config.auth.oidc);
         web = WebApp.create(config, db, accounts, sessions, tokens, users, stackStore, events, stacks, catalog, backend, proxy,
                 handoff, metrics, groups, sso, ssoAccounts, hostNames::portalUrl, culler, audit,
-                new AuditStore(db.jdbi()), quotas);
+                new AuditStore(db.jdbi()), quotas, sharing);
         reconciler.run(true);
         web.start();
 

@@ -163,6 +163,10 @@ public final class ApiV1 {
 
     /** The stack in the path, if the caller owns it or is an admin; otherwise 404, as if it did not exist. */
     private Stack visible(Context ctx) {
+        return visible(ctx, store);
+    }
+
+    static Stack visible(Context ctx, StackStore store) {
         User user = caller(ctx);
         return store.find(ctx.pathParam("owner"), ctx.pathParam("name"))
                 .filter(s -> s.ownerId() == user.id() || user.admin())

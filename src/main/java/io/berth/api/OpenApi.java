@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The API's OpenAPI 3 document, written by hand in {@code api/openapi.yaml} and {@code api/openapi-components.yaml}
+ * The API's OpenAPI 3 document, written by hand in {@code api/openapi.yaml}, {@code api/openapi-admin.yaml} and
+ * {@code api/openapi-components.yaml}
  * (the source of truth for clients),
  * served as {@code /api/v1/openapi.json} and as a page at {@code /api/v1/docs}. {@code OpenApiDriftTest} compares it
  * with the routes Berth really serves.
@@ -30,8 +31,15 @@ public final class OpenApi {
         this.views = views;
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
         try (InputStream paths = OpenApi.class.getResourceAsStream("/api/openapi.yaml");
+             InputStream admin = OpenApi.class.getResourceAsStream("/api/openapi-admin.yaml");
              InputStream components = OpenApi.class.getResourceAsStream("/api/openapi-components.yaml")) {
             document = yaml.readTree(paths);
+            var all = (com.fasterxml.jackson.databind.node.ObjectNode) document.get("paths");
+            JsonNode self = all.remove("/openapi.json");
+            JsonNode docs = all.remove("/docs");
+            all.setAll((com.fasterxml.jackson.databind.node.ObjectNode) yaml.readTree(admin).get("paths"));
+            all.set("/openapi.json", self); // the document's own paths stay last
+            all.set("/docs", docs);
             ((com.fasterxml.jackson.databind.node.ObjectNode) document).set("components",
                     yaml.readTree(components).get("components"));
             json = new ObjectMapper().writeValueAsString(document);

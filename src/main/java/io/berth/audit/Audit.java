@@ -39,7 +39,10 @@ public final class Audit {
             Map.entry("POST /tokens", "token.create"),
             Map.entry("POST /tokens/{id}/revoke", "token.revoke"),
             Map.entry("DELETE /tokens/{id}", "token.revoke"),
-            Map.entry("POST /admin/users", "user.create"));
+            Map.entry("POST /admin/users", "user.create"),
+            Map.entry("POST /stacks/{owner}/{name}/shares", "stack.share"),
+            Map.entry("POST /stacks/{owner}/{name}/shares/{kind}/{subject}/revoke", "stack.unshare"),
+            Map.entry("DELETE /stacks/{owner}/{name}/shares/{kind}/{subject}", "stack.unshare"));
 
     private final AuditStore store;
     private final Duration retention;

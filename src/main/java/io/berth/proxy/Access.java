@@ -2,19 +2,23 @@ package io.berth.proxy;
 
 import io.berth.auth.User;
 import io.berth.config.BerthConfig;
+import io.berth.stacks.Sharing;
 
 /**
- * Who may open a stack's services: its owner, and admins when {@code proxy.admin_access} is on (off by default, as
- * in JupyterHub). Asked on every proxied request, so a change takes effect on the next one.
+ * Who may open a stack's services: its owner, the users and groups it is shared with, and admins when
+ * {@code proxy.admin_access} is on (off by default, as in JupyterHub). Asked on every proxied request (answered from
+ * caches), so a change takes effect on the next one.
  */
 public final class Access {
     private final boolean adminAccess;
+    private final Sharing sharing;
 
-    public Access(BerthConfig.Proxy config) {
+    public Access(BerthConfig.Proxy config, Sharing sharing) {
         this.adminAccess = config.adminAccess;
+        this.sharing = sharing;
     }
 
     public boolean allows(User user, Route route) {
-        return route.ownerId() == user.id() || (adminAccess && user.admin());
+        return route.ownerId() == user.id() || (adminAccess && user.admin()) || sharing.allows(route.stackId(), user.id());
     }
 }

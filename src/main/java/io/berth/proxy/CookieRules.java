@@ -18,6 +18,13 @@ final class CookieRules {
 
     private CookieRules() { }
 
+    /** The value of the request's cookie {@code name}, or null. */
+    static String read(org.eclipse.jetty.server.Request request, String name) {
+        var cookies = org.eclipse.jetty.server.Request.getCookies(request);
+        return cookies == null ? null : cookies.stream().filter(c -> name.equals(c.getName()))
+                .map(c -> c.getValue()).findFirst().orElse(null);
+    }
+
     /** The service host's session cookie name: host-only by construction, {@code __Host-} prefixed over HTTPS. */
     static String hostCookie(boolean secure) {
         return secure ? "__Host-" + HOST_COOKIE : HOST_COOKIE;

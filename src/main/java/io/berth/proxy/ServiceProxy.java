@@ -41,6 +41,7 @@ public final class ServiceProxy extends ProxyHandler {
     private final HostHandoff handoff;
     private final Activity activity;
     private final BerthMetrics metrics;
+    private final OpenTunnels tunnels = new OpenTunnels();
     private final BerthConfig.Proxy config;
     private final ForwardedHeaders forwarded;
 
@@ -87,7 +88,7 @@ public final class ServiceProxy extends ProxyHandler {
         }
         // owner / stack / service / rest
         String[] parts = path.substring(PATH_PREFIX.length()).split("/", 4);
-        Optional<Session> session = sessions.resolve(cookie(request, sessions.cookieName()));
+        Optional<Session> session = sessions.resolve(CookieRules.read(request, sessions.cookieName()));
         Optional<User> caller = session.isPresent() ? session.map(Session::user) : byToken(request, response, callback);
         if (caller.isEmpty()) {
             return true; // answered
@@ -105,7 +106,7 @@ public final class ServiceProxy extends ProxyHandler {
             String query = request.getHttpURI().getQuery();
             ProxyPages.redirect(request, response, callback, route.get().prefix() + (query == null ? "" : "?" + query));
         } else {
-            forward(route.get(), request, response, callback);
+            forward(caller.get(), route.get(), request, response, callback);
         }
         return true;
     }
@@ -119,7 +120,7 @@ public final class ServiceProxy extends ProxyHandler {
             enter(label, route, request, response, callback);
             return;
         }
-        Optional<User> caller = sessions.resolveOnHost(cookie(request, CookieRules.hostCookie(sessions.secure())), label)
+        Optional<User> caller = sessions.resolveOnHost(CookieRules.read(request, CookieRules.hostCookie(sessions.secure())), label)
                 .map(Session::user);
         if (caller.isEmpty() && ProxyPages.wantsHtml(request) && bearer(request) == null) {
             // a browser: log in at the portal, which hands the login back to this host
@@ -139,7 +140,7 @@ public final class ServiceProxy extends ProxyHandler {
         } else if (!access.allows(caller.get(), route.get())) {
             ProxyPages.forbidden(request, response, callback);
         } else {
-            forward(route.get(), request, response, callback);
+            forward(caller.get(), route.get(), request, response, callback);
         }
     }
 
@@ -177,7 +178,7 @@ public final class ServiceProxy extends ProxyHandler {
         ProxyPages.redirect(request, response, callback, HostHandoff.safeNext(query.getValue("next")));
     }
 
-    private void forward(Route route, Request request, Response response, Callback callback) {
+    private void forward(User caller, Route route, Request request, Response response, Callback callback) {
         if (!route.forwardable()) {
             ProxyPages.notRunning(request, response, callback, route);
             return;
@@ -198,7 +199,12 @@ public final class ServiceProxy extends ProxyHandler {
         addProxyHeaders(request, toService);
         WebSocketUpgrade.forward(request, response, callback, toService, c -> setCookie(route, c),
                 bytes -> activity.record(route), TimeUnit.SECONDS.toMillis(config.websocketIdleSeconds),
-                metrics.openWebSockets());
+                metrics.openWebSockets(), tunnel -> tunnels.add(caller, route, tunnel));
+    }
+
+    /** Closes the WebSockets into a stack whose opener may no longer reach it (a share was revoked). */
+    public int revalidate(long stackId) {
+        return tunnels.closeWhere(o -> o.route().stackId() == stackId && !access.allows(o.user(), o.route()));
     }
 
     @Override
@@ -285,13 +291,5 @@ public final class ServiceProxy extends ProxyHandler {
 
     private static String enc(String s) {
         return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    private static String cookie(Request request, String name) {
-        var cookies = Request.getCookies(request);
-        if (cookies == null) {
-            return null;
-        }
-        return cookies.stream().filter(c -> name.equals(c.getName())).map(c -> c.getValue()).findFirst().orElse(null);
     }
 }

@@ -43,6 +43,17 @@ final class Tunnel {
         backend.peer = client;
     }
 
+    /** Runs {@code action} once the browser's side has closed. */
+    void onClosed(Runnable action) {
+        client.onClosed = action;
+    }
+
+    /** Ends the tunnel: both connections close, whatever is in flight. */
+    void close() {
+        client.getEndPoint().close();
+        backend.getEndPoint().close();
+    }
+
     /** Takes over the service's connection now; its bytes wait until {@link #clientConnection()} opens. */
     void attachBackend(EndPoint backendEnd) {
         backendEnd.upgrade(backend);
@@ -57,6 +68,7 @@ final class Tunnel {
         private final ByteBufferPool pool;
         private final Activity activity;
         private final String name;
+        private volatile Runnable onClosed;
         /** Set on the browser's side, which opens last: counts open tunnels. */
         private final AtomicInteger open;
         private final Pump pump = new Pump();
@@ -110,6 +122,9 @@ final class Tunnel {
             super.onClose(cause);
             if (open != null) {
                 open.decrementAndGet();
+            }
+            if (onClosed != null) {
+                onClosed.run();
             }
             peer.getEndPoint().close(cause);
         }

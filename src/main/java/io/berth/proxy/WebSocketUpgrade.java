@@ -31,6 +31,8 @@ final class WebSocketUpgrade implements HttpUpgrader {
     private final Callback callback;
     private final UnaryOperator<String> setCookieRule;
     private final Tunnel.Activity activity;
+    /** Registers the tunnel once open (with who opened it); returns what to run when it closes. */
+    private java.util.function.Function<Tunnel, Runnable> opened;
     private final long idleMillis;
     private final AtomicInteger open;
     private volatile boolean upgraded;
@@ -79,9 +81,11 @@ final class WebSocketUpgrade implements HttpUpgrader {
      */
     static void forward(Request request, Response response, Callback callback,
                         org.eclipse.jetty.client.Request toService, UnaryOperator<String> setCookieRule,
-                        Tunnel.Activity activity, long idleMillis, AtomicInteger open) {
+                        Tunnel.Activity activity, long idleMillis, AtomicInteger open,
+                        java.util.function.Function<Tunnel, Runnable> opened) {
         WebSocketUpgrade upgrade = new WebSocketUpgrade(request, response, callback, setCookieRule, activity, idleMillis,
                 open);
+        upgrade.opened = opened;
         toService.headers(h -> h.put(HttpHeader.UPGRADE, "websocket").put(HttpHeader.CONNECTION, "Upgrade"));
         toService.attribute(HttpUpgrader.Factory.class.getName(), (HttpUpgrader.Factory) version -> upgrade);
         toService.send(new BufferingResponseListener(MAX_REFUSAL) {
@@ -104,6 +108,7 @@ final class WebSocketUpgrade implements HttpUpgrader {
         serviceEnd.setIdleTimeout(idleMillis);
         Tunnel tunnel = new Tunnel(browserEnd, serviceEnd, request.getComponents().getExecutor(),
                 request.getComponents().getByteBufferPool(), activity, open);
+        tunnel.onClosed(opened.apply(tunnel));
         tunnel.attachBackend(serviceEnd);
         upgraded = true;
         response.setStatus(HttpStatus.SWITCHING_PROTOCOLS_101);

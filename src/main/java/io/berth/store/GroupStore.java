@@ -24,6 +24,12 @@ public final class GroupStore {
                 + " WHERE m.user_id = :u ORDER BY g.name").bind("u", userId).mapTo(String.class).list());
     }
 
+    /** Ids of the groups a user belongs to. */
+    public java.util.Set<Long> groupIdsOf(long userId) {
+        return new java.util.HashSet<>(jdbi.withHandle(h -> h.createQuery(
+                "SELECT group_id FROM group_members WHERE user_id = :u").bind("u", userId).mapTo(Long.class).list()));
+    }
+
     /** Every group with its members' user names, both sorted. */
     public java.util.Map<String, List<String>> all() {
         java.util.Map<String, List<String>> out = new java.util.TreeMap<>();

@@ -28,10 +28,12 @@ final class StackPages {
 
     private final io.berth.stacks.Culler culler;
     private final io.berth.quota.Quotas quotas;
+    private final io.berth.stacks.Sharing sharing;
 
     StackPages(StackStore store, StackService stacks, Catalog catalog, Backend backend, Views views, GroupStore groups,
-               io.berth.stacks.Culler culler, io.berth.quota.Quotas quotas) {
+               io.berth.stacks.Culler culler, io.berth.quota.Quotas quotas, io.berth.stacks.Sharing sharing) {
         this.quotas = quotas;
+        this.sharing = sharing;
         this.groups = groups;
         this.culler = culler;
         this.store = store;
@@ -63,6 +65,8 @@ final class StackPages {
         params.put("stacks", mine);
         params.put("groups", groups.groupsOf(s.user().id()));
         params.put("usage", quotas.bars(s.user().id()));
+        params.put("shared", sharing.sharedWith(s.user().id()).stream().map(store::byId).flatMap(java.util.Optional::stream)
+                .map(st -> new SharedStack(st, stacks.details().links(st))).toList());
         params.put("dockerProblem", backend.unavailable().orElse(null));
         views.render(ctx, "dashboard.jte", params);
     }
@@ -121,6 +125,7 @@ final class StackPages {
         params.put("events", store.events(stack.id()));
         params.put("connections", stack.state() == io.berth.stacks.StackState.READY ? stacks.details().connections(stack) : List.of());
         params.put("values", store.values(stack.id(), "param"));
+        params.put("shares", sharing.of(stack));
         params.put("cullNote", culler.deadline(stack).map(d -> "Berth will stop this stack at "
                 + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
                 .withZone(java.time.ZoneOffset.UTC).format(d.at()) + " (" + d.why() + "). Its data is kept.")

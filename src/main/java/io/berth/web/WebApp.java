@@ -37,11 +37,12 @@ public final class WebApp {
                                  BerthMetrics metrics, GroupStore groups, OidcLogin sso, SsoAccounts ssoAccounts,
                                  java.util.function.Supplier<String> portalUrl, io.berth.stacks.Culler culler,
                                  io.berth.audit.Audit audit, io.berth.store.AuditStore auditStore,
-                                 io.berth.quota.Quotas quotas) {
+                                 io.berth.quota.Quotas quotas, io.berth.stacks.Sharing sharing) {
         Views views = new Views();
         Guard guard = new Guard(sessions);
         AuthPages auth = new AuthPages(accounts, sessions, views, config.auth, sso, ssoAccounts, portalUrl);
-        StackPages stackPages = new StackPages(stackStore, stacks, catalog, backend, views, groups, culler, quotas);
+        StackPages stackPages = new StackPages(stackStore, stacks, catalog, backend, views, groups, culler, quotas,
+                sharing);
         AdminPages admin = new AdminPages(accounts, users, views);
         ProgressStream progress = new ProgressStream(stackStore, events, stacks);
         LogPages logs = new LogPages(stackStore, stacks, backend, views);
@@ -54,6 +55,8 @@ public final class WebApp {
                 quotas, portalUrl);
         AuditPage auditPage = new AuditPage(auditStore, views);
         QuotaPage quotaPage = new QuotaPage(users, quotas, views);
+        SharePages sharePages = new SharePages(stackStore, sharing);
+        io.berth.api.ApiShares apiShares = new io.berth.api.ApiShares(stackStore, stacks, sharing, portalUrl);
         io.berth.api.OpenApi openApi = new io.berth.api.OpenApi(views);
         MetricsPage metricsPage = new MetricsPage(metrics, tokens, config.server.metricsAllow);
         return Javalin.create(c -> {
@@ -90,8 +93,10 @@ public final class WebApp {
             admin.register(c.routes);
             auditPage.register(c.routes);
             quotaPage.register(c.routes);
+            sharePages.register(c.routes);
             api.register(c.routes);
             apiAdmin.register(c.routes);
+            apiShares.register(c.routes);
             openApi.register(c.routes);
             errors.register(c.routes);
         });

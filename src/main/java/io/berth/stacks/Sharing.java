@@ -1,0 +1,93 @@
+package io.berth.stacks;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import io.berth.store.GroupStore;
+import io.berth.store.ShareStore;
+import io.berth.store.UserStore;
+import io.berth.web.BerthException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongConsumer;
+
+/**
+ * Sharing a stack with users and groups: they may open its services through the proxy, not manage it. The proxy
+ * asks {@link #allows} on every request, answered from caches; a revocation clears the stack's entry at once and
+ * tells the proxy ({@link #onRevoked}), which closes the WebSockets the revoked user still has open.
+ */
+public final class Sharing {
+    private final ShareStore store;
+    private final UserStore users;
+    private final LoadingCache<Long, List<ShareStore.Share>> byStack;
+    /** Group memberships change at sign-in: a user's groups are re-read at most 30 s later. */
+    private final LoadingCache<Long, Set<Long>> groupsOfUser;
+    private volatile LongConsumer onRevoked = stackId -> { };
+
+    public Sharing(ShareStore store, UserStore users, GroupStore groups) {
+        this.store = store;
+        this.users = users;
+        this.byStack = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(5))
+                .build(store::of);
+        this.groupsOfUser = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(30))
+                .build(groups::groupIdsOf);
+    }
+
+    /** Called with a stack's id after one of its shares was revoked. */
+    public void onRevoked(LongConsumer listener) {
+        this.onRevoked = listener;
+    }
+
+    /** Whether the stack is shared with the user, directly or through one of their groups. */
+    public boolean allows(long stackId, long userId) {
+        List<ShareStore.Share> shares = byStack.get(stackId);
+        if (shares.isEmpty()) {
+            return false;
+        }
+        Set<Long> groups = groupsOfUser.get(userId);
+        return shares.stream().anyMatch(s -> s.kind().equals(ShareStore.USER) ? s.subjectId() == userId
+                : groups.contains(s.subjectId()));
+    }
+
+    public List<ShareStore.Share> of(Stack stack) {
+        return byStack.get(stack.id());
+    }
+
+    /** Ids of the stacks shared with a user (for their dashboard). */
+    public List<Long> sharedWith(long userId) {
+        return store.sharedWith(userId);
+    }
+
+    public void share(Stack stack, String kind, String name) {
+        long subject = subject(kind, name);
+        if (kind.equals(ShareStore.USER) && subject == stack.ownerId()) {
+            throw BerthException.badRequest("name", "The stack is yours already.");
+        }
+        if (!store.add(stack.id(), kind, subject)) {
+            throw BerthException.conflict("name", "The stack is shared with " + kind + " \"" + name + "\" already.");
+        }
+        byStack.invalidate(stack.id());
+    }
+
+    public void revoke(Stack stack, String kind, String name) {
+        long subject = subject(kind, name);
+        if (!store.remove(stack.id(), kind, subject)) {
+            throw BerthException.notFound("The stack is not shared with " + kind + " \"" + name + "\".");
+        }
+        byStack.invalidate(stack.id());
+        onRevoked.accept(stack.id());
+    }
+
+    private long subject(String kind, String name) {
+        String n = name == null ? "" : name.trim().toLowerCase(java.util.Locale.ROOT);
+        if (ShareStore.USER.equals(kind)) {
+            return users.byName(n).orElseThrow(() -> BerthException.badRequest("name", "There is no user \"" + n + "\"."))
+                    .id();
+        }
+        if (ShareStore.GROUP.equals(kind)) {
+            return store.groupId(n).orElseThrow(() -> BerthException.badRequest("name", "There is no group \"" + n
+                    + "\"."));
+        }
+        throw BerthException.badRequest("kind", "Share with a \"user\" or a \"group\".");
+    }
+}
