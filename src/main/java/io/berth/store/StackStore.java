@@ -229,6 +229,16 @@ public final class StackStore {
         return Optional.ofNullable(last).map(OffsetDateTime::toInstant);
     }
 
+    /** What each stack took at its last launch or start (containers, CPU, memory), by stack id. */
+    public Map<Long, Amounts> takes() {
+        Map<Long, Amounts> out = new java.util.HashMap<>();
+        jdbi.useHandle(h -> h.createQuery("SELECT id, containers, cpu_millis, memory_bytes FROM stacks")
+                .map((rs, c) -> Map.entry(rs.getLong("id"), new Amounts(1, rs.getLong("containers"),
+                        rs.getLong("cpu_millis"), rs.getLong("memory_bytes"))))
+                .forEach(e -> out.put(e.getKey(), e.getValue())));
+        return out;
+    }
+
     /** How many stacks are in each state (states without stacks left out). */
     public Map<StackState, Long> countByState() {
         Map<StackState, Long> counts = new java.util.EnumMap<>(StackState.class);

@@ -13,7 +13,10 @@ final class AdminPages {
     private final UserStore users;
     private final Views views;
 
-    AdminPages(Accounts accounts, UserStore users, Views views) {
+    private final io.berth.store.GroupStore groups;
+
+    AdminPages(Accounts accounts, UserStore users, Views views, io.berth.store.GroupStore groups) {
+        this.groups = groups;
         this.accounts = accounts;
         this.users = users;
         this.views = views;
@@ -29,6 +32,7 @@ final class AdminPages {
         Map<String, Object> params = new HashMap<>();
         params.put("page", Guard.page(ctx));
         params.put("users", users.all());
+        params.put("groups", groups.all());
         params.put("error", error);
         ctx.status(status);
         views.render(ctx, "users.jte", params);

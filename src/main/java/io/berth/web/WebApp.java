@@ -43,7 +43,7 @@ public final class WebApp {
         AuthPages auth = new AuthPages(accounts, sessions, views, config.auth, sso, ssoAccounts, portalUrl);
         StackPages stackPages = new StackPages(stackStore, stacks, catalog, backend, views, groups, culler, quotas,
                 sharing);
-        AdminPages admin = new AdminPages(accounts, users, views);
+        AdminPages admin = new AdminPages(accounts, users, views, groups);
         ProgressStream progress = new ProgressStream(stackStore, events, stacks);
         LogPages logs = new LogPages(stackStore, stacks, backend, views);
         ErrorMapper errors = new ErrorMapper(views);
@@ -56,6 +56,7 @@ public final class WebApp {
         AuditPage auditPage = new AuditPage(auditStore, views);
         QuotaPage quotaPage = new QuotaPage(users, quotas, views);
         SharePages sharePages = new SharePages(stackStore, sharing);
+        AdminStacksPage adminStacks = new AdminStacksPage(stackStore, views);
         io.berth.api.ApiShares apiShares = new io.berth.api.ApiShares(stackStore, stacks, sharing, portalUrl);
         io.berth.api.OpenApi openApi = new io.berth.api.OpenApi(views);
         MetricsPage metricsPage = new MetricsPage(metrics, tokens, config.server.metricsAllow);
@@ -94,6 +95,7 @@ public final class WebApp {
             auditPage.register(c.routes);
             quotaPage.register(c.routes);
             sharePages.register(c.routes);
+            adminStacks.register(c.routes);
             api.register(c.routes);
             apiAdmin.register(c.routes);
             apiShares.register(c.routes);
