@@ -84,7 +84,13 @@ class LaunchInBrowserTest {
         java.util.Set<String> seen = new java.util.TreeSet<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline && !"READY".equals(textOf(By.id("state")))) {
-            browser.findElements(By.id("progress-bar")).forEach(bar -> seen.add(bar.getAttribute("value")));
+            for (var bar : browser.findElements(By.id("progress-bar"))) {
+                try {
+                    seen.add(bar.getAttribute("value"));
+                } catch (org.openqa.selenium.WebDriverException e) {
+                    // the page replaced the bar between finding and reading it (stale element): read it next round
+                }
+            }
             Thread.sleep(50);
         }
         assertThat(textOf(By.id("state"))).isEqualTo("READY");
@@ -106,7 +112,7 @@ class LaunchInBrowserTest {
     private static String textOf(By by) {
         try {
             return browser.findElement(by).getText();
-        } catch (org.openqa.selenium.NoSuchElementException | org.openqa.selenium.StaleElementReferenceException e) {
+        } catch (org.openqa.selenium.WebDriverException e) { // gone, stale, or replaced while read (live page)
             return "";
         }
     }

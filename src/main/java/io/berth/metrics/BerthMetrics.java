@@ -113,7 +113,7 @@ public final class BerthMetrics implements AutoCloseable {
                 "stacks", a -> a.stacks(), "containers", a -> a.containers(),
                 "cpu_cores", a -> a.cpuMillis() / 1000.0, "memory_bytes", a -> a.memoryBytes());
         resources.forEach((name, value) -> Gauge.builder("berth.quota.used", read, r -> value.applyAsDouble(r.get()))
-                .description("Resources held by all stacks (what quotas count)").tag("resource", name)
+                .description("Resources held by all stacks (what quotas count)").tag("resource", name).strongReference(true)
                 .register(registry));
     }
 
