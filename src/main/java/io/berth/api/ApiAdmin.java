@@ -44,12 +44,13 @@ public final class ApiAdmin {
 
     public void register(RoutesConfig routes) {
         String base = ApiV1.BASE + "/admin";
-        routes.get(base + "/users", ctx -> Bodies.send(ctx, 200, users.all().stream().map(this::view).toList()));
+        routes.get(base + "/users", ctx -> Bodies.send(ctx, 200, users.all().stream()
+                .filter(u -> !io.berth.auth.GroupAccounts.isGroup(u.username())).map(this::view).toList()));
         routes.post(base + "/users", this::createUser);
         routes.get(base + "/groups", ctx -> Bodies.send(ctx, 200, groups.all().entrySet().stream()
                 .map(e -> new GroupView(e.getKey(), e.getValue())).toList()));
         routes.get(base + "/quotas", ctx -> Bodies.send(ctx, 200, users.all().stream().map(u -> new QuotaView(
-                u.username(), quotas.usageOfUser(u.id()), quotas.limitsOfUser(u.id()))).toList()));
+                u.username(), quotas.usageOfUser(u.id()), quotas.limitsOf(u))).toList()));
         routes.put(base + "/quotas/users/{name}", this::setLimits);
         routes.get(base + "/audit", ctx -> Bodies.send(ctx, 200, audit.find(io.berth.audit.AuditFilter.from(ctx))));
         routes.get(base + "/stacks", ctx -> Bodies.send(ctx, 200, store.all().stream()
@@ -65,11 +66,11 @@ public final class ApiAdmin {
                 "No such user."));
         NewLimits body = Bodies.read(ctx, NewLimits.class);
         ApiV1.semantic(() -> {
-            quotas.setUserLimits(user.id(), str(body.stacks()), str(body.containers()), str(body.cpu()), body.memory());
+            quotas.setLimits(user, str(body.stacks()), str(body.containers()), str(body.cpu()), body.memory());
             return null;
         });
         Bodies.send(ctx, 200, new QuotaView(user.username(), quotas.usageOfUser(user.id()),
-                quotas.limitsOfUser(user.id())));
+                quotas.limitsOf(user)));
     }
 
     private static String str(Object value) {

@@ -34,10 +34,12 @@ public final class ApiV1 {
     private final GroupStore groups;
     private final Supplier<String> portalUrl;
     private final io.berth.quota.Quotas quotas;
+    private final io.berth.stacks.Owners owners;
 
     public ApiV1(Catalog catalog, StackStore store, StackService stacks, Tokens tokens, GroupStore groups,
-                 io.berth.quota.Quotas quotas, Supplier<String> portalUrl) {
+                 io.berth.quota.Quotas quotas, io.berth.stacks.Owners owners, Supplier<String> portalUrl) {
         this.quotas = quotas;
+        this.owners = owners;
         this.catalog = catalog;
         this.store = store;
         this.stacks = stacks;
@@ -91,7 +93,9 @@ public final class ApiV1 {
         if (body.template() == null || body.template().isBlank()) {
             throw BerthException.badRequest("template", "Name the template to launch (\"template\").");
         }
-        Stack stack = semantic(() -> stacks.launch(caller(ctx), body.template(), body.name(), body.values()));
+        User owner = semantic(() -> owners.ownerFor(caller(ctx), body.template(), body.group()));
+        ctx.attribute(io.berth.audit.Audit.TARGET, owner.username() + "/" + body.name());
+        Stack stack = semantic(() -> stacks.launch(owner, body.template(), body.name(), body.values()));
         Views.StackView view = Views.StackView.of(stack, portalUrl.get());
         ctx.header("Location", view.url());
         Bodies.send(ctx, 201, view);
@@ -169,7 +173,7 @@ public final class ApiV1 {
     static Stack visible(Context ctx, StackStore store) {
         User user = caller(ctx);
         return store.find(ctx.pathParam("owner"), ctx.pathParam("name"))
-                .filter(s -> s.ownerId() == user.id() || user.admin())
+                .filter(s -> io.berth.stacks.Sharing.manages(ctx.attribute(io.berth.stacks.Sharing.ATTRIBUTE), user, s))
                 .orElseThrow(() -> BerthException.notFound("You have no stack of that name."));
     }
 

@@ -6,9 +6,10 @@ import java.util.Map;
 
 /**
  * {@code POST /api/v1/stacks}: which template, the stack's name (default: the template's), parameter values —
- * strings, numbers or booleans, as the parameter's type suggests; the template checks them.
+ * strings, numbers or booleans, as the parameter's type suggests; the template checks them — and {@code group} to
+ * launch it for one of the caller's groups.
  */
-record LaunchRequest(String template, String name, Map<String, Object> parameters) {
+record LaunchRequest(String template, String name, Map<String, Object> parameters, String group) {
     Map<String, String> values() {
         Map<String, String> out = new LinkedHashMap<>();
         if (parameters != null) {

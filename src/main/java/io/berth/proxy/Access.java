@@ -5,7 +5,8 @@ import io.berth.config.BerthConfig;
 import io.berth.stacks.Sharing;
 
 /**
- * Who may open a stack's services: its owner, the users and groups it is shared with, and admins when
+ * Who may open a stack's services: its owner (for a group stack: the group's members), the users and groups it is
+ * shared with, and admins when
  * {@code proxy.admin_access} is on (off by default, as in JupyterHub). Asked on every proxied request (answered from
  * caches), so a change takes effect on the next one.
  */
@@ -19,6 +20,8 @@ public final class Access {
     }
 
     public boolean allows(User user, Route route) {
-        return route.ownerId() == user.id() || (adminAccess && user.admin()) || sharing.allows(route.stackId(), user.id());
+        return route.ownerId() == user.id() || (adminAccess && user.admin()) || sharing.allows(route.stackId(), user.id())
+                || (io.berth.auth.GroupAccounts.isGroup(route.owner())
+                && sharing.memberOf(user.id(), io.berth.auth.GroupAccounts.groupOf(route.owner())));
     }
 }

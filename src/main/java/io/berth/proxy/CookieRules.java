@@ -18,6 +18,11 @@ final class CookieRules {
 
     private CookieRules() { }
 
+    /** {@link #fromService(String, String)} for a route: confined to its prefix unless it has a host of its own. */
+    static String fromService(Route route, String setCookie) {
+        return fromService(setCookie, route.hostRouted() ? null : route.prefix());
+    }
+
     /** The value of the request's cookie {@code name}, or null. */
     static String read(org.eclipse.jetty.server.Request request, String name) {
         var cookies = org.eclipse.jetty.server.Request.getCookies(request);

@@ -12,7 +12,8 @@ public record Route(String owner, long ownerId, long stackId, String stack, Stri
 
     /** The path prefix the service is served under; kept when forwarding, so the app must know it. */
     public static String prefix(String owner, String stack, String service) {
-        return "/user/" + owner + "/" + stack + "/" + service + "/";
+        return (io.berth.auth.GroupAccounts.isGroup(owner) ? "/group/" + io.berth.auth.GroupAccounts.groupOf(owner)
+                : "/user/" + owner) + "/" + stack + "/" + service + "/";
     }
 
     public String prefix() {

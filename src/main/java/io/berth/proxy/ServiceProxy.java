@@ -30,6 +30,7 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class ServiceProxy extends ProxyHandler {
     private static final String PATH_PREFIX = "/user/";
+    private static final String GROUP_PREFIX = "/group/";
     private static final String ROUTE = ServiceProxy.class.getName() + ".route";
     private static final String BEGAN = ServiceProxy.class.getName() + ".began";
 
@@ -83,11 +84,17 @@ public final class ServiceProxy extends ProxyHandler {
             return true;
         }
         String path = request.getHttpURI().getCanonicalPath();
-        if (path == null || !path.startsWith(PATH_PREFIX)) {
+        boolean group = path != null && path.startsWith(GROUP_PREFIX);
+        if (path == null || !(group || path.startsWith(PATH_PREFIX))) {
             return false;
         }
-        // owner / stack / service / rest
-        String[] parts = path.substring(PATH_PREFIX.length()).split("/", 4);
+        // owner / stack / service / rest; a group stack's owner is the group's account, only under /group/
+        String[] parts = path.substring(group ? GROUP_PREFIX.length() : PATH_PREFIX.length()).split("/", 4);
+        if (parts[0].startsWith(io.berth.auth.GroupAccounts.MARK)) {
+            parts[0] = "";
+        } else if (group) {
+            parts[0] = io.berth.auth.GroupAccounts.MARK + parts[0];
+        }
         Optional<Session> session = sessions.resolve(CookieRules.read(request, sessions.cookieName()));
         Optional<User> caller = session.isPresent() ? session.map(Session::user) : byToken(request, response, callback);
         if (caller.isEmpty()) {
@@ -197,7 +204,7 @@ public final class ServiceProxy extends ProxyHandler {
         var toService = newProxyToServerRequest(request, rewriteHttpURI(request));
         copyRequestHeaders(request, toService);
         addProxyHeaders(request, toService);
-        WebSocketUpgrade.forward(request, response, callback, toService, c -> setCookie(route, c),
+        WebSocketUpgrade.forward(request, response, callback, toService, c -> CookieRules.fromService(route, c),
                 bytes -> activity.record(route), TimeUnit.SECONDS.toMillis(config.websocketIdleSeconds),
                 metrics.openWebSockets(), tunnel -> tunnels.add(caller, route, tunnel));
     }
@@ -255,7 +262,7 @@ public final class ServiceProxy extends ProxyHandler {
                 List<String> set = response.getHeaders().getValuesList(HttpHeader.SET_COOKIE);
                 if (!set.isEmpty()) {
                     response.getHeaders().remove(HttpHeader.SET_COOKIE);
-                    set.stream().map(c -> setCookie(route, c)).filter(c -> c != null)
+                    set.stream().map(c -> CookieRules.fromService(route, c)).filter(c -> c != null)
                             .forEach(c -> response.getHeaders().add(HttpHeader.SET_COOKIE, c));
                 }
             }
@@ -283,10 +290,6 @@ public final class ServiceProxy extends ProxyHandler {
             metrics.proxied(route.hostRouted(), status, System.nanoTime() - began,
                     Request.getContentBytesRead(request), Response.getContentBytesWritten(response));
         }
-    }
-
-    private static String setCookie(Route route, String value) {
-        return CookieRules.fromService(value, route.hostRouted() ? null : route.prefix());
     }
 
     private static String enc(String s) {

@@ -1,5 +1,7 @@
 package io.berth.quota;
 
+import io.berth.auth.GroupAccounts;
+import io.berth.auth.User;
 import io.berth.catalog.Template;
 import io.berth.config.BerthConfig;
 import io.berth.store.QuotaStore;
@@ -58,8 +60,18 @@ public final class Quotas {
      * a 400 naming the field. Takes effect at the next launch (running stacks are never stopped for it).
      */
     public void setUserLimits(long userId, String stacks, String containers, String cpu, String memory) {
+        setLimits(QuotaStore.USER, userId, stacks, containers, cpu, memory);
+    }
+
+    /** {@link #setUserLimits} for any account: a group's account takes a group override. */
+    public void setLimits(User account, String stacks, String containers, String cpu, String memory) {
+        setLimits(GroupAccounts.isGroup(account.username()) ? QuotaStore.GROUP : QuotaStore.USER, account.id(), stacks,
+                containers, cpu, memory);
+    }
+
+    private void setLimits(String kind, long id, String stacks, String containers, String cpu, String memory) {
         try {
-            store.setOverride(QuotaStore.USER, userId, new QuotaStore.Override(count("stacks", stacks),
+            store.setOverride(kind, id, new QuotaStore.Override(count("stacks", stacks),
                     count("containers", containers), blank(cpu) ? null : Amounts.parseCpu(cpu),
                     blank(memory) ? null : Amounts.parseMemory(memory)));
         } catch (IllegalArgumentException e) {
@@ -91,6 +103,12 @@ public final class Quotas {
         return merge(userDefault, store.override(QuotaStore.USER, userId));
     }
 
+    /** The limits of an account: a user's, or a group's for its account ({@code @<group>}). */
+    public Amounts limitsOf(User account) {
+        return GroupAccounts.isGroup(account.username())
+                ? merge(groupDefault, store.override(QuotaStore.GROUP, account.id())) : limitsOfUser(account.id());
+    }
+
     public Amounts usageOfUser(long userId) {
         return store.usageOfUser(userId);
     }
@@ -120,15 +138,19 @@ public final class Quotas {
     }
 
     /** Refuses (403 {@code quota_exceeded}) when {@code wanted} more for {@code owner} would pass a limit. */
-    public void admit(Handle h, long ownerId, String stack, Amounts wanted) {
+    public void admit(Handle h, long ownerId, String ownerName, String stack, Amounts wanted) {
         store.lock(h);
-        Amounts limits = merge(userDefault, store.override(h, QuotaStore.USER, ownerId));
+        boolean group = GroupAccounts.isGroup(ownerName);
+        Amounts limits = merge(group ? groupDefault : userDefault,
+                store.override(h, group ? QuotaStore.GROUP : QuotaStore.USER, ownerId));
         Amounts used = store.usageOfUser(h, ownerId);
         String over = limits.firstExceededBy(used.plus(wanted));
         if (over != null) {
-            throw refused("\"" + stack + "\" needs " + needs(wanted) + ", but you use " + of(used, over) + " of your "
-                    + Amounts.limit(value(limits, over), unit(over)) + ". Stop or delete one of your stacks, or ask"
-                    + " an admin to raise your quota.");
+            String who = group ? "the group " + GroupAccounts.groupOf(ownerName) + " uses " : "you use ";
+            throw refused("\"" + stack + "\" needs " + needs(wanted) + ", but " + who + of(used, over) + " of "
+                    + (group ? "its " : "your ") + Amounts.limit(value(limits, over), unit(over)) + ". Stop or delete"
+                    + " one of " + (group ? "the group's" : "your") + " stacks, or ask an admin to raise "
+                    + (group ? "the group's" : "your") + " quota.");
         }
         String full = host.firstExceededBy(store.usageOfAll(h).plus(wanted));
         if (full != null) {

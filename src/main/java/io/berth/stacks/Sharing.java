@@ -22,7 +22,11 @@ public final class Sharing {
     private final LoadingCache<Long, List<ShareStore.Share>> byStack;
     /** Group memberships change at sign-in: a user's groups are re-read at most 30 s later. */
     private final LoadingCache<Long, Set<Long>> groupsOfUser;
+    /** Names of each user's groups, for group stacks; re-read at most 30 s after a sign-in changed them. */
+    private final LoadingCache<Long, List<String>> groupNames;
     private volatile LongConsumer onRevoked = stackId -> { };
+    /** Request attribute under which the pages and the API find this (membership checks for group stacks). */
+    public static final String ATTRIBUTE = "berth.sharing";
 
     public Sharing(ShareStore store, UserStore users, GroupStore groups) {
         this.store = store;
@@ -31,11 +35,33 @@ public final class Sharing {
                 .build(store::of);
         this.groupsOfUser = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(30))
                 .build(groups::groupIdsOf);
+        this.groupNames = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(30))
+                .build(groups::groupsOf);
     }
 
     /** Called with a stack's id after one of its shares was revoked. */
     public void onRevoked(LongConsumer listener) {
         this.onRevoked = listener;
+    }
+
+    /** Whether the user is a member of the group (group stacks: members open and manage them). */
+    public boolean memberOf(long userId, String group) {
+        return groupNames.get(userId).contains(group);
+    }
+
+    /**
+     * Whether a user may see and manage a stack (its page, stop, start, delete, share): its owner, the members of its
+     * group for a group stack, and admins. {@code sharing} may be null (then groups do not count).
+     */
+    public static boolean manages(Sharing sharing, io.berth.auth.User user, Stack stack) {
+        return stack.ownerId() == user.id() || user.admin() || (sharing != null
+                && io.berth.auth.GroupAccounts.isGroup(stack.owner())
+                && sharing.memberOf(user.id(), io.berth.auth.GroupAccounts.groupOf(stack.owner())));
+    }
+
+    /** The groups a user belongs to. */
+    public List<String> groupsOf(long userId) {
+        return groupNames.get(userId);
     }
 
     /** Whether the stack is shared with the user, directly or through one of their groups. */

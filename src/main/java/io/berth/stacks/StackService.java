@@ -116,7 +116,7 @@ public final class StackService {
                 routeModes.put(s.name(), s.http().route().name().toLowerCase(java.util.Locale.ROOT)));
         Amounts takes = Quotas.of(template);
         Stack stack = store.create(owner.id(), name, template.name(), routeModes, params, secrets, takes,
-                        h -> quotas.admit(h, owner.id(), name, takes))
+                        h -> quotas.admit(h, owner.id(), owner.username(), name, takes))
                 .orElseThrow(() -> BerthException.conflict("name",
                         "You already have a stack named \"" + name + "\"; choose another name or open that one."));
         LOG.info("stack \"{}\" of \"{}\" launched from template \"{}\"", name, owner.username(), template.name());
@@ -132,7 +132,7 @@ public final class StackService {
         checkCanStart(template);
         Amounts takes = Quotas.of(template);
         if (!store.transition(stack.id(), StackState.STARTABLE, StackState.PENDING, takes,
-                h -> quotas.admit(h, stack.ownerId(), stack.name(), takes))) {
+                h -> quotas.admit(h, stack.ownerId(), stack.owner(), stack.name(), takes))) {
             throw BerthException.conflict(null, "The stack is " + current(stack) + "; only a stopped or failed stack can be started.");
         }
         changed(stack);

@@ -31,7 +31,7 @@ final class AdminPages {
         requireAdmin(ctx);
         Map<String, Object> params = new HashMap<>();
         params.put("page", Guard.page(ctx));
-        params.put("users", users.all());
+        params.put("users", users.all().stream().filter(u -> !io.berth.auth.GroupAccounts.isGroup(u.username())).toList());
         params.put("groups", groups.all());
         params.put("error", error);
         ctx.status(status);

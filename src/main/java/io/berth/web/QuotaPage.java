@@ -34,7 +34,7 @@ public final class QuotaPage {
         admin(ctx);
         List<Row> rows = users.all().stream().map(u -> {
             QuotaStore.Override o = quotas.overrideOfUser(u.id());
-            return new Row(u.username(), quotas.bars(u.id()), text(o.stacks()), text(o.containers()),
+            return new Row(u.username(), Quotas.bars(quotas.usageOfUser(u.id()), quotas.limitsOf(u)), text(o.stacks()), text(o.containers()),
                     o.cpuMillis() == null ? "" : Amounts.cpu(o.cpuMillis()),
                     o.memoryBytes() == null ? "" : (o.memoryBytes() >> 20) + "m");
         }).toList();
@@ -48,7 +48,7 @@ public final class QuotaPage {
         admin(ctx);
         User user = users.byName(ctx.pathParam("user")).orElseThrow(() -> BerthException.notFound("No such user."));
         try {
-            quotas.setUserLimits(user.id(), ctx.formParam("stacks"), ctx.formParam("containers"), ctx.formParam("cpu"),
+            quotas.setLimits(user, ctx.formParam("stacks"), ctx.formParam("containers"), ctx.formParam("cpu"),
                     ctx.formParam("memory"));
         } catch (BerthException e) {
             show(ctx, e.status(), user.username() + ": " + e.getMessage());

@@ -29,9 +29,12 @@ final class StackPages {
     private final io.berth.stacks.Culler culler;
     private final io.berth.quota.Quotas quotas;
     private final io.berth.stacks.Sharing sharing;
+    private final io.berth.stacks.Owners owners;
 
     StackPages(StackStore store, StackService stacks, Catalog catalog, Backend backend, Views views, GroupStore groups,
-               io.berth.stacks.Culler culler, io.berth.quota.Quotas quotas, io.berth.stacks.Sharing sharing) {
+               io.berth.stacks.Culler culler, io.berth.quota.Quotas quotas, io.berth.stacks.Sharing sharing,
+               io.berth.stacks.Owners owners) {
+        this.owners = owners;
         this.quotas = quotas;
         this.sharing = sharing;
         this.groups = groups;
@@ -65,6 +68,9 @@ final class StackPages {
         params.put("stacks", mine);
         params.put("groups", groups.groupsOf(s.user().id()));
         params.put("usage", quotas.bars(s.user().id()));
+        List<String> myGroups = sharing.groupsOf(s.user().id());
+        params.put("groupStacks", store.all().stream().filter(st -> io.berth.auth.GroupAccounts.isGroup(st.owner())
+                && myGroups.contains(io.berth.auth.GroupAccounts.groupOf(st.owner()))).toList());
         params.put("shared", sharing.sharedWith(s.user().id()).stream().map(store::byId).flatMap(java.util.Optional::stream)
                 .map(st -> new SharedStack(st, stacks.details().links(st))).toList());
         params.put("dockerProblem", backend.unavailable().orElse(null));
@@ -87,6 +93,7 @@ final class StackPages {
         params.put("page", Guard.page(ctx));
         params.put("entries", entries);
         params.put("dockerProblem", problem);
+        params.put("groups", owners.groupsOf(Guard.session(ctx).user()));
         params.put("templateErrors", Guard.session(ctx).user().admin() ? snapshot.errors() : List.of());
         views.render(ctx, "catalog.jte", params);
     }
@@ -94,12 +101,13 @@ final class StackPages {
     private void launch(Context ctx) {
         Session s = Guard.session(ctx);
         LaunchForm form = LaunchForm.from(ctx, catalog.find(ctx.formParam("template") == null ? "" : ctx.formParam("template")));
-        ctx.attribute(io.berth.audit.Audit.TARGET, s.user().username() + "/" + form.name());
         Stack stack;
         try {
-            stack = stacks.launch(s.user(), form.template(), form.name(), form.values());
+            var owner = owners.ownerFor(s.user(), form.template(), ctx.formParam("group"));
+            ctx.attribute(io.berth.audit.Audit.TARGET, owner.username() + "/" + form.name());
+            stack = stacks.launch(owner, form.template(), form.name(), form.values());
         } catch (BerthException e) {
-            boolean formProblem = e.status() == 400 || e.status() == 409 || "quota_exceeded".equals(e.error());
+            boolean formProblem = e.status() == 400 || e.status() == 409 || e.status() == 403;
             if (!formProblem || catalog.find(form.template()).isEmpty()) {
                 throw e;
             }
@@ -149,7 +157,8 @@ final class StackPages {
         Session s = Guard.session(ctx);
         String owner = ctx.pathParam("owner");
         return store.find(owner, ctx.pathParam("name"))
-                .filter(st -> st.ownerId() == s.user().id() || s.user().admin())
+                .filter(st -> io.berth.stacks.Sharing.manages(ctx.attribute(io.berth.stacks.Sharing.ATTRIBUTE),
+                        s.user(), st))
                 .orElseThrow(() -> BerthException.notFound("You have no stack of that name."));
     }
 

@@ -39,10 +39,12 @@ public final class WebApp {
                                  io.berth.audit.Audit audit, io.berth.store.AuditStore auditStore,
                                  io.berth.quota.Quotas quotas, io.berth.stacks.Sharing sharing) {
         Views views = new Views();
+        io.berth.stacks.Owners owners = new io.berth.stacks.Owners(catalog, sharing,
+                new io.berth.auth.GroupAccounts(users));
         Guard guard = new Guard(sessions);
         AuthPages auth = new AuthPages(accounts, sessions, views, config.auth, sso, ssoAccounts, portalUrl);
         StackPages stackPages = new StackPages(stackStore, stacks, catalog, backend, views, groups, culler, quotas,
-                sharing);
+                sharing, owners);
         AdminPages admin = new AdminPages(accounts, users, views, groups);
         ProgressStream progress = new ProgressStream(stackStore, events, stacks);
         LogPages logs = new LogPages(stackStore, stacks, backend, views);
@@ -50,7 +52,8 @@ public final class WebApp {
         HostLinks hostLinks = new HostLinks(handoff);
         TokenPages tokenPages = new TokenPages(tokens, views);
         io.berth.api.ApiAuth apiAuth = new io.berth.api.ApiAuth(tokens);
-        io.berth.api.ApiV1 api = new io.berth.api.ApiV1(catalog, stackStore, stacks, tokens, groups, quotas, portalUrl);
+        io.berth.api.ApiV1 api = new io.berth.api.ApiV1(catalog, stackStore, stacks, tokens, groups, quotas, owners,
+                portalUrl);
         io.berth.api.ApiAdmin apiAdmin = new io.berth.api.ApiAdmin(accounts, users, groups, stackStore, auditStore,
                 quotas, portalUrl);
         AuditPage auditPage = new AuditPage(auditStore, views);
@@ -76,6 +79,7 @@ public final class WebApp {
                 s.directory = "/static";
                 s.location = Location.CLASSPATH;
             });
+            c.routes.before(ctx -> ctx.attribute(io.berth.stacks.Sharing.ATTRIBUTE, sharing));
             c.routes.before(guard::before);
             c.routes.before(apiAuth::before);
             c.routes.after(audit::after);

@@ -1,0 +1,43 @@
+package io.berth.stacks;
+
+import io.berth.auth.GroupAccounts;
+import io.berth.auth.User;
+import io.berth.catalog.Catalog;
+import io.berth.catalog.Template;
+import io.berth.web.BerthException;
+
+/** Who a new stack belongs to: the caller, or — for templates that allow it — one of the caller's groups. */
+public final class Owners {
+    private final Catalog catalog;
+    private final Sharing sharing;
+    private final GroupAccounts accounts;
+
+    public Owners(Catalog catalog, Sharing sharing, GroupAccounts accounts) {
+        this.catalog = catalog;
+        this.sharing = sharing;
+        this.accounts = accounts;
+    }
+
+    /** The owner of a launch by {@code caller}; {@code group} null or blank means the caller. */
+    public User ownerFor(User caller, String template, String group) {
+        if (group == null || group.isBlank()) {
+            return caller;
+        }
+        String g = group.trim();
+        boolean allowed = catalog.find(template == null ? "" : template)
+                .map(t -> t.ownerKinds().contains(Template.OwnerKind.GROUP)).orElse(true);
+        if (!allowed) {
+            throw BerthException.badRequest("group", "The template \"" + template + "\" is for personal stacks only"
+                    + " (its owner_kinds has no group).");
+        }
+        if (!sharing.memberOf(caller.id(), g)) {
+            throw BerthException.forbidden("You are not a member of the group \"" + g + "\".");
+        }
+        return accounts.accountOf(g);
+    }
+
+    /** The groups whose stacks the caller may use, for forms. */
+    public java.util.List<String> groupsOf(User caller) {
+        return sharing.groupsOf(caller.id());
+    }
+}
