@@ -111,7 +111,7 @@ public final class App implements AutoCloseable {
 
         sharing.onRevoked(proxy::revalidate);
         OidcLogin sso = new OidcLogin(config.auth.oidc, config.https(), hostNames::portalUrl);
-        SsoAccounts ssoAccounts = new SsoAccounts(users, groups, config.auth.oidc);
+        SsoAccounts ssoAccounts = new SsoAccounts(users, groups, config.auth.oidc, sharing::forget);
         web = WebApp.create(config, db, accounts, sessions, tokens, users, stackStore, events, stacks, catalog, backend, proxy,
                 handoff, metrics, groups, sso, ssoAccounts, hostNames::portalUrl, culler, audit,
                 new AuditStore(db.jdbi()), quotas, sharing);

@@ -85,6 +85,27 @@ class GroupStacksTest {
         }
     }
 
+    @Test
+    void on_real_docker_a_group_stack_runs_under_its_own_names_and_serves_members() throws Exception {
+        io.berth.testing.TestDocker.ensureDemoImage();
+        try (BerthInstance berth = new BerthInstance()) {
+            berth.template("board.yaml", Files.readString(Path.of("templates/demo.yaml"))
+                    .replace("name: demo", "name: board\nowner_kinds: [user, group]"));
+            berth.start();
+            Jdbi jdbi = Jdbi.create("jdbc:h2:file:" + berth.home.resolve("data/berth"), "berth", "");
+            long id = jdbi.withHandle(h -> h.createQuery("SELECT id FROM users WHERE username = 'admin'")
+                    .mapTo(Long.class).one());
+            new GroupStore(jdbi).replaceMemberships(id, GroupStore.SSO, List.of("lqcd")); // before Berth reads them
+            PortalClient admin = new PortalClient(berth.url()).login("admin", BerthInstance.ADMIN_PASSWORD);
+
+            assertThat(launch(admin, "board", "team", "lqcd").statusCode()).isEqualTo(302);
+            assertThat(waitForState(admin, "/stacks/@lqcd/team", "READY", Duration.ofSeconds(30))).isEqualTo("READY");
+            assertThat(admin.get("/group/lqcd/team/web/").body()).contains("Hello from a Berth stack");
+            assertThat(io.berth.testing.TestDocker.containers(berth.run)).as("the group account's name, escaped")
+                    .contains(berth.run + "--40lqcd--team--web");
+        }
+    }
+
     private static HttpResponse<String> launch(PortalClient client, String template, String name, String group) {
         client.get("/catalog");
         return client.post("/stacks", Map.of("template", template, "name", name, "group", group));

@@ -24,7 +24,12 @@ public final class SsoAccounts {
     private final GroupStore groups;
     private final BerthConfig.Oidc config;
 
-    public SsoAccounts(UserStore users, GroupStore groups, BerthConfig.Oidc config) {
+    private final java.util.function.LongConsumer groupsChanged;
+
+    /** @param groupsChanged told the user's id after each sign-in rewrote their groups (caches forget them) */
+    public SsoAccounts(UserStore users, GroupStore groups, BerthConfig.Oidc config,
+                       java.util.function.LongConsumer groupsChanged) {
+        this.groupsChanged = groupsChanged;
         this.users = users;
         this.groups = groups;
         this.config = config;
@@ -55,6 +60,7 @@ public final class SsoAccounts {
                 : memberOf.stream().anyMatch(config.adminGroups::contains);
         users.updateFromSso(user.id(), identity.subject(), admin, identity.uid(), identity.gid());
         groups.replaceMemberships(user.id(), GroupStore.SSO, memberOf);
+        groupsChanged.accept(user.id());
         LOG.info("user \"{}\" signed in through single sign-on (groups {}{})", name, memberOf, admin ? ", admin" : "");
         return new User(user.id(), user.username(), admin, user.passwordHash());
     }

@@ -59,6 +59,12 @@ public final class Sharing {
                 && sharing.memberOf(user.id(), io.berth.auth.GroupAccounts.groupOf(stack.owner())));
     }
 
+    /** Forgets what is cached of a user's groups (they just signed in with new ones). */
+    public void forget(long userId) {
+        groupsOfUser.invalidate(userId);
+        groupNames.invalidate(userId);
+    }
+
     /** The groups a user belongs to. */
     public List<String> groupsOf(long userId) {
         return groupNames.get(userId);
