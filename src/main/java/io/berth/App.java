@@ -96,7 +96,7 @@ public final class App implements AutoCloseable {
                 metrics, quotas);
         Reconciler reconciler = new Reconciler(stackStore, backend, stacks, routes);
         GroupStore groups = new GroupStore(db.jdbi());
-        Sharing sharing = new Sharing(new ShareStore(db.jdbi()), users, groups);
+        Sharing sharing = new Sharing(new ShareStore(db.jdbi()), users, groups, config.groupStacks.managedBy);
         Access access = new Access(config.proxy, sharing);
         HostHandoff handoff = new HostHandoff(routes, access, hostNames);
         activity = new Activity(stackStore);

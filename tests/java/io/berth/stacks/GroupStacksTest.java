@@ -86,6 +86,39 @@ class GroupStacksTest {
     }
 
     @Test
+    void with_managed_by_group_admins_members_open_but_only_group_admins_stop() throws Exception {
+        try (EchoServer echo = new EchoServer(); BerthInstance berth = new BerthInstance()) {
+            berth.template("board.yaml", Files.readString(Path.of("templates/demo.yaml"))
+                    .replace("name: demo", "name: board\nowner_kinds: [user, group]"));
+            BerthConfig config = berth.config();
+            config.groupStacks.managedBy = "group_admins";
+            berth.startOnLoopback(config, echo.port());
+            PortalClient admin = new PortalClient(berth.url()).login("admin", BerthInstance.ADMIN_PASSWORD);
+            admin.get("/admin/users");
+            Jdbi jdbi = Jdbi.create("jdbc:h2:file:" + berth.home.resolve("data/berth"), "berth", "");
+            Map<String, List<String>> memberships = Map.of("alice", List.of("lqcd", "lqcd-admins"), "bob", List.of("lqcd"));
+            for (var m : memberships.entrySet()) {
+                admin.post("/admin/users", Map.of("username", m.getKey(), "password", m.getKey() + "-password"));
+                long id = jdbi.withHandle(h -> h.createQuery("SELECT id FROM users WHERE username = :u")
+                        .bind("u", m.getKey()).mapTo(Long.class).one());
+                new GroupStore(jdbi).replaceMemberships(id, GroupStore.SSO, m.getValue());
+            }
+            PortalClient alice = new PortalClient(berth.url()).login("alice", "alice-password");
+            PortalClient bob = new PortalClient(berth.url()).login("bob", "bob-password");
+            assertThat(launch(alice, "board", "team", "lqcd").statusCode()).isEqualTo(302);
+            assertThat(waitForState(alice, "/stacks/@lqcd/team", "READY", Duration.ofSeconds(30))).isEqualTo("READY");
+
+            assertThat(get(berth, bob, "/group/lqcd/team/web/").status()).as("members open it").isEqualTo(200);
+            assertThat(bob.get("/stacks/@lqcd/team").statusCode()).as("and see its page").isEqualTo(200);
+            HttpResponse<String> stop = bob.post("/stacks/@lqcd/team/stop", Map.of());
+            assertThat(stop.statusCode()).isEqualTo(403);
+            assertThat(stop.body()).contains("Only the admins of the group lqcd (members of lqcd-admins)");
+            alice.get("/stacks/@lqcd/team");
+            assertThat(alice.post("/stacks/@lqcd/team/stop", Map.of()).statusCode()).isEqualTo(302);
+        }
+    }
+
+    @Test
     void on_real_docker_a_group_stack_runs_under_its_own_names_and_serves_members() throws Exception {
         io.berth.testing.TestDocker.ensureDemoImage();
         try (BerthInstance berth = new BerthInstance()) {

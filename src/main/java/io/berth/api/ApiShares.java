@@ -35,7 +35,7 @@ public final class ApiShares {
         routes.get(base, ctx -> Bodies.send(ctx, 200, views(ApiV1.visible(ctx, store))));
         routes.post(base, this::share);
         routes.delete(base + "/{kind}/{subject}", ctx -> {
-            Stack stack = ApiV1.visible(ctx, store);
+            Stack stack = ApiV1.changeable(ctx, store);
             sharing.revoke(stack, ctx.pathParam("kind"), ctx.pathParam("subject"));
             ctx.status(204);
         });
@@ -46,7 +46,7 @@ public final class ApiShares {
     }
 
     private void share(Context ctx) {
-        Stack stack = ApiV1.visible(ctx, store);
+        Stack stack = ApiV1.changeable(ctx, store);
         NewShare body = Bodies.read(ctx, NewShare.class);
         ctx.attribute(io.berth.audit.Audit.TARGET, stack.owner() + "/" + stack.name() + " " + body.kind() + ":"
                 + body.name());

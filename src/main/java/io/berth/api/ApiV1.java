@@ -67,7 +67,7 @@ public final class ApiV1 {
         routes.post(BASE + "/stacks/{owner}/{name}/stop", ctx -> act(ctx, stacks::stop));
         routes.post(BASE + "/stacks/{owner}/{name}/start", ctx -> act(ctx, stacks::start));
         routes.delete(BASE + "/stacks/{owner}/{name}", ctx -> {
-            Stack stack = visible(ctx);
+            Stack stack = changeable(ctx);
             stacks.delete(stack, !"true".equals(ctx.queryParam("delete_data")));
             ctx.status(204);
         });
@@ -114,7 +114,7 @@ public final class ApiV1 {
     }
 
     private void act(Context ctx, java.util.function.Consumer<Stack> action) {
-        Stack stack = visible(ctx);
+        Stack stack = changeable(ctx);
         action.accept(stack);
         Bodies.send(ctx, 202, Views.StackView.of(store.byId(stack.id()).orElse(stack), portalUrl.get()));
     }
@@ -168,6 +168,17 @@ public final class ApiV1 {
     /** The stack in the path, if the caller owns it or is an admin; otherwise 404, as if it did not exist. */
     private Stack visible(Context ctx) {
         return visible(ctx, store);
+    }
+
+    /** {@link #visible}, and the caller may change it (group stacks may be reserved to the group's admins). */
+    static Stack changeable(Context ctx, StackStore store) {
+        Stack stack = visible(ctx, store);
+        io.berth.stacks.Sharing.requireChange(ctx.attribute(io.berth.stacks.Sharing.ATTRIBUTE), caller(ctx), stack);
+        return stack;
+    }
+
+    private Stack changeable(Context ctx) {
+        return changeable(ctx, store);
     }
 
     static Stack visible(Context ctx, StackStore store) {

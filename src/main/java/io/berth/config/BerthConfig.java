@@ -25,6 +25,8 @@ public final class BerthConfig {
     public Proxy proxy = new Proxy();
     /** How much each user and group may run, and what Berth may hand out on this host in all. */
     public Quotas quotas = new Quotas();
+    /** Stacks that belong to a group. */
+    public GroupStacks groupStacks = new GroupStacks();
     /** The audit log of state-changing actions. */
     public AuditLog audit = new AuditLog();
     /** Stopping stacks nobody uses (per template: {@code idle_timeout}, {@code max_age}). */
@@ -215,6 +217,15 @@ public final class BerthConfig {
             this.cpu = cpu;
             this.memory = memory;
         }
+    }
+
+    public static final class GroupStacks {
+        /**
+         * Who may stop, start, delete and share a group's stacks: {@code members} (every member), or
+         * {@code group_admins} (members of the group {@code <group>-admins}, and Berth's admins). Every member opens
+         * them and sees their connection strings either way.
+         */
+        public String managedBy = "members";
     }
 
     public static final class AuditLog {

@@ -18,6 +18,7 @@ import java.util.function.LongConsumer;
  */
 public final class Sharing {
     private final ShareStore store;
+    private final boolean groupAdminsManage;
     private final UserStore users;
     private final LoadingCache<Long, List<ShareStore.Share>> byStack;
     /** Group memberships change at sign-in: a user's groups are re-read at most 30 s later. */
@@ -29,6 +30,16 @@ public final class Sharing {
     public static final String ATTRIBUTE = "berth.sharing";
 
     public Sharing(ShareStore store, UserStore users, GroupStore groups) {
+        this(store, users, groups, "members");
+    }
+
+    /** @param managedBy {@code members} or {@code group_admins} (config {@code group_stacks.managed_by}) */
+    public Sharing(ShareStore store, UserStore users, GroupStore groups, String managedBy) {
+        if (!managedBy.equals("members") && !managedBy.equals("group_admins")) {
+            throw new io.berth.config.ConfigException("group_stacks.managed_by is members or group_admins, not \""
+                    + managedBy + "\"");
+        }
+        this.groupAdminsManage = managedBy.equals("group_admins");
         this.store = store;
         this.users = users;
         this.byStack = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(5))
@@ -57,6 +68,22 @@ public final class Sharing {
         return stack.ownerId() == user.id() || user.admin() || (sharing != null
                 && io.berth.auth.GroupAccounts.isGroup(stack.owner())
                 && sharing.memberOf(user.id(), io.berth.auth.GroupAccounts.groupOf(stack.owner())));
+    }
+
+    /**
+     * Refuses (403) when {@code user} may see a group stack but not change it: with {@code group_stacks.managed_by:
+     * group_admins}, only members of {@code <group>-admins} and Berth's admins stop, start, delete and share it.
+     */
+    public static void requireChange(Sharing sharing, io.berth.auth.User user, Stack stack) {
+        if (sharing == null || !sharing.groupAdminsManage || !io.berth.auth.GroupAccounts.isGroup(stack.owner())
+                || user.admin()) {
+            return;
+        }
+        String group = io.berth.auth.GroupAccounts.groupOf(stack.owner());
+        if (!sharing.memberOf(user.id(), group + "-admins")) {
+            throw BerthException.forbidden("Only the admins of the group " + group + " (members of " + group
+                    + "-admins) may stop, start, delete or share its stacks.");
+        }
     }
 
     /** Forgets what is cached of a user's groups (they just signed in with new ones). */

@@ -26,6 +26,7 @@ final class SharePages {
 
     private void share(Context ctx) {
         Stack stack = StackPages.visible(ctx, store);
+        Sharing.requireChange(sharing, Guard.session(ctx).user(), stack);
         String kind = ctx.formParam("kind") == null ? "user" : ctx.formParam("kind");
         ctx.attribute(io.berth.audit.Audit.TARGET, stack.owner() + "/" + stack.name() + " " + kind + ":"
                 + ctx.formParam("with"));
@@ -40,6 +41,7 @@ final class SharePages {
 
     private void revoke(Context ctx) {
         Stack stack = StackPages.visible(ctx, store);
+        Sharing.requireChange(sharing, Guard.session(ctx).user(), stack);
         sharing.revoke(stack, ctx.pathParam("kind"), ctx.pathParam("subject"));
         back(ctx, stack, "No longer shared with " + ctx.pathParam("kind") + " " + ctx.pathParam("subject") + ".");
     }

@@ -143,6 +143,7 @@ final class StackPages {
 
     private void act(Context ctx, String action) {
         Stack stack = visible(ctx);
+        io.berth.stacks.Sharing.requireChange(sharing, Guard.session(ctx).user(), stack);
         switch (action) {
             case "stop" -> stacks.stop(stack);
             case "start" -> stacks.start(stack);
