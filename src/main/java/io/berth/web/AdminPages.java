@@ -28,7 +28,7 @@ final class AdminPages {
     }
 
     private void show(Context ctx, int status, String error) {
-        requireAdmin(ctx);
+        Guard.requireAdmin(ctx);
         Map<String, Object> params = new HashMap<>();
         params.put("page", Guard.page(ctx));
         params.put("users", users.all().stream().filter(u -> !io.berth.auth.GroupAccounts.isGroup(u.username())).toList());
@@ -39,7 +39,7 @@ final class AdminPages {
     }
 
     private void create(Context ctx) {
-        requireAdmin(ctx);
+        Guard.requireAdmin(ctx);
         ctx.attribute(io.berth.audit.Audit.TARGET, ctx.formParam("username"));
         try {
             accounts.create(ctx.formParam("username"), ctx.formParam("password"), "true".equals(ctx.formParam("admin")));
@@ -50,9 +50,4 @@ final class AdminPages {
         ctx.redirect("/admin/users");
     }
 
-    private static void requireAdmin(Context ctx) {
-        if (!Guard.session(ctx).user().admin()) {
-            throw BerthException.notFound("No such page.");
-        }
-    }
 }

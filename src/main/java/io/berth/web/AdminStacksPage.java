@@ -29,9 +29,7 @@ public final class AdminStacksPage {
     }
 
     private void show(Context ctx) {
-        if (!Guard.session(ctx).user().admin()) {
-            throw BerthException.notFound("No such page.");
-        }
+        Guard.requireAdmin(ctx);
         Map<Long, Amounts> takes = store.takes();
         List<Row> rows = store.all().stream().map(s -> {
             Amounts a = takes.getOrDefault(s.id(), Amounts.NONE);

@@ -23,9 +23,7 @@ final class AuditPage {
     }
 
     private void show(Context ctx) {
-        if (!Guard.session(ctx).user().admin()) {
-            throw BerthException.notFound("No such page.");
-        }
+        Guard.requireAdmin(ctx);
         AuditStore.Filter filter = AuditFilter.from(ctx);
         List<AuditStore.Entry> entries = store.find(filter);
         Map<String, Object> params = new HashMap<>();

@@ -73,6 +73,13 @@ final class Guard {
         return s;
     }
 
+    /** Admin pages answer 404 to everyone else, as if they did not exist. */
+    static void requireAdmin(Context ctx) {
+        if (!session(ctx).user().admin()) {
+            throw BerthException.notFound("No such page.");
+        }
+    }
+
     static Page page(Context ctx) {
         Session s = ctx.attribute(SESSION);
         String notice = ctx.queryParam("notice");

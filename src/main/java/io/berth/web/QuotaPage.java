@@ -31,7 +31,7 @@ public final class QuotaPage {
     }
 
     private void show(Context ctx, int status, String error) {
-        admin(ctx);
+        Guard.requireAdmin(ctx);
         List<Row> rows = users.all().stream().map(u -> {
             QuotaStore.Override o = quotas.overrideOfUser(u.id());
             return new Row(u.username(), Quotas.bars(quotas.usageOfUser(u.id()), quotas.limitsOf(u)), text(o.stacks()), text(o.containers()),
@@ -45,7 +45,7 @@ public final class QuotaPage {
     }
 
     private void change(Context ctx) {
-        admin(ctx);
+        Guard.requireAdmin(ctx);
         User user = users.byName(ctx.pathParam("user")).orElseThrow(() -> BerthException.notFound("No such user."));
         try {
             quotas.setLimits(user, ctx.formParam("stacks"), ctx.formParam("containers"), ctx.formParam("cpu"),
@@ -62,9 +62,4 @@ public final class QuotaPage {
         return n == null ? "" : String.valueOf(n);
     }
 
-    private static void admin(Context ctx) {
-        if (!Guard.session(ctx).user().admin()) {
-            throw BerthException.notFound("No such page.");
-        }
-    }
 }
