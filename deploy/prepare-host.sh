@@ -33,6 +33,9 @@ if ! engine_answers; then
 fi
 
 "$here/images/demo/build.sh"
+if $want_test; then
+  "$here/images/jupyter/build.sh" # Debian's Jupyter Notebook, for the end-to-end test (about 75 s, once)
+fi
 
 if $want_test; then
   # Keycloak for the single sign-on tests: Maven Central's distribution zip (177 MB, once into ~/.m2), unpacked once.

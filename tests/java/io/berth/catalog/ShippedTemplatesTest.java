@@ -94,7 +94,8 @@ class ShippedTemplatesTest {
         Template t = template("jupyter");
         var c = ctx("nb", Map.of("interface", "lab"), Map.of("token", "Tok3n"));
         StackSpec.ServiceSpec j = RENDERER.render(t, c).services().get(0);
-        assertThat(j.command()).contains("--ServerApp.base_url=/user/alice/nb/jupyter/", "--IdentityProvider.token=Tok3n");
+        assertThat(j.command()).contains("--ServerApp.base_url=/user/alice/nb/jupyter/", "--IdentityProvider.token=Tok3n",
+                "--NotebookApp.base_url=/user/alice/nb/jupyter/", "--NotebookApp.token=Tok3n");
         assertThat(j.health().path()).isEqualTo("/user/alice/nb/jupyter/api");
         assertThat(RENDERER.link(t.services().get(0), c)).isEqualTo("/user/alice/nb/jupyter/lab?token=Tok3n");
     }

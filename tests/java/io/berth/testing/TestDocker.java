@@ -19,7 +19,14 @@ public final class TestDocker {
         run(List.of("deploy/images/demo/build.sh", DEMO_IMAGE));
     }
 
-    /** Removes every container and network carrying {@code berth.test=<run>}; never anything else. */
+    /** Berth's Jupyter image, built from Debian's packages once per machine (about 75 s; a no-op afterwards). */
+    public static final String JUPYTER_IMAGE = "berth/jupyter:notebook6-bookworm";
+
+    public static void ensureJupyterImage() {
+        run(List.of("deploy/images/jupyter/build.sh", JUPYTER_IMAGE));
+    }
+
+    /** Removes every container, network and volume carrying {@code berth.test=<run>}; never anything else. */
     public static void cleanUp(String run) {
         String filter = "label=" + TEST_LABEL + "=" + run;
         String containers = run(List.of("docker", "ps", "-aq", "--filter", filter)).trim();
@@ -32,6 +39,12 @@ public final class TestDocker {
         if (!networks.isEmpty()) {
             var cmd = new java.util.ArrayList<>(List.of("docker", "network", "rm"));
             cmd.addAll(List.of(networks.split("\\s+")));
+            run(cmd);
+        }
+        String volumes = run(List.of("docker", "volume", "ls", "-q", "--filter", filter)).trim();
+        if (!volumes.isEmpty()) {
+            var cmd = new java.util.ArrayList<>(List.of("docker", "volume", "rm", "-f"));
+            cmd.addAll(List.of(volumes.split("\\s+")));
             run(cmd);
         }
     }

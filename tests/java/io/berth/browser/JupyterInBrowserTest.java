@@ -1,0 +1,80 @@
+package io.berth.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.berth.config.BerthConfig;
+import io.berth.testing.BerthInstance;
+import io.berth.testing.Chromium;
+import io.berth.testing.PortalClient;
+import io.berth.testing.TestDocker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The shipped jupyter template, unchanged, on Berth's locally built image (an {@code images:} mapping): alice launches
+ * it from the catalog, opens it through /user/alice/…, makes a notebook and runs {@code print(6*7)} — the answer
+ * comes back over the kernel's WebSocket through the proxy.
+ */
+class JupyterInBrowserTest {
+
+    @Test
+    void a_notebook_runs_a_cell_through_berth() throws Exception {
+        TestDocker.ensureJupyterImage();
+        try (BerthInstance berth = new BerthInstance()) {
+            berth.template("jupyter.yaml", Files.readString(Path.of("templates/jupyter.yaml")));
+            BerthConfig config = berth.config();
+            config.images.put("quay.io/jupyter/base-notebook:2025-06-30", TestDocker.JUPYTER_IMAGE);
+            berth.start(config);
+            PortalClient admin = new PortalClient(berth.url()).login("admin", BerthInstance.ADMIN_PASSWORD);
+            admin.get("/admin/users");
+            admin.post("/admin/users", Map.of("username", "alice", "password", "alice-password"));
+
+            ChromeDriver browser = Chromium.start();
+            try {
+                WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(90));
+                browser.get(berth.url() + "/catalog");
+                Chromium.logInIfAsked(browser, "alice", "alice-password");
+                WebElement name = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                        By.cssSelector("#template-jupyter input[name=name]")));
+                name.clear();
+                name.sendKeys("nb");
+                browser.findElement(By.cssSelector("#template-jupyter button.launch")).click();
+                wait.until(ExpectedConditions.textToBe(By.id("state"), "READY"));
+
+                browser.findElement(By.cssSelector("a.service-link")).click();
+                wait.until(ExpectedConditions.urlContains("/user/alice/nb/jupyter/tree"));
+                wait.until(ExpectedConditions.elementToBeClickable(By.id("new-dropdown-button"))).click();
+                String tree = browser.getWindowHandle();
+                wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#kernel-python3 a"))).click();
+                wait.until(d -> d.getWindowHandles().size() > 1);
+                for (String handle : new ArrayList<>(browser.getWindowHandles())) {
+                    if (!handle.equals(tree)) {
+                        browser.switchTo().window(handle);
+                    }
+                }
+                wait.until(ExpectedConditions.urlContains("/user/alice/nb/jupyter/notebooks/"));
+                wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#kernel_indicator_icon.kernel_idle_icon")));
+                WebElement cell = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".cell .CodeMirror")));
+                cell.click();
+                new Actions(browser).sendKeys("print(6*7)").keyDown(Keys.SHIFT).sendKeys(Keys.ENTER).keyUp(Keys.SHIFT)
+                        .perform();
+                WebElement output = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                        By.cssSelector(".output_subarea pre")));
+                assertThat(output.getText().trim()).isEqualTo("42");
+            } finally {
+                browser.quit();
+            }
+        }
+    }
+}
