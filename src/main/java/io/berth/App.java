@@ -100,7 +100,8 @@ public final class App implements AutoCloseable {
         Access access = new Access(config.proxy, sharing);
         HostHandoff handoff = new HostHandoff(routes, access, hostNames);
         activity = new Activity(stackStore);
-        Audit audit = new Audit(new AuditStore(db.jdbi()), config.audit.retentionDays);
+        AuditStore auditStore = new AuditStore(db.jdbi());
+        Audit audit = new Audit(auditStore, config.audit.retentionDays);
         Culler culler = new Culler(stackStore, catalog, stacks, events, activity::lastSeen,
                 (stack, why) -> {
                     audit.record("berth", "stack.cull", stack.owner() + "/" + stack.name(), why);
@@ -114,7 +115,7 @@ public final class App implements AutoCloseable {
         SsoAccounts ssoAccounts = new SsoAccounts(users, groups, config.auth.oidc, sharing::forget);
         web = WebApp.create(config, db, accounts, sessions, tokens, users, stackStore, events, stacks, catalog, backend, proxy,
                 handoff, metrics, groups, sso, ssoAccounts, hostNames::portalUrl, culler, audit,
-                new AuditStore(db.jdbi()), quotas, sharing);
+                auditStore, quotas, sharing);
         reconciler.run(true);
         web.start();
 

@@ -31,22 +31,29 @@ public record Amounts(long stacks, long containers, long cpuMillis, long memoryB
         return null;
     }
 
-    /** {@code 2 stacks, 3 containers, 1.5 CPU, 2 GiB}. */
-    public String describe() {
-        return stacks + (stacks == 1 ? " stack, " : " stacks, ") + containers
-                + (containers == 1 ? " container, " : " containers, ") + cpu(cpuMillis) + " CPU, " + memory(memoryBytes);
+    /** The amount of one resource, named as {@link #firstExceededBy} names them: stacks, containers, CPU, memory. */
+    public long of(String resource) {
+        return switch (resource) {
+            case "stacks" -> stacks;
+            case "containers" -> containers;
+            case "CPU" -> cpuMillis;
+            default -> memoryBytes;
+        };
     }
 
-    /** A limit in words, "no limit" for 0. */
-    public static String limit(long value, String unit) {
-        if (value == 0) {
-            return "no limit";
-        }
-        return switch (unit) {
+    /** One resource in words: {@code 1 stack}, {@code 3 containers}, {@code 1.5 CPU}, {@code 32 MiB}. */
+    public String inWords(String resource) {
+        long value = of(resource);
+        return switch (resource) {
             case "CPU" -> cpu(value) + " CPU";
             case "memory" -> memory(value);
-            default -> value + " " + (value == 1 ? unit.substring(0, unit.length() - 1) : unit);
+            default -> value + " " + (value == 1 ? resource.substring(0, resource.length() - 1) : resource);
         };
+    }
+
+    /** As a limit: {@link #inWords}, or "no limit" for 0. */
+    public String limitInWords(String resource) {
+        return of(resource) == 0 ? "no limit" : inWords(resource);
     }
 
     public static String cpu(long millis) {

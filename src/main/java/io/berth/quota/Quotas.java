@@ -56,14 +56,10 @@ public final class Quotas {
     }
 
     /**
-     * Sets a user's limits from text as an admin types it: blank keeps the default, 0 means no limit; a bad value is
-     * a 400 naming the field. Takes effect at the next launch (running stacks are never stopped for it).
+     * Sets an account's limits from text as an admin types it (a group's account takes a group override): blank keeps
+     * the default, 0 means no limit; a bad value is a 400 naming the field. Applies from the next launch (running
+     * stacks are never stopped for it).
      */
-    public void setUserLimits(long userId, String stacks, String containers, String cpu, String memory) {
-        setLimits(QuotaStore.USER, userId, stacks, containers, cpu, memory);
-    }
-
-    /** {@link #setUserLimits} for any account: a group's account takes a group override. */
     public void setLimits(User account, String stacks, String containers, String cpu, String memory) {
         setLimits(GroupAccounts.isGroup(account.username()) ? QuotaStore.GROUP : QuotaStore.USER, account.id(), stacks,
                 containers, cpu, memory);
@@ -147,15 +143,15 @@ public final class Quotas {
         String over = limits.firstExceededBy(used.plus(wanted));
         if (over != null) {
             String who = group ? "the group " + GroupAccounts.groupOf(ownerName) + " uses " : "you use ";
-            throw refused("\"" + stack + "\" needs " + needs(wanted) + ", but " + who + of(used, over) + " of "
-                    + (group ? "its " : "your ") + Amounts.limit(value(limits, over), unit(over)) + ". Stop or delete"
+            throw refused("\"" + stack + "\" needs " + needs(wanted) + ", but " + who + used.inWords(over) + " of "
+                    + (group ? "its " : "your ") + limits.limitInWords(over) + ". Stop or delete"
                     + " one of " + (group ? "the group's" : "your") + " stacks, or ask an admin to raise "
                     + (group ? "the group's" : "your") + " quota.");
         }
         String full = host.firstExceededBy(store.usageOfAll(h).plus(wanted));
         if (full != null) {
             throw refused("\"" + stack + "\" needs " + needs(wanted) + ", and this server has no " + full
-                    + " left to hand out (its limit: " + Amounts.limit(value(host, full), unit(full)) + "). Try again"
+                    + " left to hand out (its limit: " + host.limitInWords(full) + "). Try again"
                     + " when others have stopped stacks, or ask an admin.");
         }
     }
@@ -165,29 +161,7 @@ public final class Quotas {
     }
 
     private static String needs(Amounts a) {
-        return a.containers() + (a.containers() == 1 ? " container, " : " containers, ") + Amounts.cpu(a.cpuMillis())
-                + " CPU and " + Amounts.memory(a.memoryBytes());
-    }
-
-    private static String of(Amounts used, String resource) {
-        return switch (resource) {
-            case "CPU" -> Amounts.cpu(used.cpuMillis()) + " CPU";
-            case "memory" -> Amounts.memory(used.memoryBytes());
-            default -> Amounts.limit(value(used, resource), resource).replace("no limit", "0 " + resource);
-        };
-    }
-
-    private static long value(Amounts a, String resource) {
-        return switch (resource) {
-            case "stacks" -> a.stacks();
-            case "containers" -> a.containers();
-            case "CPU" -> a.cpuMillis();
-            default -> a.memoryBytes();
-        };
-    }
-
-    private static String unit(String resource) {
-        return resource;
+        return a.inWords("containers") + ", " + a.inWords("CPU") + " and " + a.inWords("memory");
     }
 
     static Amounts merge(Amounts defaults, QuotaStore.Override o) {

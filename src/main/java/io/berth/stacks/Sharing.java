@@ -20,6 +20,7 @@ public final class Sharing {
     private final ShareStore store;
     private final boolean groupAdminsManage;
     private final UserStore users;
+    private final GroupStore groups;
     private final LoadingCache<Long, List<ShareStore.Share>> byStack;
     /** Group memberships change at sign-in: a user's groups are re-read at most 30 s later. */
     private final LoadingCache<Long, Set<Long>> groupsOfUser;
@@ -28,10 +29,6 @@ public final class Sharing {
     private volatile LongConsumer onRevoked = stackId -> { };
     /** Request attribute under which the pages and the API find this (membership checks for group stacks). */
     public static final String ATTRIBUTE = "berth.sharing";
-
-    public Sharing(ShareStore store, UserStore users, GroupStore groups) {
-        this(store, users, groups, "members");
-    }
 
     /** @param managedBy {@code members} or {@code group_admins} (config {@code group_stacks.managed_by}) */
     public Sharing(ShareStore store, UserStore users, GroupStore groups, String managedBy) {
@@ -42,6 +39,7 @@ public final class Sharing {
         this.groupAdminsManage = managedBy.equals("group_admins");
         this.store = store;
         this.users = users;
+        this.groups = groups;
         this.byStack = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(5))
                 .build(store::of);
         this.groupsOfUser = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(30))
@@ -144,7 +142,7 @@ public final class Sharing {
                     .id();
         }
         if (ShareStore.GROUP.equals(kind)) {
-            return store.groupId(n).orElseThrow(() -> BerthException.badRequest("name", "There is no group \"" + n
+            return groups.idOf(n).orElseThrow(() -> BerthException.badRequest("name", "There is no group \"" + n
                     + "\"."));
         }
         throw BerthException.badRequest("kind", "Share with a \"user\" or a \"group\".");

@@ -24,6 +24,12 @@ public final class GroupStore {
                 + " WHERE m.user_id = :u ORDER BY g.name").bind("u", userId).mapTo(String.class).list());
     }
 
+    /** A group's id by name. */
+    public java.util.Optional<Long> idOf(String name) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id FROM groups WHERE name = :n").bind("n", name)
+                .mapTo(Long.class).findOne());
+    }
+
     /** Ids of the groups a user belongs to. */
     public java.util.Set<Long> groupIdsOf(long userId) {
         return new java.util.HashSet<>(jdbi.withHandle(h -> h.createQuery(

@@ -104,8 +104,8 @@ public final class QuotaStore {
     }
 
     /** Stacks launched before quotas existed took nothing on record: fills in what their templates take. */
-    public Optional<Integer> backfill(java.util.function.Function<String, Optional<Amounts>> byTemplate) {
-        return Optional.of(jdbi.inTransaction(h -> {
+    public int backfill(java.util.function.Function<String, Optional<Amounts>> byTemplate) {
+        return jdbi.inTransaction(h -> {
             int n = 0;
             for (var row : h.createQuery("SELECT id, template FROM stacks WHERE containers = 0")
                     .map((rs, c) -> Map.entry(rs.getLong("id"), rs.getString("template"))).list()) {
@@ -117,6 +117,6 @@ public final class QuotaStore {
                 }
             }
             return n;
-        }));
+        });
     }
 }

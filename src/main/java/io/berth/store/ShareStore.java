@@ -2,7 +2,6 @@ package io.berth.store;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
 /** Who a stack is shared with: users and groups, by id, with their names for display. */
@@ -48,11 +47,5 @@ public final class ShareStore {
                         + " subject_id = :u) OR (kind = 'group' AND subject_id IN"
                         + " (SELECT group_id FROM group_members WHERE user_id = :u))")
                 .bind("u", userId).mapTo(Long.class).list());
-    }
-
-    /** A group's id by name. */
-    public Optional<Long> groupId(String name) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT id FROM groups WHERE name = :n").bind("n", name)
-                .mapTo(Long.class).findOne());
     }
 }

@@ -118,6 +118,15 @@ public final class StackStore {
                 .bind("o", ownerId).map(STACK).list());
     }
 
+    /** The stacks of the named owners (e.g. the accounts {@code @<group>} of a user's groups). */
+    public List<Stack> ownedByNames(Collection<String> owners) {
+        if (owners.isEmpty()) {
+            return List.of();
+        }
+        return jdbi.withHandle(h -> h.createQuery(SELECT + "WHERE u.username IN (<owners>) ORDER BY u.username, s.name")
+                .bindList("owners", List.copyOf(owners)).map(STACK).list());
+    }
+
     public List<Stack> all() {
         return jdbi.withHandle(h -> h.createQuery(SELECT + "ORDER BY u.username, s.name").map(STACK).list());
     }

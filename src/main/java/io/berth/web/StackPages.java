@@ -7,7 +7,6 @@ import io.berth.proxy.Route;
 import io.berth.stacks.Stack;
 import io.berth.stacks.StackDetails;
 import io.berth.stacks.StackService;
-import io.berth.store.GroupStore;
 import io.berth.store.StackStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -24,20 +23,18 @@ final class StackPages {
     private final Catalog catalog;
     private final Backend backend;
     private final Views views;
-    private final GroupStore groups;
 
     private final io.berth.stacks.Culler culler;
     private final io.berth.quota.Quotas quotas;
     private final io.berth.stacks.Sharing sharing;
     private final io.berth.stacks.Owners owners;
 
-    StackPages(StackStore store, StackService stacks, Catalog catalog, Backend backend, Views views, GroupStore groups,
+    StackPages(StackStore store, StackService stacks, Catalog catalog, Backend backend, Views views,
                io.berth.stacks.Culler culler, io.berth.quota.Quotas quotas, io.berth.stacks.Sharing sharing,
                io.berth.stacks.Owners owners) {
         this.owners = owners;
         this.quotas = quotas;
         this.sharing = sharing;
-        this.groups = groups;
         this.culler = culler;
         this.store = store;
         this.stacks = stacks;
@@ -66,11 +63,11 @@ final class StackPages {
         Map<String, Object> params = new HashMap<>();
         params.put("page", page);
         params.put("stacks", mine);
-        params.put("groups", groups.groupsOf(s.user().id()));
-        params.put("usage", quotas.bars(s.user().id()));
         List<String> myGroups = sharing.groupsOf(s.user().id());
-        params.put("groupStacks", store.all().stream().filter(st -> io.berth.auth.GroupAccounts.isGroup(st.owner())
-                && myGroups.contains(io.berth.auth.GroupAccounts.groupOf(st.owner()))).toList());
+        params.put("groups", myGroups);
+        params.put("usage", quotas.bars(s.user().id()));
+        params.put("groupStacks", store.ownedByNames(myGroups.stream()
+                .map(g -> io.berth.auth.GroupAccounts.MARK + g).toList()));
         params.put("shared", sharing.sharedWith(s.user().id()).stream().map(store::byId).flatMap(java.util.Optional::stream)
                 .map(st -> new SharedStack(st, stacks.details().links(st))).toList());
         params.put("dockerProblem", backend.unavailable().orElse(null));

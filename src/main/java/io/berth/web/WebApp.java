@@ -43,7 +43,7 @@ public final class WebApp {
                 new io.berth.auth.GroupAccounts(users));
         Guard guard = new Guard(sessions);
         AuthPages auth = new AuthPages(accounts, sessions, views, config.auth, sso, ssoAccounts, portalUrl);
-        StackPages stackPages = new StackPages(stackStore, stacks, catalog, backend, views, groups, culler, quotas,
+        StackPages stackPages = new StackPages(stackStore, stacks, catalog, backend, views, culler, quotas,
                 sharing, owners);
         AdminPages admin = new AdminPages(accounts, users, views, groups);
         ProgressStream progress = new ProgressStream(stackStore, events, stacks);
