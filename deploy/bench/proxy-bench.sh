@@ -6,7 +6,10 @@
 #     direct   - wrk straight to the backend nginx (the ceiling),
 #     berth    - through Berth's proxy (/user/admin/bench/web/…, session cookie checked on every request),
 #     chp      - through configurable-http-proxy (JupyterHub's proxy; route added through its REST API),
-#     nginx    - through nginx as a reverse proxy (upstream keep-alive pool).
+#     nginx    - through nginx as a reverse proxy (upstream keep-alive pool),
+#     jetty    - not a proxy: a bare Jetty server (the one Berth runs on, same JVM options) answering the same bytes
+#                from memory. Its CPU per request is the floor of ANY proxy built into Jetty — the server half alone,
+#                before a byte is forwarded — to set beside nginx's whole proxy (server + upstream halves).
 #   Every target gets the same request (same Cookie header) and returns the same bytes with 200: checked with curl
 #   before and after measuring. Each repetition runs every case once per target, targets rotated, so slow drift
 #   (thermal, page cache, JIT) spreads over all targets. A short warm-up (not counted) runs first, and a long one
@@ -21,6 +24,7 @@
 #   ratio            median rate ÷ direct's median rate for the same case (Berth's target: ≥ nginx's, see DESIGN.md)
 #   p99 ms           median of the repetitions' 99th-percentile latency
 #   errors           summed over the repetitions: answers ≥ 400 + socket errors (connect/read/write/timeout ≥ 2 s)
+#   cpu µs/req       CPU time the proxy (for direct: the backend) used per request, from proxy% and req/s
 #   proxy%/backend%  median CPU of the proxy / backend processes in % of one core (200 = both cores); the rest of
 #                    the 200 % went to wrk or the ws client, the kernel's loopback work, or idled
 #   All processes share the machine's cores (2 here): a proxy's ratio is also what it leaves to wrk and backend.
@@ -45,7 +49,7 @@ WARMUP=3                               # s per target and file (and WebSocket), 
 BERTH_WARMUP=${BERTH_WARMUP:-60}       # s of extra load on Berth first: its JIT (C2) needs it, see above
 if [ "${QUICK:-0}" = 1 ]; then REPS=1; DURATION=5; WARMUP=2; BERTH_WARMUP=20; fi
 CONNS=${CONNS:-"16 128"}
-TARGETS=${TARGETS:-"direct berth chp nginx"}
+TARGETS=${TARGETS:-"direct jetty berth chp nginx"}
 WS=${WS:-1}
 WS_CONNS=16
 # ParallelGC vs the default G1: the same when warm (±5 %, ~20 young GCs / 30 s, 0.4 % of the time, max 13 ms);
@@ -140,6 +144,16 @@ else
   COOKIE="berth_session=${COOKIE:0:43}" # same request size as with Berth
 fi
 
+# --- bare Jetty: the floor of a proxy inside Jetty -------------------------------------------------------------------
+JETTY_PID=
+if [[ " $TARGETS " == *" jetty "* ]]; then
+  java $BERTH_JAVA_OPTS -cp "$JCP" io.berth.bench.BenchBerth jetty --root "$WORK/www" >"$WORK/jetty.log" 2>&1 &
+  JETTY_PID=$!; PIDS+=("$JETTY_PID")
+  wait_for "$JETTY_PID" 30 grep -q '^JETTY_PORT=' "$WORK/jetty.log" || die "bare Jetty did not start: $(cat "$WORK/jetty.log")"
+  JETTY_PORT=$(sed -n 's/^JETTY_PORT=//p' "$WORK/jetty.log")
+fi
+WS_TARGETS=${TARGETS/jetty/} # the bare Jetty has no WebSocket echo
+
 # --- configurable-http-proxy ---------------------------------------------------------------------------------------
 CHP_PID=
 if [[ " $TARGETS " == *" chp "* ]]; then
@@ -174,6 +188,7 @@ url_of() { # url_of TARGET FILE
     berth) echo "${BERTH_URL}$2.bin" ;;
     chp) echo "http://127.0.0.1:$CHP_PORT/user/admin/bench/web/$2.bin" ;;
     nginx) echo "http://127.0.0.1:$NGX_PORT/user/admin/bench/web/$2.bin" ;;
+    jetty) echo "http://127.0.0.1:$JETTY_PORT/user/admin/bench/web/$2.bin" ;;
   esac
 }
 ws_url_of() {
@@ -184,7 +199,7 @@ ws_url_of() {
     nginx) echo "ws://127.0.0.1:$NGX_PORT/user/admin/benchws/web/ws" ;;
   esac
 }
-pid_of() { case $1 in berth) echo "$BERTH_PID" ;; chp) echo "$CHP_PID" ;; nginx) echo "$NGX_PID" ;; esac; }
+pid_of() { case $1 in berth) echo "$BERTH_PID" ;; chp) echo "$CHP_PID" ;; nginx) echo "$NGX_PID" ;; jetty) echo "$JETTY_PID" ;; esac; }
 
 check_all() { # every target answers every file with 200 and the very bytes of the file
   local t f code
@@ -240,9 +255,13 @@ if [ -n "$BERTH_PID" ] && [ "$BERTH_WARMUP" -gt 0 ]; then
     BERTH_WARM_RATES+="$f:${rate:-?} "
   done
 fi
+if [ -n "$JETTY_PID" ]; then # same JIT story as Berth's, shorter: less code to compile
+  say "warming the bare Jetty up: 20 s at 128 connections"
+  for f in 100b 64k 100b 64k; do wrk -t2 -c128 -d5s "$(url_of jetty "$f")" >/dev/null 2>&1; done
+fi
 say "warm-up (${WARMUP} s per target and file), then $REPS × ${DURATION} s × $ncases cases × ${#TARGET_LIST[@]} targets"
 for t in $TARGETS; do for f in $FILES; do run_http "$t" "$f" 128 "$WARMUP" -; done; done
-[ "$WS" = 1 ] && for t in $TARGETS; do run_ws "$t" "$WARMUP" -; done
+[ "$WS" = 1 ] && for t in $WS_TARGETS; do run_ws "$t" "$WARMUP" -; done
 for rep in $(seq "$REPS"); do
   for f in $FILES; do
     for c in $CONNS; do
@@ -254,7 +273,7 @@ for rep in $(seq "$REPS"); do
     done
   done
   if [ "$WS" = 1 ]; then
-    for t in $(rotated "$rep" "${TARGET_LIST[@]}"); do
+    for t in $(rotated "$rep" $WS_TARGETS); do
       say "  rep $rep: WebSocket echo, $WS_CONNS sockets, $t"
       run_ws "$t" "$DURATION" "$rep"
       sleep 0.5

@@ -4,8 +4,8 @@
 //   kind target case conns rep rate p99_us errors proxy_cpu backend_cpu      (kind: http | ws)
 //   kind target case conns rep FAIL reason
 // Per case and target: the median rate and median p99 over the repetitions, the min–max of the rate, the sum of
-// errors, the median CPU (in % of one core) of the proxy and of the backend, and the ratio of the median rate to
-// direct's median rate for the same case.
+// errors, the median CPU (in % of one core) of the proxy and of the backend, the proxy's CPU time per request
+// (the backend's for direct), and the ratio of the median rate to direct's median rate for the same case.
 'use strict';
 const fs = require('fs');
 
@@ -55,7 +55,8 @@ function table(kind, title, unit) {
   if (!keys.length) return;
   console.log(`\n${title}`);
   console.log(pad('case', 6) + pad('conns', 6) + pad('target', 8) + lpad(unit, 10) + lpad('ratio', 7)
-    + lpad('min–max', 17) + lpad('p99 ms', 9) + lpad('errors', 8) + lpad('proxy%', 8) + lpad('backend%', 9)
+    + lpad('min–max', 17) + lpad('p99 ms', 9) + lpad('errors', 8) + lpad('cpu µs/req', 11) + lpad('proxy%', 8)
+    + lpad('backend%', 9)
     + lpad('reps', 6));
   for (const key of keys) {
     const [, name, conns] = key.split('|');
@@ -72,6 +73,7 @@ function table(kind, title, unit) {
       const ratio = direct && direct.rate ? (s.rate / direct.rate).toFixed(2) : 'n/a';
       console.log(head + lpad(fmt(s.rate), 10) + lpad(ratio, 7) + lpad(`${fmt(s.min)}–${fmt(s.max)}`, 17)
         + lpad(s.p99.toFixed(2), 9) + lpad(s.errors, 8)
+        + lpad(((target === 'direct' ? s.backendCpu : s.proxyCpu) * 1e4 / s.rate).toFixed(0), 11)
         + lpad(target === 'direct' ? '-' : s.proxyCpu.toFixed(0), 8) + lpad(s.backendCpu.toFixed(0), 9)
         + lpad(s.reps, 6));
     }

@@ -6,14 +6,23 @@ import io.berth.testing.EchoServer;
 import io.berth.testing.LoopbackBackend;
 import io.berth.testing.PortalClient;
 import io.berth.testing.Stacks;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The Berth side of deploy/bench/proxy-bench.sh. Two modes, each runs until killed:
+ * The Java side of deploy/bench/proxy-bench.sh. Three modes, each runs until killed:
  * <ul>
  * <li>{@code echo}: an {@link EchoServer} alone (the WebSocket backend, in its own JVM so that it does not share
  * heap, GC or JIT with the proxy it is measured through); prints {@code ECHO_PORT=<port>}.</li>
@@ -21,6 +30,9 @@ import java.util.Map;
  * {@link LoopbackBackend} (no engine), with a one-service template; logs in as {@code admin}, launches stack
  * {@code bench} (pointed at port N) and, with a WebSocket backend, {@code benchws} (pointed at port M), waits until
  * both are READY, then prints {@code BERTH_URL=…}, {@code BERTH_WS_URL=…} and {@code BERTH_COOKIE=berth_session=…}.</li>
+ * <li>{@code jetty --root DIR}: a bare Jetty server (the one Berth runs on) that answers {@code …/<file>} with the
+ * bytes of {@code DIR/<file>} from memory, no checks, no forwarding: the floor of what any proxy built into Jetty
+ * costs per request, to set beside nginx's whole proxy. Prints {@code JETTY_PORT=<port>}.</li>
  * </ul>
  */
 public final class BenchBerth {
@@ -47,9 +59,11 @@ public final class BenchBerth {
             Thread.currentThread().join();
         } else if (args.length > 0 && args[0].equals("berth")) {
             berth(opts);
+        } else if (args.length > 0 && args[0].equals("jetty")) {
+            bareJetty(Path.of(require(opts, "root")));
         } else {
             System.err.println("usage: BenchBerth echo | BenchBerth berth --port P --http-backend N "
-                    + "[--ws-backend M] --password X --home DIR");
+                    + "[--ws-backend M] --password X --home DIR | BenchBerth jetty --root DIR");
             System.exit(2);
         }
     }
@@ -83,6 +97,39 @@ public final class BenchBerth {
         System.out.println("BERTH_COOKIE=" + portal.cookieHeader());
         System.out.flush();
         Thread.currentThread().join();
+    }
+
+    private static void bareJetty(Path root) throws Exception {
+        Map<String, ByteBuffer> files = new HashMap<>();
+        try (var list = Files.list(root)) {
+            for (Path file : list.toList()) {
+                files.put(file.getFileName().toString(), ByteBuffer.wrap(Files.readAllBytes(file)).asReadOnlyBuffer());
+            }
+        }
+        Server server = new Server(new QueuedThreadPool(256));
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract.NonBlocking() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                String path = request.getHttpURI().getPath();
+                ByteBuffer body = files.get(path.substring(path.lastIndexOf('/') + 1));
+                if (body == null) {
+                    Response.writeError(request, response, callback, 404);
+                    return true;
+                }
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
+                response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.remaining());
+                response.write(true, body.slice(), callback);
+                return true;
+            }
+        });
+        server.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> quietly(server::stop)));
+        System.out.println("JETTY_PORT=" + connector.getLocalPort());
+        System.out.flush();
+        server.join();
     }
 
     /** Launches a stack of the bench template (a stack of that name left from an earlier run is reused). */
