@@ -30,7 +30,7 @@ class JupyterInBrowserTest {
 
     @Test
     void a_notebook_runs_a_cell_through_berth() throws Exception {
-        TestDocker.ensureJupyterImage();
+        TestDocker.ensureImages("jupyter");
         try (BerthInstance berth = new BerthInstance()) {
             berth.template("jupyter.yaml", Files.readString(Path.of("templates/jupyter.yaml")));
             BerthConfig config = berth.config();

@@ -19,11 +19,16 @@ public final class TestDocker {
         run(List.of("deploy/images/demo/build.sh", DEMO_IMAGE));
     }
 
-    /** Berth's Jupyter image, built from Debian's packages once per machine (about 75 s; a no-op afterwards). */
+    /** Images of deploy/images/build.sh, built from Debian's packages, npm and Maven Central once per machine. */
     public static final String JUPYTER_IMAGE = "berth/jupyter:notebook6-bookworm";
+    public static final String OMNIBOARD_IMAGE = "berth/omniboard:2.16.1";
+    public static final String MONGO_STANDIN_IMAGE = "berth/mongo-standin:1.47.0";
 
-    public static void ensureJupyterImage() {
-        run(List.of("deploy/images/jupyter/build.sh", JUPYTER_IMAGE));
+    /** Builds the named images of deploy/images/build.sh unless they exist (prepare-host --test built them). */
+    public static void ensureImages(String... names) {
+        var cmd = new java.util.ArrayList<>(List.of("deploy/images/build.sh"));
+        cmd.addAll(List.of(names));
+        run(cmd);
     }
 
     /** Removes every container, network and volume carrying {@code berth.test=<run>}; never anything else. */
