@@ -36,7 +36,14 @@ public final class Main {
             System.exit(2);
             return;
         }
-        App app = App.start(config, System.getenv("BERTH_ADMIN_PASSWORD"));
+        App app;
+        try {
+            app = App.start(config, System.getenv("BERTH_ADMIN_PASSWORD"));
+        } catch (io.berth.store.Database.TooNewException e) {
+            System.err.println("berth: " + e.getMessage());
+            System.exit(3);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "berth-shutdown"));
     }
 }

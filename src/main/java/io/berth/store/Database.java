@@ -1,7 +1,10 @@
 package io.berth.store;
 
 import io.berth.config.BerthConfig;
+import java.util.Arrays;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -21,11 +24,40 @@ public final class Database implements AutoCloseable {
                 ? config.url + ";DB_CLOSE_ON_EXIT=FALSE" : config.url;
         pool = JdbcConnectionPool.create(url, config.user, config.password);
         pool.setMaxConnections(MAX_CONNECTIONS);
-        var result = Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+        Flyway flyway = Flyway.configure().dataSource(pool).locations("classpath:db/migration").load();
+        refuseNewer(flyway, config.url);
+        var result = flyway.migrate();
         if (result.migrationsExecuted > 0) {
             LOG.info("database {} migrated to version {}", config.url, result.targetSchemaVersion);
         }
         jdbi = Jdbi.create(pool);
+    }
+
+    /**
+     * A database migrated by a newer Berth has tables this one does not know, and this one would write rows the
+     * newer one does not expect: refuse it, rather than let Flyway skip the "future" migrations silently.
+     */
+    private void refuseNewer(Flyway flyway, String url) {
+        MigrationInfo[] all = flyway.info().all();
+        MigrationInfo known = Arrays.stream(all).filter(m -> m.getState() != MigrationState.FUTURE_SUCCESS
+                && m.getState() != MigrationState.FUTURE_FAILED && m.getVersion() != null)
+                .reduce((a, b) -> b).orElse(null);
+        Arrays.stream(all).filter(m -> m.getState() == MigrationState.FUTURE_SUCCESS
+                        || m.getState() == MigrationState.FUTURE_FAILED)
+                .reduce((a, b) -> b).ifPresent(newest -> {
+                    pool.dispose();
+                    throw new TooNewException("the database " + url + " was last used by a newer Berth (schema version "
+                            + newest.getVersion() + ", \"" + newest.getDescription() + "\"); this Berth knows versions up to "
+                            + (known == null ? "none" : known.getVersion()) + ". Run the newer Berth again, or restore a "
+                            + "backup taken before the upgrade (berth restore FILE). Nothing was changed.");
+                });
+    }
+
+    /** The database belongs to a newer Berth; the message says what to do. */
+    public static final class TooNewException extends RuntimeException {
+        TooNewException(String message) {
+            super(message);
+        }
     }
 
     public Jdbi jdbi() {
