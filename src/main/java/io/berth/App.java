@@ -28,6 +28,7 @@ import io.berth.stacks.StackDetails;
 import io.berth.stacks.StackEvents;
 import io.berth.stacks.StackService;
 import io.berth.store.AuditStore;
+import io.berth.store.Backups;
 import io.berth.store.Database;
 import io.berth.store.QuotaStore;
 import io.berth.quota.Quotas;
@@ -56,6 +57,7 @@ public final class App implements AutoCloseable {
     static final int JOB_THREADS = 16;
 
     private final Database db;
+    private final java.util.Optional<Backups.Control> backups;
     private final Backend backend;
     private final ExecutorService jobs;
     private final ScheduledExecutorService timer;
@@ -68,6 +70,7 @@ public final class App implements AutoCloseable {
     private App(BerthConfig config, String adminPassword, Function<BerthConfig, Backend> backends) {
         long began = System.nanoTime();
         db = new Database(config.store);
+        backups = Backups.serve(config.store, db);
         UserStore users = new UserStore(db.jdbi());
         StackStore stackStore = new StackStore(db.jdbi());
         Sessions sessions = new Sessions(new SessionStore(db.jdbi()), users, config.auth, config.https());
@@ -167,6 +170,7 @@ public final class App implements AutoCloseable {
         jobs.shutdownNow();
         backend.close();
         metrics.close();
+        backups.ifPresent(Backups.Control::close);
         db.close();
     }
 
