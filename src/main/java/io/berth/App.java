@@ -69,6 +69,7 @@ public final class App implements AutoCloseable {
 
     private App(BerthConfig config, String adminPassword, Function<BerthConfig, Backend> backends) {
         long began = System.nanoTime();
+        io.berth.config.LogSetup.apply(config.logging);
         db = new Database(config.store);
         backups = Backups.serve(config.store, db);
         UserStore users = new UserStore(db.jdbi());

@@ -63,6 +63,9 @@ public final class Main {
         } catch (Database.TooNewException e) {
             exit(3, "berth: " + e.getMessage());
             return;
+        } catch (ConfigException e) {
+            exit(2, "berth: " + e.getMessage());
+            return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "berth-shutdown"));
     }

@@ -18,12 +18,19 @@ public final class BerthProcess {
     private final BerthInstance instance;
     private final int port;
     private Process process;
+    private String more = "";
 
     public BerthProcess(BerthInstance instance) throws IOException {
         this.instance = instance;
         try (ServerSocket s = new ServerSocket(0)) {
             this.port = s.getLocalPort();
         }
+    }
+
+    /** More berth.yaml for the next {@link #start()} (top-level sections not written otherwise, e.g. logging). */
+    public BerthProcess withYaml(String more) {
+        this.more = more;
+        return this;
     }
 
     public BerthProcess start() throws IOException, InterruptedException {
@@ -37,7 +44,7 @@ public final class BerthProcess {
                   name_prefix: %s
                   labels: {%s: %s}
                 """.formatted(port, c.store.url, c.catalog.dir, c.docker.namePrefix, TestDocker.TEST_LABEL,
-                instance.run));
+                instance.run) + more);
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.berth.Main", "--config", yaml.toString())
                 .redirectErrorStream(true)

@@ -31,6 +31,8 @@ public final class BerthConfig {
     public AuditLog audit = new AuditLog();
     /** Stopping stacks nobody uses (per template: {@code idle_timeout}, {@code max_age}). */
     public Culling culling = new Culling();
+    /** Berth's own log on standard output (journald, docker logs). */
+    public Logging logging = new Logging();
     /**
      * Image mapping for sites without Docker Hub: a template's upstream image name → the name to run instead
      * ({@code mongo:8.0: registry.site.local/mongo:8.0}). A key ending in {@code /} maps every image under that
@@ -233,6 +235,16 @@ public final class BerthConfig {
 
         /** {@code audit.retention_days}: days entries are kept (deleted by a daily job); 0 keeps them forever. */
         public int retentionDays = DEFAULT_RETENTION_DAYS;
+    }
+
+    public static final class Logging {
+        /** {@code text} (one readable line per event) or {@code json} (one JSON object per line, for a log shipper). */
+        public String format = "text";
+        /**
+         * Levels per logger (a package or class name): {@code io.berth.proxy: debug}. Levels: trace, debug, info,
+         * warn, error, off. Berth's own packages start at info, chatty libraries (Jetty, Docker client) at warn.
+         */
+        public Map<String, String> levels = new LinkedHashMap<>();
     }
 
     public static final class Culling {
