@@ -6,10 +6,12 @@
 #   berth/omniboard:2.16.1             omniboard/Dockerfile: npm's omniboard on Debian's Node.js
 #   berth/mongo-standin:1.47.0         mongo-standin/Dockerfile: a DEVELOPMENT STAND-IN for MongoDB (mongo-java-server
 #                                      + SCRAM-SHA-256); production uses mongo:8.0
+#   berth/berth:dev                    berth/Dockerfile: Berth itself, from this checkout (compiled if target/classes
+#                                      is missing); only when asked for by name
 # Map the templates' upstream images to these with `images:` in berth.yaml (see README, "Images without a registry").
 # An image is skipped when it exists with this recipe's fingerprint (label berth.recipe: a hash of its folder, and
 # of the base's recipe), so reruns cost a second. Prints what it built and how long each took.
-# Usage: deploy/images/build.sh [base|jupyter|omniboard|mongo-standin …]   (default: all)
+# Usage: deploy/images/build.sh [base|jupyter|omniboard|mongo-standin|berth …]   (default: all but berth)
 # Env: BERTH_BUILD_CACHE (default /var/cache/berth-build): npm and Maven downloads kept between builds.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -17,8 +19,9 @@ cache="${BERTH_BUILD_CACHE:-/var/cache/berth-build}"
 BASE=berth/debian:bookworm
 OMNIBOARD_VERSION=2.16.1
 declare -A IMAGE=([base]=$BASE [jupyter]=berth/jupyter:notebook6-bookworm
-  [omniboard]=berth/omniboard:$OMNIBOARD_VERSION [mongo-standin]=berth/mongo-standin:1.47.0)
-ORDER=(base jupyter omniboard mongo-standin)
+  [omniboard]=berth/omniboard:$OMNIBOARD_VERSION [mongo-standin]=berth/mongo-standin:1.47.0 [berth]=berth/berth:dev)
+ORDER=(base jupyter omniboard mongo-standin berth)
+repo="$(cd "$here/../.." && pwd)"
 
 say() { printf 'berth images: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -30,6 +33,8 @@ fingerprint() {
     sed -n '/^base_rootfs()/,/^}/p' "$here/build.sh"
     if [ "$name" != base ]; then (cd "$here/$name" && find . -type f | sort | xargs sha256sum); fi
     if [ "$name" = omniboard ]; then echo "$OMNIBOARD_VERSION"; fi
+    if [ "$name" = berth ]; then berth_classes >/dev/null && sha256sum "$repo/pom.xml" && (cd "$repo/target/classes" \
+      && find . -type f | sort | xargs sha256sum) && (cd "$repo" && find templates -type f | sort | xargs sha256sum); fi
   } | sha256sum | cut -c1-16
 }
 current() { [ "$(docker image inspect -f '{{index .Config.Labels "berth.recipe"}}' "$1" 2>/dev/null)" = "$2" ]; }
@@ -68,6 +73,18 @@ context_mongo-standin() {
   (cd "$1/app/classes" && jar --create --file "$1/app/mongo-standin.jar" .) && rm -rf "$1/app/classes"
 }
 context_jupyter() { :; }
+berth_classes() { # Berth compiled in this checkout (compiles it when target/classes is missing)
+  [ -d "$repo/target/classes/io/berth" ] && return 0
+  say "compiling Berth (mvn compile)"
+  (cd "$repo" && { mvn -q -B -o compile >&2 || mvn -q -B compile >&2; }) || die "Berth does not compile"
+}
+context_berth() {
+  mkdir -p "$1/app/lib"
+  local mvn=(mvn -B -q -f "$repo/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$1/app/lib")
+  "${mvn[@]}" -o >/dev/null 2>&1 || "${mvn[@]}" >&2 || die "could not fetch Berth's jars (Maven Central)"
+  jar --create --file "$1/app/berth.jar" -C "$repo/target/classes" .
+  cp -a "$repo/templates" "$1/templates"
+}
 
 build_image() { # build_image NAME FINGERPRINT
   local name=$1 tmp; tmp="$(mktemp -d)"
@@ -79,7 +96,7 @@ build_image() { # build_image NAME FINGERPRINT
 }
 
 wanted=("$@")
-[ ${#wanted[@]} -gt 0 ] || wanted=("${ORDER[@]}")
+[ ${#wanted[@]} -gt 0 ] || wanted=(base jupyter omniboard mongo-standin)
 for name in "${wanted[@]}"; do [ -n "${IMAGE[$name]:-}" ] || die "unknown image '$name' (known: ${ORDER[*]})"; done
 # the base first whenever something else is wanted and it is missing or stale
 for name in "${ORDER[@]}"; do

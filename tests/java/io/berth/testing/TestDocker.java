@@ -23,6 +23,7 @@ public final class TestDocker {
     public static final String JUPYTER_IMAGE = "berth/jupyter:notebook6-bookworm";
     public static final String OMNIBOARD_IMAGE = "berth/omniboard:2.16.1";
     public static final String MONGO_STANDIN_IMAGE = "berth/mongo-standin:1.47.0";
+    public static final String BERTH_IMAGE = "berth/berth:dev";
 
     /** Builds the named images of deploy/images/build.sh unless they exist (prepare-host --test built them). */
     public static void ensureImages(String... names) {
