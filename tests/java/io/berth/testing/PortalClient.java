@@ -37,9 +37,15 @@ public final class PortalClient {
     }
 
     public PortalClient(String base) {
+        this(base, null);
+    }
+
+    /** A client of a portal served over HTTPS with a certificate this TLS context trusts. */
+    public PortalClient(String base, javax.net.ssl.SSLContext tls) {
         this.base = base;
-        this.http = HttpClient.newBuilder().cookieHandler(cookies)
-                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().cookieHandler(cookies)
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5));
+        this.http = (tls == null ? builder : builder.sslContext(tls)).build();
     }
 
     public HttpResponse<String> get(String path) {

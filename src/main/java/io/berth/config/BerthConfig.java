@@ -43,7 +43,7 @@ public final class BerthConfig {
     /** Whether browsers reach Berth over HTTPS (cookies become {@code Secure} and {@code __Host-} prefixed). */
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean https() {
-        return auth.secureCookies || server.publicUrl.startsWith("https://");
+        return auth.secureCookies || server.publicUrl.startsWith("https://") || server.tls.enabled();
     }
 
     public static final class Server {
@@ -54,6 +54,8 @@ public final class BerthConfig {
         public String host = DEFAULT_HOST;
         /** Port to listen on; 0 picks a free one (tests). */
         public int port = DEFAULT_PORT;
+        /** HTTPS served by Berth itself (instead of behind a TLS-terminating front proxy). */
+        public Tls tls = new Tls();
         /**
          * Host name that clients outside Berth (jobs on compute nodes) use to reach published TCP ports, shown in
          * connection strings. Empty: this machine's host name.
@@ -70,6 +72,22 @@ public final class BerthConfig {
          * server's; anyone else needs an admin session or an API token with the {@code admin} scope.
          */
         public java.util.List<String> metricsAllow = new java.util.ArrayList<>(java.util.List.of("127.0.0.1", "::1"));
+    }
+
+    public static final class Tls {
+        /**
+         * PEM file with the server's certificate followed by its chain (e.g. certbot's fullchain.pem). With
+         * {@code key} set, Berth serves HTTPS only, on {@code server.port}; empty: plain HTTP.
+         */
+        public String certificate = "";
+        /** PEM file with the certificate's private key, unencrypted (PKCS#8, PKCS#1 RSA or EC). */
+        public String key = "";
+        /** Seconds between checks of both files for a renewed certificate, which is then used without a restart; 0: never. */
+        public int reloadSeconds = 300;
+
+        public boolean enabled() {
+            return !certificate.isBlank() || !key.isBlank();
+        }
     }
 
     public static final class Store {

@@ -34,7 +34,7 @@ public final class HostNames {
 
     private URI portal() {
         String url = server.publicUrl.isBlank()
-                ? "http://" + (server.host.equals("0.0.0.0") || server.host.equals("::") ? "localhost" : server.host)
+                ? (server.tls.enabled() ? "https://" : "http://") + (server.host.equals("0.0.0.0") || server.host.equals("::") ? "localhost" : server.host)
                         + ":" + port.getAsInt()
                 : server.publicUrl.replaceAll("/+$", "");
         return URI.create(url);

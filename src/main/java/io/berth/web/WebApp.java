@@ -67,6 +67,9 @@ public final class WebApp {
             c.startup.showJavalinBanner = false;
             c.jetty.host = config.server.host;
             c.jetty.port = config.server.port;
+            if (config.server.tls.enabled()) { // HTTPS only: Javalin adds its plain connector only when none is given
+                c.jetty.addConnector((server, http) -> TlsConnector.create(server, http, config.server));
+            }
             // Javalin relaxes URI checks to LEGACY; the proxy routes on paths, so ambiguous ones (%2e%2e, %2f) are refused.
             c.jetty.modifyHttpConfiguration(http -> http.setUriCompliance(UriCompliance.DEFAULT));
             c.jetty.modifyServer(server -> {
