@@ -100,6 +100,14 @@ class ConfigLoaderTest {
                 .hasMessageContaining("BERTH_SERVER_PORT");
         assertThatThrownBy(() -> loader.load(null, Map.of("BERTH_AUTH_SECURE_COOKIES", "yes")))
                 .hasMessageContaining("true or false");
+        assertThatThrownBy(() -> loader.load(null, Map.of("BERTH_QUOTAS_USER_CPU", "lots")))
+                .hasMessage("BERTH_QUOTAS_USER_CPU must be a number, not \"lots\"");
+    }
+
+    @Test
+    void a_fractional_quota_comes_from_the_environment() {
+        assertThat(loader.load(null, Map.of("BERTH_QUOTAS_USER_CPU", "2.5")).quotas.user.cpu).isEqualTo(2.5);
+        assertThat(loader.load(null, Map.of("BERTH_QUOTAS_GROUP_CPU", "12")).quotas.group.cpu).isEqualTo(12.0);
     }
 
     @Test

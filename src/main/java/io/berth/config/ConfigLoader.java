@@ -110,6 +110,13 @@ public final class ConfigLoader {
                     throw new ConfigException(variable + " must be a whole number, not \"" + text + "\"");
                 }
             }
+            if (defaultValue.isFloatingPointNumber()) {
+                try {
+                    return nodes.numberNode(Double.parseDouble(text.trim()));
+                } catch (NumberFormatException e) {
+                    throw new ConfigException(variable + " must be a number, not \"" + text + "\"");
+                }
+            }
             if (defaultValue.isBoolean()) {
                 if (!text.equals("true") && !text.equals("false")) {
                     throw new ConfigException(variable + " must be true or false, not \"" + text + "\"");
