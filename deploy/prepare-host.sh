@@ -15,6 +15,7 @@ if $want_test; then
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
   command -v unzip >/dev/null || missing+=(unzip)
+  [[ -x /usr/lib/postgresql/15/bin/pg_ctl ]] || missing+=(postgresql-15) # PostgresTest runs a private server
 fi
 if ((${#missing[@]})); then
   echo "berth: installing ${missing[*]}"

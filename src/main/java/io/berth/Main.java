@@ -66,6 +66,9 @@ public final class Main {
         } catch (ConfigException e) {
             exit(2, "berth: " + e.getMessage());
             return;
+        } catch (Database.UnreachableException e) {
+            exit(1, "berth: " + e.getMessage()); // may be temporary (the database server is starting): 1 lets systemd retry
+            return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "berth-shutdown"));
     }

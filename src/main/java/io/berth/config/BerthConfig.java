@@ -93,7 +93,11 @@ public final class BerthConfig {
     public static final class Store {
         public static final String DEFAULT_URL = "jdbc:h2:file:./data/berth";
 
-        /** JDBC URL of the database. The default is an H2 file under {@code ./data}, created when missing. */
+        /**
+         * JDBC URL of the database: an embedded H2 file ({@code jdbc:h2:file:…}, the default, under {@code ./data},
+         * created when missing; {@code berth backup} works on it) or PostgreSQL ({@code jdbc:postgresql://host/db},
+         * an existing, empty or Berth's own database; back it up with pg_dump).
+         */
         public String url = DEFAULT_URL;
         /** Database user. */
         public String user = "berth";
