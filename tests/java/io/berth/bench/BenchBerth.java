@@ -36,7 +36,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * </ul>
  */
 public final class BenchBerth {
-    private static final String TEMPLATE = """
+    /** One HTTP service, pointed at a loopback server by {@link LoopbackBackend} (also used by {@link Sizing}). */
+    static final String TEMPLATE = """
             name: bench
             title: "Bench: one HTTP service on loopback"
             services:

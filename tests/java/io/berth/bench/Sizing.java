@@ -22,17 +22,6 @@ import java.util.Map;
  * batch and the growth per 100 users. Args: BATCH (default 100) BATCHES (default 3) HOME.
  */
 public final class Sizing {
-    private static final String TEMPLATE = """
-            name: small
-            title: One small service
-            services:
-              web:
-                image: berth/bench-loopback:none
-                expose:
-                  - http: 8080
-                    route: path
-            """;
-
     private Sizing() { }
 
     public static void main(String[] args) throws Exception {
@@ -49,7 +38,7 @@ public final class Sizing {
         backend.start();
 
         Files.createDirectories(home.resolve("templates"));
-        Files.writeString(home.resolve("templates/small.yaml"), TEMPLATE);
+        Files.writeString(home.resolve("templates/bench.yaml"), BenchBerth.TEMPLATE);
         BerthConfig config = new BerthConfig();
         config.server.port = 0;
         config.store.url = "jdbc:h2:file:" + home.resolve("data/berth").toAbsolutePath();
@@ -69,7 +58,7 @@ public final class Sizing {
                 String user = "u" + b + "x" + i;
                 admin.post("/admin/users", Map.of("username", user, "password", user + "-password"));
                 PortalClient client = new PortalClient(base).login(user, user + "-password");
-                Stacks.launch(client, "small", "s");
+                Stacks.launch(client, "bench", "s");
                 String state = Stacks.waitForState(client, "/stacks/" + user + "/s", "READY", Duration.ofSeconds(30));
                 if (!state.equals("READY") || client.get("/user/" + user + "/s/web/").statusCode() != 200) {
                     throw new IllegalStateException(user + "'s stack is " + state);

@@ -2,13 +2,10 @@ package io.berth.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.berth.config.BerthConfig;
 import io.berth.testing.BerthInstance;
 import io.berth.testing.Chromium;
-import io.berth.testing.PortalClient;
+import io.berth.testing.ShippedTemplate;
 import io.berth.testing.TestDocker;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Map;
@@ -32,25 +29,12 @@ class JupyterInBrowserTest {
     void a_notebook_runs_a_cell_through_berth() throws Exception {
         TestDocker.ensureImages("jupyter");
         try (BerthInstance berth = new BerthInstance()) {
-            berth.template("jupyter.yaml", Files.readString(Path.of("templates/jupyter.yaml")));
-            BerthConfig config = berth.config();
-            config.images.put("quay.io/jupyter/base-notebook:2025-06-30", TestDocker.JUPYTER_IMAGE);
-            berth.start(config);
-            PortalClient admin = new PortalClient(berth.url()).login("admin", BerthInstance.ADMIN_PASSWORD);
-            admin.get("/admin/users");
-            admin.post("/admin/users", Map.of("username", "alice", "password", "alice-password"));
-
+            ShippedTemplate.start(berth, "jupyter",
+                    Map.of("quay.io/jupyter/base-notebook:2025-06-30", TestDocker.JUPYTER_IMAGE));
             ChromeDriver browser = Chromium.start();
             try {
                 WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(90));
-                browser.get(berth.url() + "/catalog");
-                Chromium.logInIfAsked(browser, "alice", "alice-password");
-                WebElement name = wait.until(ExpectedConditions.visibilityOfElementLocated(
-                        By.cssSelector("#template-jupyter input[name=name]")));
-                name.clear();
-                name.sendKeys("nb");
-                browser.findElement(By.cssSelector("#template-jupyter button.launch")).click();
-                wait.until(ExpectedConditions.textToBe(By.id("state"), "READY"));
+                ShippedTemplate.launchInBrowser(browser, wait, berth, "jupyter", "nb");
 
                 browser.findElement(By.cssSelector("a.service-link")).click();
                 wait.until(ExpectedConditions.urlContains("/user/alice/nb/jupyter/tree"));

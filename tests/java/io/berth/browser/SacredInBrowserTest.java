@@ -6,14 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.mongodb.MongoSecurityException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
-import io.berth.config.BerthConfig;
 import io.berth.testing.BerthInstance;
 import io.berth.testing.Chromium;
-import io.berth.testing.PortalClient;
+import io.berth.testing.ShippedTemplate;
 import io.berth.testing.TestDocker;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Date;
 import java.util.List;
@@ -40,26 +37,12 @@ class SacredInBrowserTest {
     void a_run_written_through_the_published_port_appears_in_omniboard_opened_through_berth() throws Exception {
         TestDocker.ensureImages("omniboard", "mongo-standin");
         try (BerthInstance berth = new BerthInstance()) {
-            berth.template("sacred.yaml", Files.readString(Path.of("templates/sacred.yaml")));
-            BerthConfig config = berth.config();
-            config.images.put("mongo:8.0", TestDocker.MONGO_STANDIN_IMAGE);
-            config.images.put("vivekratnavel/omniboard:latest", TestDocker.OMNIBOARD_IMAGE);
-            berth.start(config);
-            PortalClient admin = new PortalClient(berth.url()).login("admin", BerthInstance.ADMIN_PASSWORD);
-            admin.get("/admin/users");
-            admin.post("/admin/users", Map.of("username", "alice", "password", "alice-password"));
-
+            ShippedTemplate.start(berth, "sacred", Map.of("mongo:8.0", TestDocker.MONGO_STANDIN_IMAGE,
+                    "vivekratnavel/omniboard:latest", TestDocker.OMNIBOARD_IMAGE));
             ChromeDriver browser = Chromium.start();
             try {
                 WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(120));
-                browser.get(berth.url() + "/catalog");
-                Chromium.logInIfAsked(browser, "alice", "alice-password");
-                WebElement name = wait.until(ExpectedConditions.visibilityOfElementLocated(
-                        By.cssSelector("#template-sacred input[name=name]")));
-                name.clear();
-                name.sendKeys("exp");
-                browser.findElement(By.cssSelector("#template-sacred button.launch")).click();
-                wait.until(ExpectedConditions.textToBe(By.id("state"), "READY"));
+                ShippedTemplate.launchInBrowser(browser, wait, berth, "sacred", "exp");
 
                 // what a job on a compute node does: Sacred's MongoObserver, here the Java driver, at the string shown
                 Matcher shown = Pattern.compile("mongodb://root:([A-Za-z0-9]+)@127\\.0\\.0\\.1:(\\d+)/\\?authSource=admin")

@@ -19,13 +19,18 @@ import org.junit.jupiter.api.Test;
  */
 class PostgresTest {
 
+    /** The instance's config, on a new database of the test PostgreSQL server. */
+    private static BerthConfig onPostgres(BerthInstance berth) {
+        BerthConfig config = berth.config();
+        config.store.url = Postgres.server().newDatabase();
+        config.store.user = "postgres";
+        return config;
+    }
+
     @Test
     void berth_runs_on_postgresql_and_keeps_everything_across_a_restart() throws Exception {
-        String url = Postgres.server().newDatabase();
         try (EchoServer echo = new EchoServer(); BerthInstance berth = new BerthInstance()) {
-            BerthConfig config = berth.config();
-            config.store.url = url;
-            config.store.user = "postgres";
+            BerthConfig config = onPostgres(berth);
             config.quotas.user.stacks = 1;
             try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
                 config.server.port = free.getLocalPort(); // the same address after the restart: alice keeps her cookie
@@ -65,11 +70,8 @@ class PostgresTest {
 
     @Test
     void ten_launches_at_once_against_a_quota_of_three_admit_exactly_three_on_postgresql() throws Exception {
-        String url = Postgres.server().newDatabase();
         try (EchoServer echo = new EchoServer(); BerthInstance berth = new BerthInstance()) {
-            BerthConfig config = berth.config();
-            config.store.url = url;
-            config.store.user = "postgres";
+            BerthConfig config = onPostgres(berth);
             config.quotas.user = new BerthConfig.Limit(0, 3, 0, "0");
             berth.startOnLoopback(config, echo.port());
             PortalClient admin = new PortalClient(berth.url()).login("admin", BerthInstance.ADMIN_PASSWORD);
