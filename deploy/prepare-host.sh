@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Prepares this Debian host for Berth, idempotently: a running Docker engine (Debian's docker.io) and the
 # locally built demo image. With --test it also installs what the test suite needs (headless Chromium and its
-# driver, and a Keycloak distribution from Maven Central for the single sign-on tests). A second run on a prepared
-# host installs nothing and returns in about a second.
+# driver, docker-compose, and a Keycloak distribution from Maven Central for the single sign-on tests). A second
+# run on a prepared host installs nothing and returns in about a second.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 want_test=false
@@ -16,6 +16,7 @@ if $want_test; then
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
   command -v unzip >/dev/null || missing+=(unzip)
   [[ -x /usr/lib/postgresql/15/bin/pg_ctl ]] || missing+=(postgresql-15) # PostgresTest runs a private server
+  command -v docker-compose >/dev/null || missing+=(docker-compose) # ComposeFileTest validates deploy/compose.yaml
 fi
 if ((${#missing[@]})); then
   echo "berth: installing ${missing[*]}"

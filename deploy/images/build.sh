@@ -1,54 +1,71 @@
 #!/usr/bin/env bash
 # Builds Berth's service images without any image registry — from Debian's packages, npm and Maven Central only —
 # for air-gapped sites and for machines (like CI here) that cannot reach Docker Hub:
-#   berth/debian:bookworm              mmdebstrap --variant=minbase bookworm, then `docker import` (the base of all)
+#   berth/debian:bookworm              mmdebstrap --variant=minbase bookworm, then `docker import` (the base of all
+#                                      but keycloak)
+#   berth/debian:trixie                the same with Debian trixie (base-trixie; for Java 21), built when needed
 #   berth/jupyter:notebook6-bookworm   jupyter/Dockerfile: Debian's Jupyter Notebook 6.4 + Python 3 kernel
 #   berth/omniboard:2.16.1             omniboard/Dockerfile: npm's omniboard on Debian's Node.js
 #   berth/mongo-standin:1.47.0         mongo-standin/Dockerfile: a DEVELOPMENT STAND-IN for MongoDB (mongo-java-server
 #                                      + SCRAM-SHA-256); production uses mongo:8.0
 #   berth/berth:dev                    berth/Dockerfile: Berth itself, from this checkout (compiled if target/classes
 #                                      is missing); only when asked for by name
+#   berth/postgres:15                  postgres/Dockerfile: Debian's PostgreSQL 15 for deploy/compose.yaml's optional
+#                                      database (profile postgres); only when asked for by name
+#   berth/keycloak:26.7.3              keycloak/Dockerfile: Keycloak from Maven Central's distribution zip on trixie's
+#                                      Java 21 (deploy/compose.yaml's provider); only when asked for by name
 # Map the templates' upstream images to these with `images:` in berth.yaml (see README, "Images without a registry").
 # An image is skipped when it exists with this recipe's fingerprint (label berth.recipe: a hash of its folder, and
-# of the base's recipe), so reruns cost a second. Prints what it built and how long each took.
-# Usage: deploy/images/build.sh [base|jupyter|omniboard|mongo-standin|berth …]   (default: all but berth)
+# of its base's recipe and suite), so reruns cost a second. Prints what it built and how long each took.
+# Usage: deploy/images/build.sh [base|base-trixie|jupyter|omniboard|mongo-standin|berth|keycloak|postgres …]
+#        (default: base jupyter omniboard mongo-standin; an image's base is built first when missing or stale)
 # Env: BERTH_BUILD_CACHE (default /var/cache/berth-build): npm and Maven downloads kept between builds.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cache="${BERTH_BUILD_CACHE:-/var/cache/berth-build}"
-BASE=berth/debian:bookworm
 OMNIBOARD_VERSION=2.16.1
-declare -A IMAGE=([base]=$BASE [jupyter]=berth/jupyter:notebook6-bookworm
-  [omniboard]=berth/omniboard:$OMNIBOARD_VERSION [mongo-standin]=berth/mongo-standin:1.47.0 [berth]=berth/berth:dev)
-ORDER=(base jupyter omniboard mongo-standin berth)
+KEYCLOAK_VERSION=26.7.3
+declare -A IMAGE=([base]=berth/debian:bookworm [base-trixie]=berth/debian:trixie
+  [jupyter]=berth/jupyter:notebook6-bookworm [omniboard]=berth/omniboard:$OMNIBOARD_VERSION
+  [mongo-standin]=berth/mongo-standin:1.47.0 [berth]=berth/berth:dev [keycloak]=berth/keycloak:$KEYCLOAK_VERSION
+  [postgres]=berth/postgres:15)
+declare -A SUITE=([base]=bookworm [base-trixie]=trixie) # the bases, and their Debian suites
+declare -A FROM=([keycloak]=base-trixie)                # an image's base when not bookworm's (its Dockerfile's FROM)
+ORDER=(base base-trixie jupyter omniboard mongo-standin berth keycloak postgres)
 repo="$(cd "$here/../.." && pwd)"
 
 say() { printf 'berth images: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 
-# The recipe's fingerprint: every file of the image's folder (and this script's base recipe for the others).
+is_base() { [ -n "${SUITE[$1]:-}" ]; }
+base_of() { if is_base "$1"; then echo "$1"; else echo "${FROM[$1]:-base}"; fi; }
+
+# The recipe's fingerprint: the base's recipe (this script's base_rootfs and the suite), and for an image every file
+# of its folder.
 fingerprint() {
   local name=$1
   {
     sed -n '/^base_rootfs()/,/^}/p' "$here/build.sh"
-    if [ "$name" != base ]; then (cd "$here/$name" && find . -type f | sort | xargs sha256sum); fi
+    echo "${SUITE[$(base_of "$name")]}"
+    if ! is_base "$name"; then (cd "$here/$name" && find . -type f | sort | xargs sha256sum); fi
     if [ "$name" = omniboard ]; then echo "$OMNIBOARD_VERSION"; fi
+    if [ "$name" = keycloak ]; then echo "$KEYCLOAK_VERSION"; fi
     if [ "$name" = berth ]; then berth_classes >/dev/null && sha256sum "$repo/pom.xml" && (cd "$repo/target/classes" \
       && find . -type f | sort | xargs sha256sum) && (cd "$repo" && find templates -type f | sort | xargs sha256sum); fi
   } | sha256sum | cut -c1-16
 }
 current() { [ "$(docker image inspect -f '{{index .Config.Labels "berth.recipe"}}' "$1" 2>/dev/null)" = "$2" ]; }
 
-base_rootfs() { # base_rootfs TAR: Debian bookworm, minbase (Essential packages and apt), no apt lists or caches
+base_rootfs() { # base_rootfs TAR SUITE: Debian SUITE, minbase (Essential packages and apt), no apt lists or caches
   mmdebstrap --quiet --variant=minbase --customize-hook='rm -rf "$1"/var/cache/apt/* "$1"/var/lib/apt/lists/*' \
-    bookworm "$1"
+    "$2" "$1"
 }
 
-build_base() { # $1 fingerprint
+build_base() { # build_base NAME FINGERPRINT
   command -v mmdebstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mmdebstrap >/dev/null
   local tmp; tmp="$(mktemp -d)"
-  base_rootfs "$tmp/root.tar"
-  docker import --change 'CMD ["/bin/bash"]' --change "LABEL berth.recipe=$1" "$tmp/root.tar" "$BASE" >/dev/null
+  base_rootfs "$tmp/root.tar" "${SUITE[$1]}"
+  docker import --change 'CMD ["/bin/bash"]' --change "LABEL berth.recipe=$2" "$tmp/root.tar" "${IMAGE[$1]}" >/dev/null
   rm -rf "$tmp"
 }
 
@@ -73,6 +90,21 @@ context_mongo-standin() {
   (cd "$1/app/classes" && jar --create --file "$1/app/mongo-standin.jar" .) && rm -rf "$1/app/classes"
 }
 context_jupyter() { :; }
+context_postgres() { :; }
+context_keycloak() { # Maven Central's distribution zip (into ~/.m2 once), unpacked once into the cache, as ./keycloak
+  local kcdir="$cache/keycloak-$KEYCLOAK_VERSION"
+  if [ ! -x "$kcdir/bin/kc.sh" ]; then
+    local zip="$HOME/.m2/repository/org/keycloak/keycloak-quarkus-dist/$KEYCLOAK_VERSION"
+    zip+="/keycloak-quarkus-dist-$KEYCLOAK_VERSION.zip"
+    [ -f "$zip" ] || mvn -B -q dependency:get -Dartifact="org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:zip" \
+      -Dtransitive=false >&2 || die "could not fetch Keycloak $KEYCLOAK_VERSION (Maven Central)"
+    command -v unzip >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq unzip >/dev/null
+    local tmp; tmp="$(mktemp -d)"
+    unzip -q "$zip" -d "$tmp"
+    mkdir -p "$cache" && rm -rf "$kcdir" && mv "$tmp/keycloak-$KEYCLOAK_VERSION" "$kcdir" && rm -rf "$tmp"
+  fi
+  cp -a "$kcdir" "$1/keycloak"
+}
 berth_classes() { # Berth compiled in this checkout (compiles it when target/classes is missing)
   [ -d "$repo/target/classes/io/berth" ] && return 0
   say "compiling Berth (mvn compile)"
@@ -98,13 +130,15 @@ build_image() { # build_image NAME FINGERPRINT
 wanted=("$@")
 [ ${#wanted[@]} -gt 0 ] || wanted=(base jupyter omniboard mongo-standin)
 for name in "${wanted[@]}"; do [ -n "${IMAGE[$name]:-}" ] || die "unknown image '$name' (known: ${ORDER[*]})"; done
-# the base first whenever something else is wanted and it is missing or stale
+# a base first whenever an image on it is wanted and it is missing or stale
+needed=" "
+for name in "${wanted[@]}"; do needed+="$name $(base_of "$name") "; done
 for name in "${ORDER[@]}"; do
-  [[ " ${wanted[*]} " == *" $name "* || ( $name == base && ${#wanted[@]} -gt 0 ) ]] || continue
+  [[ "$needed" == *" $name "* ]] || continue
   print=$(fingerprint "$name")
   if current "${IMAGE[$name]}" "$print"; then continue; fi
   say "building ${IMAGE[$name]} …"
   began=$(date +%s)
-  if [ "$name" = base ]; then build_base "$print"; else build_image "$name" "$print"; fi
+  if is_base "$name"; then build_base "$name" "$print"; else build_image "$name" "$print"; fi
   say "built ${IMAGE[$name]} in $(( $(date +%s) - began )) s ($(docker image inspect -f '{{.Size}}' "${IMAGE[$name]}" | numfmt --to=iec))"
 done
