@@ -64,7 +64,7 @@ class QuotaInBrowserTest {
                 assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#template-board .form-error")))
                         .getText()).contains("the group lqcd uses 1 stack of its 1 stack").contains("ask an admin");
 
-                browser.findElement(By.id("logout")).click();
+                Chromium.logOut(browser);
                 browser.get(berth.url() + "/admin/quotas");
                 Chromium.logInIfAsked(browser, "admin", BerthInstance.ADMIN_PASSWORD);
                 wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("quota-@lqcd")));
@@ -74,7 +74,7 @@ class QuotaInBrowserTest {
                 stacks.sendKeys("2");
                 browser.findElement(By.id("save-@lqcd")).click();
                 wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Limits of @lqcd saved"));
-                browser.findElement(By.id("logout")).click();
+                Chromium.logOut(browser);
 
                 browser.get(berth.url() + "/dashboard");
                 Chromium.logInIfAsked(browser, "bob", "bob-password");
@@ -82,7 +82,7 @@ class QuotaInBrowserTest {
                 launch(browser, wait, "board", "second", "lqcd");
                 wait.until(ExpectedConditions.textToBe(By.id("state"), "READY"));
                 assertThat(browser.getCurrentUrl()).endsWith("/stacks/@lqcd/second");
-                browser.findElement(By.id("logout")).click();
+                Chromium.logOut(browser);
 
                 browser.get(berth.url() + "/admin/stacks");
                 Chromium.logInIfAsked(browser, "admin", BerthInstance.ADMIN_PASSWORD);

@@ -26,6 +26,16 @@ public final class Chromium {
         }
     }
 
+    /**
+     * Clicks "Log out" and waits for the login page: a navigation started before the logout's answer arrives races
+     * it, and the logout's cookie removal can then land after the next login.
+     */
+    public static void logOut(ChromeDriver browser) {
+        browser.findElement(org.openqa.selenium.By.id("logout")).click();
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(20))
+                .until(d -> !d.findElements(org.openqa.selenium.By.id("username")).isEmpty());
+    }
+
     public static ChromeDriver start() throws IOException {
         System.setProperty("webdriver.chrome.driver", DRIVER);
         Path profile = Files.createTempDirectory("berth-chromium-");
