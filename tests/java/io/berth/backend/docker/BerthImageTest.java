@@ -38,6 +38,8 @@ class BerthImageTest {
             assertThat(TestDocker.inspect(name, "{{.State.Health.Status}}"))
                     .as("health; log:\n" + TestDocker.run(List.of("docker", "logs", name))).isEqualTo("healthy");
             assertThat(TestDocker.run(List.of("docker", "exec", name, "id", "-u")).trim()).isEqualTo("990");
+            assertThat(TestDocker.run(List.of("docker", "exec", name, "ls", "/var/lib/berth/data")))
+                    .as("the database lies in the data volume").contains("berth.mv.db");
 
             String port = TestDocker.inspect(name, "{{(index (index .NetworkSettings.Ports \"8000/tcp\") 0).HostPort}}");
             HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
