@@ -138,7 +138,17 @@ public final class App implements AutoCloseable {
 
     /** Starts Berth; {@code adminPassword} (may be null) is used only if no admin exists yet. */
     public static App start(BerthConfig config, String adminPassword) {
-        return new App(config, adminPassword, c -> new DockerBackend(c.docker));
+        return new App(config, adminPassword, App::backend);
+    }
+
+    /** The backend {@code backend} in berth.yaml names. */
+    static Backend backend(BerthConfig config) {
+        return switch (config.backend) {
+            case "docker" -> new DockerBackend(config.docker);
+            case "swarm" -> new io.berth.backend.swarm.SwarmBackend(config.docker, config.swarm);
+            default -> throw new io.berth.config.ConfigException("backend is \"" + config.backend
+                    + "\"; use docker (one Docker engine) or swarm (a Docker Swarm)");
+        };
     }
 
     /**

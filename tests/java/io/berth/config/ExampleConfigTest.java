@@ -134,9 +134,9 @@ class ExampleConfigTest {
         }
     }
 
-    /** A section is a field whose type is one of BerthConfig's nested classes; anything else is a leaf. */
+    /** A section is a field whose type is a class of the config package (Proxy, Swarm, BerthConfig's nested ones). */
     private static boolean isSection(Field field) {
-        return field.getType().getDeclaringClass() == BerthConfig.class;
+        return field.getType().getPackage() == BerthConfig.class.getPackage();
     }
 
     /**

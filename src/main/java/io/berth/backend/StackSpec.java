@@ -22,10 +22,18 @@ public record StackSpec(StackRef ref, List<ServiceSpec> services) {
      * @param health    what "started" means for this service
      * @param publish   container TCP ports to publish on the host for clients outside Berth (compute nodes)
      * @param user      {@code uid[:gid]} to run as; null: the image's default user
+     * @param placement constraints on the node that runs it ({@code node.labels.disk==local}); a backend of one
+     *                  node ignores them
      */
     public record ServiceSpec(String name, String image, List<String> command, Map<String, String> env, int port,
                               List<Mount> volumes, Resources resources, Health health, List<Integer> publish,
-                              String user) {
+                              String user, List<String> placement) {
+
+        public ServiceSpec(String name, String image, List<String> command, Map<String, String> env, int port,
+                           List<Mount> volumes, Resources resources, Health health, List<Integer> publish,
+                           String user) {
+            this(name, image, command, env, port, volumes, resources, health, publish, user, List.of());
+        }
 
         /** A web service with no volumes, limits or published ports, healthy once {@code port} accepts TCP. */
         public ServiceSpec(String name, String image, List<String> command, Map<String, String> env, int port) {

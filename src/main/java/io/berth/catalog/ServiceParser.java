@@ -12,7 +12,10 @@ import java.util.regex.Pattern;
 /** Reads one entry of a template's {@code services}, checking every reference against the template's names. */
 final class ServiceParser {
     private static final Set<String> SERVICE = Set.of("image", "command", "args", "env", "volumes", "resources",
-            "health", "depends_on", "user", "expose");
+            "health", "depends_on", "user", "expose", "placement");
+    /** A Swarm placement constraint: an attribute ({@code node.labels.disk}), {@code ==} or {@code !=}, a value. */
+    private static final java.util.regex.Pattern CONSTRAINT =
+            java.util.regex.Pattern.compile("[A-Za-z0-9_.\\-]+ *(==|!=) *[^ ]+");
     private static final Set<String> EXPOSE = Set.of("http", "tcp", "route", "name", "connection", "snippet", "open");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     /** Most seconds a service may take to become healthy. */
@@ -91,7 +94,16 @@ final class ServiceParser {
             user = f.get("user").string();
             checkReferences(f.get("user"), user, false);
         }
-        return new Template.Service(name, image, command, args, env, mounts, cpus, memory, health, dependsOn, user, expose);
+        List<String> placement = YamlNode.get(f, "placement").isPresent() ? f.get("placement").strings() : List.of();
+        for (int i = 0; i < placement.size(); i++) {
+            if (!CONSTRAINT.matcher(placement.get(i).trim()).matches()) {
+                YamlNode at = f.get("placement").isScalar() ? f.get("placement") : f.get("placement").list().get(i);
+                throw at.error("\"" + placement.get(i) + "\" is not a placement constraint: write e.g."
+                        + " node.labels.disk==local or node.role!=manager");
+            }
+        }
+        return new Template.Service(name, image, command, args, env, mounts, cpus, memory, health, dependsOn, user, expose,
+                placement.stream().map(String::trim).toList());
     }
 
     private List<String> arguments(Map<String, YamlNode> f, String key) throws TemplateException {

@@ -31,11 +31,12 @@ public record Template(String name, String title, String description, String ico
 
     /**
      * One container. {@code command} replaces the image's command; {@code args} follow it (or, without a command,
-     * are the arguments of the image's entrypoint).
+     * are the arguments of the image's entrypoint). {@code placement}: constraints on the node that runs it, for
+     * backends with several nodes.
      */
     public record Service(String name, String image, List<String> command, List<String> args, Map<String, String> env,
                           List<Mount> mounts, double cpus, long memoryBytes, Health health, List<String> dependsOn,
-                          String user, List<Expose> expose) {
+                          String user, List<Expose> expose, List<String> placement) {
 
         /** The HTTP port the proxy serves, if any. */
         public Expose http() {

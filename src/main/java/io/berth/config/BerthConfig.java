@@ -17,8 +17,15 @@ public final class BerthConfig {
     public Store store = new Store();
     /** The service catalog. */
     public Catalog catalog = new Catalog();
-    /** The Docker engine that runs stacks. */
+    /**
+     * What runs stacks: {@code docker} (the one engine of {@code docker.host}) or {@code swarm} (a Docker Swarm whose
+     * manager {@code docker.host} is; see {@code swarm}).
+     */
+    public String backend = "docker";
+    /** The Docker engine that runs stacks (with {@code backend: swarm}, a manager of the swarm). */
     public Docker docker = new Docker();
+    /** Docker Swarm settings, used with {@code backend: swarm}. */
+    public Swarm swarm = new Swarm();
     /** Logins (local accounts, single sign-on) and sessions. */
     public Auth auth = new Auth();
     /** The reverse proxy in front of users' services. */
@@ -272,29 +279,5 @@ public final class BerthConfig {
     public static final class Culling {
         /** Seconds between passes of the idle culler; a stack is stopped at most this long after its deadline. */
         public int intervalSeconds = 60;
-    }
-
-    public static final class Proxy {
-        public static final String DEFAULT_APPS_DOMAIN = "localhost";
-
-        /**
-         * Domain under which host-routed services answer, one name each: {@code <service>--<stack>--<owner>.<domain>}
-         * on the portal's port and scheme. Needs a wildcard DNS record (and certificate) for {@code *.<domain>};
-         * the default {@code localhost} works in browsers with no DNS.
-         */
-        public String appsDomain = DEFAULT_APPS_DOMAIN;
-        /** Whether admins may open every user's services (JupyterHub's {@code admin_access}); off by default. */
-        public boolean adminAccess = false;
-        /**
-         * Addresses of front proxies (exact IPs) whose {@code X-Forwarded-For/Proto/Host} Berth trusts and passes on;
-         * from anyone else those headers are replaced.
-         */
-        public java.util.List<String> trustedProxies = new java.util.ArrayList<>();
-        /** Seconds to wait for a service to accept a connection before answering 502. */
-        public int connectTimeoutSeconds = 10;
-        /** Seconds a service may stay silent in the middle of an HTTP response before the proxy gives up (504). */
-        public int idleTimeoutSeconds = 300;
-        /** Seconds a WebSocket may carry no traffic in either direction before the proxy closes it. */
-        public int websocketIdleSeconds = 3600;
     }
 }

@@ -14,7 +14,7 @@ public final class Access {
     private final boolean adminAccess;
     private final Sharing sharing;
 
-    public Access(BerthConfig.Proxy config, Sharing sharing) {
+    public Access(io.berth.config.Proxy config, Sharing sharing) {
         this.adminAccess = config.adminAccess;
         this.sharing = sharing;
     }

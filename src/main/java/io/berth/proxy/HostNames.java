@@ -26,7 +26,7 @@ public final class HostNames {
     private final IntSupplier port;
 
     /** {@code port}: the port Berth listens on, asked when a URL is built (it is known only once serving). */
-    public HostNames(BerthConfig.Server server, BerthConfig.Proxy proxy, IntSupplier port) {
+    public HostNames(BerthConfig.Server server, io.berth.config.Proxy proxy, IntSupplier port) {
         this.domainSuffix = "." + proxy.appsDomain.toLowerCase(Locale.ROOT).replaceAll("^\\.+|\\.+$", "");
         this.server = server;
         this.port = port;

@@ -43,7 +43,7 @@ public final class ServiceProxy extends ProxyHandler {
     private final Activity activity;
     private final BerthMetrics metrics;
     private final OpenTunnels tunnels = new OpenTunnels();
-    private final BerthConfig.Proxy config;
+    private final io.berth.config.Proxy config;
     private final ForwardedHeaders forwarded;
 
     public ServiceProxy(RouteTable routes, Sessions sessions, Tokens tokens, Access access, HostNames hosts,

@@ -9,7 +9,10 @@ import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import com.github.dockerjava.transport.DockerHttpClient;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -29,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * {@code ConflictException}, …) reach the caller unchanged. The few calls the backend makes in more than one place,
  * with their "already gone" rules, are here too.
  */
-final class DockerCalls implements AutoCloseable {
+public final class DockerCalls implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DockerCalls.class);
     static final int THREADS = 8;
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -45,13 +48,14 @@ final class DockerCalls implements AutoCloseable {
     }
 
     private final DockerClient client;
+    private final DockerHttpClient http;
     private final ExecutorService pool;
 
-    DockerCalls(String host) {
+    public DockerCalls(String host) {
         DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(host)
                 .build();
-        ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
+        http = new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
                 .sslConfig(config.getSSLConfig())
                 .maxConnections(THREADS * 2)
@@ -68,11 +72,11 @@ final class DockerCalls implements AutoCloseable {
     }
 
     /** Runs {@code call} with the default deadline; {@code what} names it in a timeout message ("inspect x"). */
-    <T> T call(String what, Function<DockerClient, T> call) {
+    public <T> T call(String what, Function<DockerClient, T> call) {
         return call(what, CALL_TIMEOUT, call);
     }
 
-    <T> T call(String what, Duration timeout, Function<DockerClient, T> call) {
+    public <T> T call(String what, Duration timeout, Function<DockerClient, T> call) {
         Future<T> future = pool.submit(() -> call.apply(client));
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -96,10 +100,31 @@ final class DockerCalls implements AutoCloseable {
     }
 
     /**
+     * A GET of the Engine API answered with 200, as its JSON text, for the few fields docker-java's model lacks
+     * (a task's network addresses and published ports). {@code path} includes the query, already encoded.
+     */
+    public String get(String what, String path) {
+        return call(what, c -> {
+            DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                    .method(DockerHttpClient.Request.Method.GET).path(path).build();
+            try (DockerHttpClient.Response response = http.execute(request)) {
+                String body = new String(response.getBody().readAllBytes(), StandardCharsets.UTF_8);
+                if (response.getStatusCode() != 200) {
+                    throw new IllegalStateException("the Docker engine answered \"" + what + "\" with "
+                            + response.getStatusCode() + ": " + body.strip());
+                }
+                return body;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /**
      * Force-removes a container with its anonymous volumes (those an image's {@code VOLUME} makes; named volumes are
      * never removed with a container); one already gone (404) or already being removed (409) counts as removed.
      */
-    void removeContainer(String id) {
+    public void removeContainer(String id) {
         try {
             call("remove container " + id,
                     c -> c.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec());
@@ -109,7 +134,7 @@ final class DockerCalls implements AutoCloseable {
     }
 
     /** Removes a network; one already gone (404) counts as removed. */
-    void removeNetwork(String idOrName) {
+    public void removeNetwork(String idOrName) {
         try {
             call("remove network " + idOrName, c -> c.removeNetworkCmd(idOrName).exec());
         } catch (NotFoundException e) {
@@ -121,7 +146,7 @@ final class DockerCalls implements AutoCloseable {
      * Removes a volume; one already gone (404) counts as removed. One still in use (409: a container Berth did not
      * make mounts it) is an error, so the data is not silently left behind.
      */
-    void removeVolume(String name) {
+    public void removeVolume(String name) {
         try {
             call("remove volume " + name, c -> c.removeVolumeCmd(name).exec());
         } catch (NotFoundException e) {
@@ -133,7 +158,7 @@ final class DockerCalls implements AutoCloseable {
     }
 
     /** The volume of exactly that name, or null. */
-    InspectVolumeResponse volumeNamed(String name) {
+    public InspectVolumeResponse volumeNamed(String name) {
         try {
             InspectVolumeResponse volume = call("inspect volume " + name, c -> c.inspectVolumeCmd(name).exec());
             return name.equals(volume.getName()) ? volume : null;
@@ -143,7 +168,7 @@ final class DockerCalls implements AutoCloseable {
     }
 
     /** The network of exactly that name, or null (the engine also resolves id prefixes; those do not count). */
-    Network networkNamed(String name) {
+    public Network networkNamed(String name) {
         try {
             Network network = call("inspect network " + name,
                     c -> c.inspectNetworkCmd().withNetworkId(name).exec());
@@ -154,7 +179,7 @@ final class DockerCalls implements AutoCloseable {
     }
 
     /** The container of exactly that name, or null. */
-    InspectContainerResponse containerNamed(String name) {
+    public InspectContainerResponse containerNamed(String name) {
         try {
             InspectContainerResponse container = call("inspect container " + name,
                     c -> c.inspectContainerCmd(name).exec());

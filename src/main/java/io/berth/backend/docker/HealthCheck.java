@@ -15,13 +15,13 @@ import java.nio.charset.StandardCharsets;
  * that is up), {@code NONE} always (a running container is enough). The HTTP check is a plain socket request, so no
  * client pool or thread outlives it, with short timeouts: a server that is still starting is asked again soon.
  */
-record HealthCheck(Health.Kind kind, int port, String path, int timeoutSeconds) {
+public record HealthCheck(Health.Kind kind, int port, String path, int timeoutSeconds) {
     private static final int CONNECT_TIMEOUT_MILLIS = 200;
     private static final int READ_TIMEOUT_MILLIS = 2000;
     private static final int MAX_STATUS_LINE = 512;
 
     /** The service's check; a missing health falls back to TCP on the service port (NONE without one). */
-    static HealthCheck of(ServiceSpec service) {
+    public static HealthCheck of(ServiceSpec service) {
         Health health = service.health() != null ? service.health() : Health.tcp(service.port(), 0);
         int port = health.port() > 0 ? health.port() : service.port();
         Health.Kind kind = port > 0 ? health.kind() : Health.Kind.NONE;
@@ -30,7 +30,7 @@ record HealthCheck(Health.Kind kind, int port, String path, int timeoutSeconds) 
     }
 
     /** What is waited for, for progress messages: "tcp port 8080", "http GET /api on port 8080", "running". */
-    String describe() {
+    public String describe() {
         return switch (kind) {
             case TCP -> "tcp port " + port;
             case HTTP -> "http GET " + path + " on port " + port;
@@ -39,7 +39,7 @@ record HealthCheck(Health.Kind kind, int port, String path, int timeoutSeconds) 
     }
 
     /** Why the deadline passed, in a sentence's middle: "did not answer on port 8080". */
-    String failure() {
+    public String failure() {
         return switch (kind) {
             case TCP -> "did not answer on port " + port;
             case HTTP -> "did not answer GET " + path + " on port " + port + " with a status below 500";
@@ -47,7 +47,7 @@ record HealthCheck(Health.Kind kind, int port, String path, int timeoutSeconds) 
         };
     }
 
-    boolean passes(String ip) {
+    public boolean passes(String ip) {
         return switch (kind) {
             case TCP -> accepts(ip, port);
             case HTTP -> answers(ip, port, path);

@@ -1,7 +1,10 @@
 package io.berth.backend.docker;
 
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.LogContainerCmd;
+import com.github.dockerjava.api.model.Frame;
 import io.berth.backend.Backend.LogSink;
 import io.berth.backend.Backend.LogStream;
 import io.berth.backend.ObjectNames;
@@ -10,6 +13,7 @@ import io.berth.config.BerthConfig;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * of the shared pool nor one of the connections every other call needs (sixteen open log pages would otherwise stall
  * every start, stop and listing). At most {@link #MAX_STREAMS} are open at once; one more ends at once with a reason.
  */
-final class LogStreams implements AutoCloseable {
+public final class LogStreams implements AutoCloseable {
     /** One connection each, so no more than the streams client's pool holds ({@link DockerCalls}: THREADS * 2). */
     static final int MAX_STREAMS = DockerCalls.THREADS * 2;
 
@@ -33,7 +37,7 @@ final class LogStreams implements AutoCloseable {
     private final Semaphore slots = new Semaphore(MAX_STREAMS);
     private final Set<LogFollower> open = ConcurrentHashMap.newKeySet();
 
-    LogStreams(DockerCalls docker, BerthConfig.Docker config, Ownership ownership) {
+    public LogStreams(DockerCalls docker, BerthConfig.Docker config, Ownership ownership) {
         this.docker = docker;
         this.streams = new DockerCalls(config.host);
         this.config = config;
@@ -41,7 +45,7 @@ final class LogStreams implements AutoCloseable {
     }
 
     /** See {@link io.berth.backend.Backend#logs}. */
-    LogStream open(StackRef ref, String service, int tail, boolean follow, LogSink sink) {
+    public LogStream open(StackRef ref, String service, int tail, boolean follow, LogSink sink) {
         String name = ObjectNames.container(config.namePrefix, ref, service);
         InspectContainerResponse container;
         try {
@@ -55,22 +59,31 @@ final class LogStreams implements AutoCloseable {
             sink.end("Service \"" + service + "\" has no container: the stack is not running.");
             return LogFollower.ended();
         }
+        String id = container.getId();
+        return follow(service, "logs of container " + name, sink, (c, follower) -> {
+            LogContainerCmd cmd = c.logContainerCmd(id).withStdOut(true).withStdErr(true)
+                    .withFollowStream(follow).withTimestamps(false);
+            return (tail < 0 ? cmd.withTailAll() : cmd.withTail(tail)).exec(follower);
+        });
+    }
+
+    /**
+     * Streams one log to {@code sink} (see {@link io.berth.backend.Backend#logs}): {@code start} runs the engine's
+     * log command with the given callback and returns at once; the response is then read on docker-java's own
+     * thread, through this class's own client. Refused, with a reason to the sink, when {@link #MAX_STREAMS} are open.
+     */
+    public LogStream follow(String service, String what, LogSink sink,
+                            BiFunction<DockerClient, ResultCallback<Frame>, ?> start) {
         if (!slots.tryAcquire()) {
-            LOG.warn("stack \"{}\" of \"{}\": refused a log stream of \"{}\": {} are open", ref.stack(), ref.owner(),
-                    service, MAX_STREAMS);
+            LOG.warn("refused a log stream of \"{}\": {} are open", service, MAX_STREAMS);
             sink.end("Too many log streams are open on this Berth (" + MAX_STREAMS + "); close one and try again.");
             return LogFollower.ended();
         }
-        String id = container.getId();
         LogFollower follower = new LogFollower(service, sink, this::ended);
         open.add(follower);
         try {
             // exec returns at once: the response is read on docker-java's own thread, the pool is not held.
-            streams.call("logs of container " + name, c -> {
-                LogContainerCmd cmd = c.logContainerCmd(id).withStdOut(true).withStdErr(true)
-                        .withFollowStream(follow).withTimestamps(false);
-                return (tail < 0 ? cmd.withTailAll() : cmd.withTail(tail)).exec(follower);
-            });
+            streams.call(what, c -> start.apply(c, follower));
         } catch (RuntimeException e) {
             follower.onError(e);
         }

@@ -12,20 +12,20 @@ import java.util.Map;
  * engine filters by the instance label only; user and stack are compared here, because label values may hold any
  * character and a filter would have to escape them.
  */
-final class Ownership {
+public final class Ownership {
     private final BerthConfig.Docker config;
 
-    Ownership(BerthConfig.Docker config) {
+    public Ownership(BerthConfig.Docker config) {
         this.config = config;
     }
 
     /** The engine-side filter that finds this instance's objects. */
-    Map<String, String> instanceFilter() {
+    public Map<String, String> instanceFilter() {
         return Map.of(Labels.INSTANCE, config.namePrefix);
     }
 
     /** Labels of an object that belongs to one owner but no one stack (an owner-scoped volume). */
-    Map<String, String> ownerLabels(String owner) {
+    public Map<String, String> ownerLabels(String owner) {
         Map<String, String> labels = new LinkedHashMap<>(config.labels);
         labels.put(Labels.INSTANCE, config.namePrefix);
         labels.put(Labels.USER, owner);
@@ -33,18 +33,18 @@ final class Ownership {
     }
 
     /** Labels of an object of one stack (network, container, stack-scoped volume). */
-    Map<String, String> stackLabels(StackRef ref) {
+    public Map<String, String> stackLabels(StackRef ref) {
         Map<String, String> labels = ownerLabels(ref.owner());
         labels.put(Labels.STACK, ref.stack());
         return labels;
     }
 
-    boolean ofStack(Map<String, String> labels, StackRef ref) {
+    public boolean ofStack(Map<String, String> labels, StackRef ref) {
         return labels != null && ofOwnerOnly(labels, ref.owner(), true) && ref.stack().equals(labels.get(Labels.STACK));
     }
 
     /** Whether {@code labels} mark an object of {@code owner} that belongs to no stack. */
-    boolean ofOwner(Map<String, String> labels, String owner) {
+    public boolean ofOwner(Map<String, String> labels, String owner) {
         return labels != null && ofOwnerOnly(labels, owner, false);
     }
 
@@ -54,7 +54,7 @@ final class Ownership {
     }
 
     /** Refuses an object that has the name Berth would give it but not Berth's labels for that use. */
-    static void require(boolean ours, String kind, String name) throws BackendException {
+    public static void require(boolean ours, String kind, String name) throws BackendException {
         if (!ours) {
             throw new BackendException("A " + kind + " named \"" + name + "\" exists on the Docker engine but Berth"
                     + " did not create it for this stack, so Berth leaves it alone: remove or rename it.");

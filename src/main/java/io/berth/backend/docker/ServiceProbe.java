@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * why when it does not: a container that exits (or restarts) fails the start at once with its exit code and last log
  * lines, without waiting out the deadline.
  */
-final class ServiceProbe {
+public final class ServiceProbe {
     static final int LOG_LINES = 50;
     private static final long POLL_MILLIS = 50;
     private static final long LOG_TIMEOUT_SECONDS = 10;
@@ -109,7 +109,7 @@ final class ServiceProbe {
     }
 
     /** The innermost message of an error, on one line, short enough for a page or a log line. */
-    static String shortCause(Throwable error) {
+    public static String shortCause(Throwable error) {
         Throwable root = error;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

@@ -24,14 +24,14 @@ import org.slf4j.LoggerFactory;
  * ones carry only the owner's and are never removed by Berth, so one owner's stacks share them and they outlive every
  * stack. Both carry {@link Labels#VOLUME}, the name the template gives the volume.
  */
-final class Volumes {
+public final class Volumes {
     private static final Logger LOG = LoggerFactory.getLogger(Volumes.class);
 
     private final DockerCalls docker;
     private final BerthConfig.Docker config;
     private final Ownership ownership;
 
-    Volumes(DockerCalls docker, BerthConfig.Docker config, Ownership ownership) {
+    public Volumes(DockerCalls docker, BerthConfig.Docker config, Ownership ownership) {
         this.docker = docker;
         this.config = config;
         this.ownership = ownership;
@@ -42,7 +42,7 @@ final class Volumes {
      * this call created are added to {@code created}, so a failed first start removes them again; an owner-scoped
      * volume it created stays (another stack of the same owner may be starting with it at this moment).
      */
-    List<Mount> ensure(StackRef ref, List<StackSpec.Mount> mounts, Progress progress, List<String> created)
+    public List<Mount> ensure(StackRef ref, List<StackSpec.Mount> mounts, Progress progress, List<String> created)
             throws BackendException {
         List<Mount> result = new ArrayList<>();
         for (StackSpec.Mount mount : Objects.requireNonNullElse(mounts, List.<StackSpec.Mount>of())) {
@@ -76,7 +76,7 @@ final class Volumes {
     }
 
     /** Removes the stack-scoped volumes of {@code ref} (found by label); what is already gone counts as removed. */
-    void removeOfStack(StackRef ref) {
+    public void removeOfStack(StackRef ref) {
         List<InspectVolumeResponse> volumes = docker.call("list volumes", c -> c.listVolumesCmd()
                 .withFilter("label", List.of(Labels.INSTANCE + "=" + config.namePrefix, Labels.VOLUME)).exec()
                 .getVolumes());
@@ -91,7 +91,7 @@ final class Volumes {
     }
 
     /** Removes volumes a failed start created; errors are added to {@code failure}, which stays the one reported. */
-    void undo(StackRef ref, List<String> created, Exception failure) {
+    public void undo(StackRef ref, List<String> created, Exception failure) {
         for (String name : created) {
             try {
                 docker.removeVolume(name);

@@ -1,0 +1,103 @@
+package io.berth.backend.swarm;
+
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import io.berth.backend.docker.DockerCalls;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The container Berth runs in, attached to each stack's overlay network so that the proxy (and the health checks)
+ * reach services at their task addresses: a host process has no route into an overlay network. Named in
+ * {@code swarm.berth_container}, or found from this process's mounts: Docker bind-mounts {@code /etc/hostname} (and
+ * hosts, resolv.conf) from {@code …/containers/<id>/}, under cgroup v1 and v2 alike.
+ */
+final class OwnContainer {
+    private static final Logger LOG = LoggerFactory.getLogger(OwnContainer.class);
+    private static final Pattern MOUNTED_FROM = Pattern.compile("/containers/([0-9a-f]{64})/(hostname|hosts|resolv\\.conf)");
+
+    private final DockerCalls docker;
+    private final String configured;
+
+    OwnContainer(DockerCalls docker, String configured) {
+        this.docker = docker;
+        this.configured = configured == null ? "" : configured.trim();
+    }
+
+    /** Berth's container as the engine knows it, or a sentence saying why there is none. */
+    Found find() {
+        String ref = configured.isEmpty() ? fromMounts().orElse(null) : configured;
+        if (ref == null) {
+            return new Found(null, "Berth does not run in a container, and with backend: swarm it must: it joins each"
+                    + " stack's overlay network to reach its services. Run Berth's image on a manager node (see"
+                    + " deploy/README.md), or name its container in swarm.berth_container.");
+        }
+        try {
+            InspectContainerResponse info = docker.call("inspect container " + ref,
+                    c -> c.inspectContainerCmd(ref).exec());
+            String mode = info.getHostConfig() == null ? null : info.getHostConfig().getNetworkMode();
+            if ("host".equals(mode)) {
+                return new Found(null, "Berth's container \"" + ref + "\" uses the host's network, which cannot join"
+                        + " overlay networks: with backend: swarm run it on a bridge network (see deploy/README.md).");
+            }
+            return new Found(info, null);
+        } catch (NotFoundException e) {
+            return new Found(null, "Berth's container \"" + ref + "\" (swarm.berth_container) is not on the Docker"
+                    + " engine at docker.host: Berth must run on the manager it talks to.");
+        }
+    }
+
+    /** The networks (by name) the container is attached to now. */
+    static Set<String> networks(InspectContainerResponse info) {
+        Map<String, ?> networks = info.getNetworkSettings() == null ? null : info.getNetworkSettings().getNetworks();
+        return networks == null ? Set.of() : networks.keySet();
+    }
+
+    /** Attaches Berth's container to {@code network} unless it already is. */
+    void attach(String containerId, String network) {
+        try {
+            docker.call("connect Berth to network " + network, c -> c.connectToNetworkCmd()
+                    .withContainerId(containerId).withNetworkId(network).exec());
+            LOG.info("attached Berth's container to network \"{}\"", network);
+        } catch (RuntimeException e) {
+            // "already exists in network": attached by an earlier start, which is what was wanted
+            if (!String.valueOf(e.getMessage()).contains("already exists")) {
+                throw e;
+            }
+        }
+    }
+
+    /** Detaches Berth's container from {@code network}; one it is not attached to counts as detached. */
+    void detach(String containerId, String network) {
+        try {
+            docker.call("disconnect Berth from network " + network, c -> c.disconnectFromNetworkCmd()
+                    .withContainerId(containerId).withNetworkId(network).withForce(true).exec());
+        } catch (NotFoundException e) {
+            LOG.debug("network \"{}\" already gone", network);
+        } catch (RuntimeException e) {
+            if (!String.valueOf(e.getMessage()).contains("is not connected")) {
+                throw e;
+            }
+        }
+    }
+
+    private static Optional<String> fromMounts() {
+        try {
+            Matcher m = MOUNTED_FROM.matcher(Files.readString(Path.of("/proc/self/mountinfo")));
+            return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Berth's container, or why there is none. */
+    record Found(InspectContainerResponse container, String problem) { }
+}

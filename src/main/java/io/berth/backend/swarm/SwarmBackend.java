@@ -1,0 +1,387 @@
+package io.berth.backend.swarm;
+
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.LocalNodeState;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.api.model.PortConfig;
+import com.github.dockerjava.api.model.Service;
+import com.github.dockerjava.api.model.SwarmInfo;
+import io.berth.backend.Backend;
+import io.berth.backend.BackendException;
+import io.berth.backend.Endpoint;
+import io.berth.backend.Labels;
+import io.berth.backend.ObjectNames;
+import io.berth.backend.ServiceStatus;
+import io.berth.backend.StackRef;
+import io.berth.backend.StackSpec;
+import io.berth.backend.StackSpec.ServiceSpec;
+import io.berth.backend.docker.DockerCalls;
+import io.berth.backend.docker.HealthCheck;
+import io.berth.backend.docker.LogStreams;
+import io.berth.backend.docker.Ownership;
+import io.berth.backend.docker.ServiceProbe;
+import io.berth.backend.docker.Volumes;
+import io.berth.config.BerthConfig;
+import io.berth.config.Swarm;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each stack on a Docker Swarm as an attachable overlay network plus one replicated service (one task) per
+ * template service, made by {@link ServiceSpecs}. Swarm places the tasks on its nodes and replaces one that dies,
+ * possibly on another node; the proxy reaches each task at its address on the overlay network, which Berth's own
+ * container joins ({@link OwnContainer}), and {@link #list()} reports the current address, so the reconciler follows
+ * a task that moved. Names, labels and volumes are the Docker backend's, so the same rules keep Berth off everyone
+ * else's objects.
+ */
+public final class SwarmBackend implements Backend {
+    private static final Logger LOG = LoggerFactory.getLogger(SwarmBackend.class);
+    private static final long HEALTH_TTL_NANOS = TimeUnit.SECONDS.toNanos(3);
+    private static final Duration PING_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a removal waits for Swarm to take the tasks' containers away before removing network and volumes. */
+    private static final Duration DRAIN = Duration.ofSeconds(30);
+
+    private final BerthConfig.Docker config;
+    private final DockerCalls docker;
+    private final Ownership ownership;
+    private final Volumes volumes;
+    private final ServiceSpecs specs;
+    private final Tasks tasks;
+    private final OwnContainer own;
+    private final LogStreams logStreams;
+    private final TaskProbe probe;
+    private volatile Health health;
+
+    private record Health(Optional<String> problem, long checkedAt) { }
+
+    /** What one call of {@link #start} created, so a failed start removes exactly that. */
+    private static final class Created {
+        String network;
+        final List<String> services = new ArrayList<>();
+        final List<String> volumes = new ArrayList<>();
+    }
+
+    public SwarmBackend(BerthConfig.Docker config, Swarm swarm) {
+        this.config = config;
+        this.docker = new DockerCalls(config.host);
+        this.ownership = new Ownership(config);
+        this.volumes = new Volumes(docker, config, ownership);
+        this.specs = new ServiceSpecs(config, swarm);
+        this.tasks = new Tasks(docker);
+        this.own = new OwnContainer(docker, swarm.berthContainer);
+        this.logStreams = new LogStreams(docker, config, ownership);
+        this.probe = new TaskProbe(tasks, logStreams);
+    }
+
+    @Override
+    public Optional<String> unavailable() {
+        Health last = health;
+        if (last != null && System.nanoTime() - last.checkedAt() < HEALTH_TTL_NANOS) {
+            return last.problem();
+        }
+        Optional<String> problem;
+        try {
+            SwarmInfo swarm = docker.call("info", PING_TIMEOUT, c -> c.infoCmd().exec()).getSwarm();
+            LocalNodeState state = swarm == null ? null : swarm.getLocalNodeState();
+            if (state != LocalNodeState.ACTIVE || !Boolean.TRUE.equals(swarm.getControlAvailable())) {
+                problem = Optional.of("The Docker engine at " + config.host + " is not a manager of an active swarm"
+                        + " (state: " + (state == null ? "unknown" : state.getValue()) + "): run `docker swarm init`"
+                        + " there, or point docker.host at a manager.");
+            } else {
+                problem = Optional.ofNullable(own.find().problem());
+            }
+        } catch (RuntimeException e) {
+            problem = Optional.of("No Docker engine answers at " + config.host + ": " + ServiceProbe.shortCause(e));
+        }
+        health = new Health(problem, System.nanoTime());
+        return problem;
+    }
+
+    @Override
+    public boolean imagePresent(String image) {
+        try {
+            docker.call("inspect image " + image, c -> c.inspectImageCmd(image).exec());
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public List<Endpoint> start(StackSpec spec, Progress progress) throws BackendException {
+        StackRef ref = spec.ref();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.startTimeoutSeconds);
+        Created created = new Created();
+        try {
+            for (String image : new LinkedHashSet<>(spec.services().stream().map(ServiceSpec::image).toList())) {
+                progress.step("Checking image " + image);
+                if (!imagePresent(image)) {
+                    throw new BackendException("Image \"" + image + "\" is not present on the swarm's manager and no"
+                            + " registry may be reachable from this host: build it on every node that may run it"
+                            + " (see deploy/images/) or map it to an image of the site's registry.");
+                }
+            }
+            OwnContainer.Found berth = own.find();
+            if (berth.problem() != null) {
+                throw new BackendException(berth.problem());
+            }
+            String network = ensureNetwork(ref, progress, created);
+            own.attach(berth.container().getId(), network);
+            List<Endpoint> endpoints = new ArrayList<>();
+            for (ServiceSpec service : spec.services()) {
+                List<Mount> mounts = volumes.ensure(ref, service.volumes(), progress, created.volumes);
+                String id = ensureService(ref, network, service, mounts, progress, created);
+                HealthCheck check = HealthCheck.of(service);
+                progress.step("Waiting for " + service.name() + " (" + check.describe() + ")");
+                Tasks.Task task = probe.awaitHealthy(service.name(), id, check, network, deadline,
+                        config.startTimeoutSeconds);
+                endpoints.add(new Endpoint(service.name(), task.addresses().get(network), service.port(),
+                        published(serviceWithId(id), task)));
+            }
+            LOG.info("stack \"{}\" of \"{}\" answers on the swarm: {}", ref.stack(), ref.owner(), endpoints);
+            return endpoints;
+        } catch (BackendException e) {
+            undo(ref, created, e);
+            throw e;
+        } catch (RuntimeException e) {
+            health = null;
+            BackendException failure = new BackendException(unavailable()
+                    .orElse("Docker Swarm failed while starting the stack: " + ServiceProbe.shortCause(e)), e);
+            undo(ref, created, failure);
+            throw failure;
+        }
+    }
+
+    @Override
+    public void stop(StackRef ref) {
+        List<Service> found = servicesOf(ref);
+        found.forEach(s -> removeService(s.getId()));
+        LOG.info("stack \"{}\" of \"{}\": removed {} swarm service(s)", ref.stack(), ref.owner(), found.size());
+    }
+
+    @Override
+    public void remove(StackRef ref, boolean keepData) {
+        stop(ref);
+        awaitContainersGone(ref);
+        String name = ObjectNames.network(config.namePrefix, ref);
+        Network network = docker.networkNamed(name);
+        if (network != null && ownership.ofStack(network.getLabels(), ref)) {
+            OwnContainer.Found berth = own.find();
+            if (berth.container() != null) {
+                own.detach(berth.container().getId(), name);
+            }
+            removeNetwork(name);
+            LOG.info("stack \"{}\" of \"{}\": removed network \"{}\"", ref.stack(), ref.owner(), name);
+        } else if (network != null) {
+            LOG.warn("stack \"{}\" of \"{}\": network \"{}\" lacks Berth's labels; leaving it", ref.stack(),
+                    ref.owner(), name);
+        }
+        if (!keepData) {
+            volumes.removeOfStack(ref);
+        }
+    }
+
+    @Override
+    public List<ServiceStatus> list() {
+        List<Service> services = docker.call("list services",
+                c -> c.listServicesCmd().withLabelFilter(ownership.instanceFilter()).exec());
+        Map<String, List<Tasks.Task>> byService = tasks.of(services.stream().map(Service::getId).toList()).stream()
+                .collect(Collectors.groupingBy(Tasks.Task::serviceId));
+        List<ServiceStatus> statuses = new ArrayList<>();
+        for (Service service : services) {
+            Map<String, String> labels = service.getSpec() == null ? null : service.getSpec().getLabels();
+            if (labels == null || labels.get(Labels.USER) == null || labels.get(Labels.STACK) == null
+                    || labels.get(Labels.SERVICE) == null) {
+                continue;
+            }
+            StackRef ref = new StackRef(labels.get(Labels.USER), labels.get(Labels.STACK));
+            String name = labels.get(Labels.SERVICE);
+            List<Tasks.Task> of = byService.getOrDefault(service.getId(), List.of());
+            Tasks.Task running = of.stream().filter(Tasks.Task::running).findFirst().orElse(null);
+            String ip = running == null ? null : running.addresses().get(ObjectNames.network(config.namePrefix, ref));
+            Endpoint endpoint = ip == null ? null : new Endpoint(name, ip,
+                    Integer.parseInt(labels.getOrDefault(ServiceSpecs.PORT_LABEL, "0")), published(service, running));
+            String detail = running != null ? "running" : of.isEmpty() ? "no task" : of.get(0).describe();
+            statuses.add(new ServiceStatus(ref, name, endpoint != null, endpoint, detail));
+        }
+        reattach(statuses);
+        return statuses;
+    }
+
+    /**
+     * Attaches Berth's container again to the networks of stacks that run: a new container of Berth (an upgrade)
+     * starts on its own network only, and the proxy would otherwise lose every running stack.
+     */
+    private void reattach(List<ServiceStatus> statuses) {
+        if (statuses.isEmpty()) {
+            return;
+        }
+        OwnContainer.Found berth = own.find();
+        if (berth.container() == null) {
+            return; // unavailable() says why
+        }
+        java.util.Set<String> attached = OwnContainer.networks(berth.container());
+        statuses.stream().map(s -> ObjectNames.network(config.namePrefix, s.stack())).distinct()
+                .filter(n -> !attached.contains(n)).forEach(n -> own.attach(berth.container().getId(), n));
+    }
+
+    @Override
+    public LogStream logs(StackRef ref, String service, int tail, boolean follow, LogSink sink) {
+        String name = ObjectNames.container(config.namePrefix, ref, service);
+        Service found;
+        try {
+            found = serviceNamed(name);
+        } catch (RuntimeException e) {
+            sink.end("The logs of \"" + service + "\" are unavailable: " + ServiceProbe.shortCause(e));
+            return () -> { };
+        }
+        if (found == null || !ownership.ofStack(found.getSpec().getLabels(), ref)) {
+            sink.end("Service \"" + service + "\" has no container: the stack is not running.");
+            return () -> { };
+        }
+        return logStreams.follow(service, "logs of service " + name, sink, (c, callback) -> c.logServiceCmd(
+                found.getId()).withStdout(true).withStderr(true).withFollow(follow)
+                .withTail(tail < 0 ? null : tail).exec(callback));
+    }
+
+    @Override
+    public void close() {
+        logStreams.close();
+        docker.close();
+    }
+
+    private String ensureNetwork(StackRef ref, Progress progress, Created created) throws BackendException {
+        String name = ObjectNames.network(config.namePrefix, ref);
+        Network existing = docker.networkNamed(name);
+        if (existing != null) {
+            Ownership.require(ownership.ofStack(existing.getLabels(), ref), "network", name);
+            return name;
+        }
+        progress.step("Creating overlay network " + name);
+        docker.call("create network " + name, c -> c.createNetworkCmd().withName(name).withDriver("overlay")
+                .withAttachable(true).withCheckDuplicate(true).withLabels(ownership.stackLabels(ref)).exec());
+        created.network = name;
+        return name;
+    }
+
+    private String ensureService(StackRef ref, String network, ServiceSpec service, List<Mount> mounts,
+                                 Progress progress, Created created) throws BackendException {
+        String name = ObjectNames.container(config.namePrefix, ref, service.name());
+        Service existing = serviceNamed(name);
+        if (existing != null) {
+            Ownership.require(ownership.ofStack(existing.getSpec().getLabels(), ref), "service", name);
+            progress.step("Reusing swarm service " + name);
+            return existing.getId();
+        }
+        progress.step("Creating swarm service " + name);
+        String id = docker.call("create service " + name, c -> c.createServiceCmd(
+                specs.of(ref, network, service, ownership.stackLabels(ref), mounts)).exec().getId());
+        created.services.add(id);
+        return id;
+    }
+
+    /** Ports published for clients: Swarm's choice on every node (routing mesh), or on the task's node. */
+    private static Map<Integer, Integer> published(Service service, Tasks.Task task) {
+        Map<Integer, Integer> ports = new TreeMap<>(task == null ? Map.of() : task.published());
+        PortConfig[] mesh = service == null || service.getEndpoint() == null ? null : service.getEndpoint().getPorts();
+        for (PortConfig port : mesh == null ? new PortConfig[0] : mesh) {
+            if (port.getPublishMode() == PortConfig.PublishMode.ingress && port.getPublishedPort() > 0) {
+                ports.putIfAbsent(port.getTargetPort(), port.getPublishedPort());
+            }
+        }
+        return Map.copyOf(ports);
+    }
+
+    private Service serviceWithId(String id) {
+        return docker.call("inspect service " + id, c -> c.inspectServiceCmd(id).exec());
+    }
+
+    /** The service of exactly that name, or null (the engine's name filter also matches prefixes). */
+    private Service serviceNamed(String name) {
+        return docker.call("list services", c -> c.listServicesCmd().withNameFilter(List.of(name)).exec()).stream()
+                .filter(s -> s.getSpec() != null && name.equals(s.getSpec().getName())).findFirst().orElse(null);
+    }
+
+    private List<Service> servicesOf(StackRef ref) {
+        return docker.call("list services", c -> c.listServicesCmd().withLabelFilter(ownership.instanceFilter())
+                .exec()).stream().filter(s -> s.getSpec() != null && ownership.ofStack(s.getSpec().getLabels(), ref))
+                .toList();
+    }
+
+    private void removeService(String id) {
+        try {
+            docker.call("remove service " + id, c -> c.removeServiceCmd(id).exec());
+        } catch (NotFoundException e) {
+            LOG.debug("service {} already gone", id);
+        }
+    }
+
+    /** Swarm removes a service's containers after the service, asynchronously: network and volumes wait for that. */
+    private void awaitContainersGone(StackRef ref) {
+        long until = System.nanoTime() + DRAIN.toNanos();
+        while (System.nanoTime() - until < 0 && !docker.call("list containers", c -> c.listContainersCmd()
+                .withShowAll(true).withLabelFilter(ownership.instanceFilter()).exec()).stream()
+                .filter(c -> ownership.ofStack(c.getLabels(), ref)).toList().isEmpty()) {
+            sleep(200);
+        }
+    }
+
+    /** Removes the network, retrying while Swarm is still taking endpoints of removed tasks off it. */
+    private void removeNetwork(String name) {
+        long until = System.nanoTime() + DRAIN.toNanos();
+        while (true) {
+            try {
+                docker.removeNetwork(name);
+                return;
+            } catch (RuntimeException e) {
+                if (System.nanoTime() - until > 0) {
+                    throw e;
+                }
+                sleep(500);
+            }
+        }
+    }
+
+    private void undo(StackRef ref, Created created, BackendException failure) {
+        LOG.warn("stack \"{}\" of \"{}\" failed to start: {}", ref.stack(), ref.owner(), failure.getMessage());
+        try {
+            for (int i = created.services.size() - 1; i >= 0; i--) {
+                removeService(created.services.get(i));
+            }
+            if (!created.volumes.isEmpty() || created.network != null) {
+                awaitContainersGone(ref);
+            }
+            volumes.undo(ref, created.volumes, failure);
+            if (created.network != null) {
+                OwnContainer.Found berth = own.find();
+                if (berth.container() != null) {
+                    own.detach(berth.container().getId(), created.network);
+                }
+                removeNetwork(created.network);
+            }
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+            LOG.warn("stack \"{}\" of \"{}\": could not undo the failed start: {}", ref.stack(), ref.owner(),
+                    e.toString());
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.berth.backend.swarm;
+
+import io.berth.backend.Backend.LogSink;
+import io.berth.backend.BackendException;
+import io.berth.backend.docker.HealthCheck;
+import io.berth.backend.docker.LogStreams;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Waits for a Swarm service's task to run and pass its {@link HealthCheck} at its address on the stack's network
+ * (Berth's container is attached to it), and explains why when it does not: a task that fails, is rejected (no such
+ * image on its node, no node meeting the constraints) or exits during the start fails the launch at once, with
+ * Swarm's reason, its exit code and its last log lines.
+ */
+final class TaskProbe {
+    static final int LOG_LINES = 50;
+    private static final long POLL_MILLIS = 100;
+    private static final long LOG_TIMEOUT_SECONDS = 10;
+
+    private final Tasks tasks;
+    private final LogStreams logs;
+
+    TaskProbe(Tasks tasks, LogStreams logs) {
+        this.tasks = tasks;
+        this.logs = logs;
+    }
+
+    /**
+     * Returns the running task once it passes {@code check}. Bounded like the Docker backend's probe: the check's own
+     * timeout when the template gives one, otherwise the launch's {@code deadline} ({@link System#nanoTime()}).
+     */
+    Tasks.Task awaitHealthy(String service, String serviceId, HealthCheck check, String network, long deadline,
+                            int launchSeconds) throws BackendException {
+        Instant since = Instant.now().minusSeconds(1);
+        boolean ownFirst = check.timeoutSeconds() > 0;
+        long until = ownFirst ? System.nanoTime() + TimeUnit.SECONDS.toNanos(check.timeoutSeconds()) : deadline;
+        String last = "no task yet";
+        while (true) {
+            List<Tasks.Task> found = tasks.of(List.of(serviceId));
+            for (Tasks.Task task : found) {
+                // Earlier tasks of a service re-attached to may have failed long ago; only this start's count.
+                if (task.ended() && task.timestamp().isAfter(since)) {
+                    String exit = task.exitCode() == null ? "" : ", exit code " + task.exitCode();
+                    throw new BackendException("Service \"" + service + "\" did not start (" + task.describe() + exit
+                            + "). Last log lines:\n" + lastLogLines(serviceId));
+                }
+            }
+            Tasks.Task running = found.stream().filter(Tasks.Task::running).findFirst().orElse(null);
+            String ip = running == null ? null : running.addresses().get(network);
+            if (ip != null && check.passes(ip)) {
+                return running;
+            }
+            if (!found.isEmpty()) {
+                last = found.get(0).describe();
+            }
+            if (System.nanoTime() - until > 0) {
+                String bound = ownFirst ? check.timeoutSeconds() + " s (its health check's timeout)"
+                        : launchSeconds + " s of the launch (docker.start_timeout_seconds)";
+                throw new BackendException("Service \"" + service + "\" " + check.failure() + " within " + bound
+                        + " (its task: " + last + "). Last log lines:\n" + lastLogLines(serviceId));
+            }
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BackendException("The start of service \"" + service + "\" was interrupted.", e);
+            }
+        }
+    }
+
+    /** The last {@link #LOG_LINES} lines of the service's tasks, or a note saying why there are none. */
+    String lastLogLines(String serviceId) {
+        StringBuilder out = new StringBuilder();
+        String[] reason = new String[1];
+        CountDownLatch done = new CountDownLatch(1);
+        try (var stream = logs.follow(serviceId, "logs of service " + serviceId, new LogSink() {
+            @Override
+            public void line(String text) {
+                synchronized (out) {
+                    out.append(text).append('\n');
+                }
+            }
+
+            @Override
+            public void end(String why) {
+                reason[0] = why;
+                done.countDown();
+            }
+        }, (c, callback) -> c.logServiceCmd(serviceId).withStdout(true).withStderr(true).withTail(LOG_LINES)
+                .exec(callback))) {
+            if (!done.await(LOG_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                reason[0] = "no end within " + LOG_TIMEOUT_SECONDS + " s";
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (out) {
+            String text = out.toString().strip();
+            return !text.isEmpty() ? text : reason[0] != null ? "(logs unavailable: " + reason[0] + ")" : "(no output)";
+        }
+    }
+}
