@@ -67,6 +67,17 @@ class TemplateParserTest {
     }
 
     @Test
+    void placement_constraints_are_read_and_a_malformed_one_names_its_line() throws TemplateException {
+        String placed = GOOD.replace("    env:", "    placement: [node.labels.disk==local, \"node.role != manager\"]\n    env:");
+        assertThat(parser.parse("d.yaml", placed).services().get(0).placement())
+                .containsExactly("node.labels.disk==local", "node.role != manager");
+
+        assertThatThrownBy(() -> parser.parse("d.yaml", GOOD.replace("    env:", "    placement:\n      - node.role==worker\n      - disk=local\n    env:")))
+                .hasMessageContaining("d.yaml:10:9")
+                .hasMessageContaining("\"disk=local\" is not a placement constraint");
+    }
+
+    @Test
     void a_name_that_cannot_be_a_url_segment_is_refused() {
         assertThatThrownBy(() -> parser.parse("d.yaml", GOOD.replace("name: demo", "name: ../x")))
                 .hasMessageContaining("d.yaml:1:7: name: \"../x\" is not a template name");

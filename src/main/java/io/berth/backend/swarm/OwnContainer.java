@@ -68,8 +68,9 @@ final class OwnContainer {
                     .withContainerId(containerId).withNetworkId(network).exec());
             LOG.info("attached Berth's container to network \"{}\"", network);
         } catch (RuntimeException e) {
-            // "already exists in network": attached by an earlier start, which is what was wanted
-            if (!String.valueOf(e.getMessage()).contains("already exists")) {
+            // "already attached" (or "already exists in network"): by an earlier start, which is what was wanted
+            String message = String.valueOf(e.getMessage());
+            if (!message.contains("already attached") && !message.contains("already exists")) {
                 throw e;
             }
         }

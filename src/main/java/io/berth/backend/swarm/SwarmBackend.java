@@ -136,7 +136,9 @@ public final class SwarmBackend implements Backend {
                 throw new BackendException(berth.problem());
             }
             String network = ensureNetwork(ref, progress, created);
-            own.attach(berth.container().getId(), network);
+            if (!OwnContainer.networks(berth.container()).contains(network)) {
+                own.attach(berth.container().getId(), network);
+            }
             List<Endpoint> endpoints = new ArrayList<>();
             for (ServiceSpec service : spec.services()) {
                 List<Mount> mounts = volumes.ensure(ref, service.volumes(), progress, created.volumes);

@@ -43,7 +43,8 @@ final class TaskProbe {
             for (Tasks.Task task : found) {
                 // Earlier tasks of a service re-attached to may have failed long ago; only this start's count.
                 if (task.ended() && task.timestamp().isAfter(since)) {
-                    String exit = task.exitCode() == null ? "" : ", exit code " + task.exitCode();
+                    String exit = task.exitCode() == null || task.describe().contains("(" + task.exitCode() + ")")
+                            ? "" : ", exit code " + task.exitCode();
                     throw new BackendException("Service \"" + service + "\" did not start (" + task.describe() + exit
                             + "). Last log lines:\n" + lastLogLines(serviceId));
                 }
