@@ -1,7 +1,6 @@
 package io.berth.backend.docker;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Mount;
@@ -18,7 +17,6 @@ import io.berth.backend.StackSpec.ServiceSpec;
 import io.berth.config.BerthConfig;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,8 +37,6 @@ public final class DockerBackend implements Backend, AutoCloseable {
     public static final String PORT_LABEL = ContainerFactory.PORT_LABEL;
 
     private static final Logger LOG = LoggerFactory.getLogger(DockerBackend.class);
-    /** Pages call {@link #unavailable()} on every request; one ping per few seconds is plenty. */
-    private static final long HEALTH_TTL_NANOS = TimeUnit.SECONDS.toNanos(3);
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(5);
 
     private final BerthConfig.Docker config;
@@ -50,9 +46,7 @@ public final class DockerBackend implements Backend, AutoCloseable {
     private final Volumes volumes;
     private final ContainerFactory containers;
     private final LogStreams logStreams;
-    private volatile Health health;
-
-    private record Health(Optional<String> problem, long checkedAt) { }
+    private final HealthCache health = new HealthCache();
 
     /** What one call of {@link #start} created, so a failed start removes exactly that. */
     private static final class Created {
@@ -73,29 +67,19 @@ public final class DockerBackend implements Backend, AutoCloseable {
 
     @Override
     public Optional<String> unavailable() {
-        Health last = health;
-        if (last != null && System.nanoTime() - last.checkedAt() < HEALTH_TTL_NANOS) {
-            return last.problem();
-        }
-        Optional<String> problem;
-        try {
-            docker.call("ping", PING_TIMEOUT, c -> c.pingCmd().exec());
-            problem = Optional.empty();
-        } catch (RuntimeException e) {
-            problem = Optional.of("No Docker engine answers at " + config.host + ": " + ServiceProbe.shortCause(e));
-        }
-        health = new Health(problem, System.nanoTime());
-        return problem;
+        return health.get(() -> {
+            try {
+                docker.call("ping", PING_TIMEOUT, c -> c.pingCmd().exec());
+                return Optional.empty();
+            } catch (RuntimeException e) {
+                return Optional.of("No Docker engine answers at " + config.host + ": " + ServiceProbe.shortCause(e));
+            }
+        });
     }
 
     @Override
     public boolean imagePresent(String image) {
-        try {
-            docker.call("inspect image " + image, c -> c.inspectImageCmd(image).exec());
-            return true;
-        } catch (NotFoundException e) {
-            return false;
-        }
+        return docker.imagePresent(image);
     }
 
     @Override
@@ -104,15 +88,8 @@ public final class DockerBackend implements Backend, AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.startTimeoutSeconds);
         Created created = new Created();
         try {
-            // Images first: a missing one fails before anything exists, and without waiting (no registry to pull).
-            for (String image : new LinkedHashSet<>(spec.services().stream().map(ServiceSpec::image).toList())) {
-                progress.step("Checking image " + image);
-                if (!imagePresent(image)) {
-                    throw new BackendException("Image \"" + image + "\" is not present on the Docker engine and no"
-                            + " registry may be reachable from this host: build it here (see deploy/images/) or map"
-                            + " it to a local image.");
-                }
-            }
+            docker.requireImages(spec, progress, "the Docker engine",
+                    "build it here (see deploy/images/) or map it to a local image.");
             String network = ensureNetwork(ref, progress, created);
             List<Endpoint> endpoints = new ArrayList<>();
             // In spec order, each one healthy before the next starts: that is how the template's depends_on is kept.
@@ -133,7 +110,7 @@ public final class DockerBackend implements Backend, AutoCloseable {
             undo(ref, created, e);
             throw e;
         } catch (RuntimeException e) {
-            health = null; // the engine may have gone away: ask again rather than quote a stale answer
+            health.forget(); // the engine may have gone away: ask again rather than quote a stale answer
             String reason = unavailable()
                     .orElse("Docker failed while starting the stack: " + ServiceProbe.shortCause(e));
             BackendException failure = new BackendException(reason, e);

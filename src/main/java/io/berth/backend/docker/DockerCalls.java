@@ -10,10 +10,14 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
+import io.berth.backend.Backend.Progress;
+import io.berth.backend.BackendException;
+import io.berth.backend.StackSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -96,6 +100,30 @@ public final class DockerCalls implements AutoCloseable {
                 throw error;
             }
             throw new IllegalStateException("\"" + what + "\" failed: " + cause, cause);
+        }
+    }
+
+    /** Whether the image is present on this engine (no registry is asked). */
+    public boolean imagePresent(String image) {
+        try {
+            call("inspect image " + image, c -> c.inspectImageCmd(image).exec());
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Fails before anything is made, and without waiting for a pull that cannot succeed, when an image of the stack
+     * is missing: "Image "x" is not present on {@code where} …{@code advice}".
+     */
+    public void requireImages(StackSpec spec, Progress progress, String where, String advice) throws BackendException {
+        for (String image : new LinkedHashSet<>(spec.services().stream().map(StackSpec.ServiceSpec::image).toList())) {
+            progress.step("Checking image " + image);
+            if (!imagePresent(image)) {
+                throw new BackendException("Image \"" + image + "\" is not present on " + where + " and no registry"
+                        + " may be reachable from this host: " + advice);
+            }
         }
     }
 

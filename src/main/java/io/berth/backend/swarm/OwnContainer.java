@@ -90,6 +90,23 @@ final class OwnContainer {
         }
     }
 
+    /**
+     * Attaches Berth's container again to the networks of stacks that run: a new container of Berth (an upgrade)
+     * starts on its own network only, and the proxy would otherwise lose every running stack.
+     */
+    void reattach(java.util.Collection<String> networks) {
+        if (networks.isEmpty()) {
+            return;
+        }
+        Found berth = find();
+        if (berth.container() == null) {
+            return; // unavailable() says why
+        }
+        Set<String> attached = networks(berth.container());
+        networks.stream().distinct().filter(n -> !attached.contains(n))
+                .forEach(n -> attach(berth.container().getId(), n));
+    }
+
     private static Optional<String> fromMounts() {
         try {
             Matcher m = MOUNTED_FROM.matcher(Files.readString(Path.of("/proc/self/mountinfo")));

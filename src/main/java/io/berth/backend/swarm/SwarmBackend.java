@@ -1,10 +1,8 @@
 package io.berth.backend.swarm;
 
-import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.LocalNodeState;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.Network;
-import com.github.dockerjava.api.model.PortConfig;
 import com.github.dockerjava.api.model.Service;
 import com.github.dockerjava.api.model.SwarmInfo;
 import io.berth.backend.Backend;
@@ -17,6 +15,7 @@ import io.berth.backend.StackRef;
 import io.berth.backend.StackSpec;
 import io.berth.backend.StackSpec.ServiceSpec;
 import io.berth.backend.docker.DockerCalls;
+import io.berth.backend.docker.HealthCache;
 import io.berth.backend.docker.HealthCheck;
 import io.berth.backend.docker.LogStreams;
 import io.berth.backend.docker.Ownership;
@@ -26,11 +25,9 @@ import io.berth.config.BerthConfig;
 import io.berth.config.Swarm;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -46,10 +43,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SwarmBackend implements Backend {
     private static final Logger LOG = LoggerFactory.getLogger(SwarmBackend.class);
-    private static final long HEALTH_TTL_NANOS = TimeUnit.SECONDS.toNanos(3);
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(5);
-    /** How long a removal waits for Swarm to take the tasks' containers away before removing network and volumes. */
-    private static final Duration DRAIN = Duration.ofSeconds(30);
 
     private final BerthConfig.Docker config;
     private final DockerCalls docker;
@@ -60,9 +54,8 @@ public final class SwarmBackend implements Backend {
     private final OwnContainer own;
     private final LogStreams logStreams;
     private final TaskProbe probe;
-    private volatile Health health;
-
-    private record Health(Optional<String> problem, long checkedAt) { }
+    private final SwarmObjects objects;
+    private final HealthCache health = new HealthCache();
 
     /** What one call of {@link #start} created, so a failed start removes exactly that. */
     private static final class Created {
@@ -81,40 +74,30 @@ public final class SwarmBackend implements Backend {
         this.own = new OwnContainer(docker, swarm.berthContainer);
         this.logStreams = new LogStreams(docker, config, ownership);
         this.probe = new TaskProbe(tasks, logStreams);
+        this.objects = new SwarmObjects(docker, ownership);
     }
 
     @Override
     public Optional<String> unavailable() {
-        Health last = health;
-        if (last != null && System.nanoTime() - last.checkedAt() < HEALTH_TTL_NANOS) {
-            return last.problem();
-        }
-        Optional<String> problem;
-        try {
-            SwarmInfo swarm = docker.call("info", PING_TIMEOUT, c -> c.infoCmd().exec()).getSwarm();
-            LocalNodeState state = swarm == null ? null : swarm.getLocalNodeState();
-            if (state != LocalNodeState.ACTIVE || !Boolean.TRUE.equals(swarm.getControlAvailable())) {
-                problem = Optional.of("The Docker engine at " + config.host + " is not a manager of an active swarm"
-                        + " (state: " + (state == null ? "unknown" : state.getValue()) + "): run `docker swarm init`"
-                        + " there, or point docker.host at a manager.");
-            } else {
-                problem = Optional.ofNullable(own.find().problem());
+        return health.get(() -> {
+            try {
+                SwarmInfo swarm = docker.call("info", PING_TIMEOUT, c -> c.infoCmd().exec()).getSwarm();
+                LocalNodeState state = swarm == null ? null : swarm.getLocalNodeState();
+                if (state != LocalNodeState.ACTIVE || !Boolean.TRUE.equals(swarm.getControlAvailable())) {
+                    return Optional.of("The Docker engine at " + config.host + " is not a manager of an active"
+                            + " swarm (state: " + (state == null ? "unknown" : state.getValue()) + "): run `docker"
+                            + " swarm init` there, or point docker.host at a manager.");
+                }
+                return Optional.ofNullable(own.find().problem());
+            } catch (RuntimeException e) {
+                return Optional.of("No Docker engine answers at " + config.host + ": " + ServiceProbe.shortCause(e));
             }
-        } catch (RuntimeException e) {
-            problem = Optional.of("No Docker engine answers at " + config.host + ": " + ServiceProbe.shortCause(e));
-        }
-        health = new Health(problem, System.nanoTime());
-        return problem;
+        });
     }
 
     @Override
     public boolean imagePresent(String image) {
-        try {
-            docker.call("inspect image " + image, c -> c.inspectImageCmd(image).exec());
-            return true;
-        } catch (NotFoundException e) {
-            return false;
-        }
+        return docker.imagePresent(image);
     }
 
     @Override
@@ -123,14 +106,8 @@ public final class SwarmBackend implements Backend {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.startTimeoutSeconds);
         Created created = new Created();
         try {
-            for (String image : new LinkedHashSet<>(spec.services().stream().map(ServiceSpec::image).toList())) {
-                progress.step("Checking image " + image);
-                if (!imagePresent(image)) {
-                    throw new BackendException("Image \"" + image + "\" is not present on the swarm's manager and no"
-                            + " registry may be reachable from this host: build it on every node that may run it"
-                            + " (see deploy/images/) or map it to an image of the site's registry.");
-                }
-            }
+            docker.requireImages(spec, progress, "the swarm's manager", "build it on every node that may run it"
+                    + " (see deploy/images/) or map it to an image of the site's registry.");
             OwnContainer.Found berth = own.find();
             if (berth.problem() != null) {
                 throw new BackendException(berth.problem());
@@ -148,7 +125,7 @@ public final class SwarmBackend implements Backend {
                 Tasks.Task task = probe.awaitHealthy(service.name(), id, check, network, deadline,
                         config.startTimeoutSeconds);
                 endpoints.add(new Endpoint(service.name(), task.addresses().get(network), service.port(),
-                        published(serviceWithId(id), task)));
+                        SwarmObjects.published(objects.withId(id), task)));
             }
             LOG.info("stack \"{}\" of \"{}\" answers on the swarm: {}", ref.stack(), ref.owner(), endpoints);
             return endpoints;
@@ -156,7 +133,7 @@ public final class SwarmBackend implements Backend {
             undo(ref, created, e);
             throw e;
         } catch (RuntimeException e) {
-            health = null;
+            health.forget();
             BackendException failure = new BackendException(unavailable()
                     .orElse("Docker Swarm failed while starting the stack: " + ServiceProbe.shortCause(e)), e);
             undo(ref, created, failure);
@@ -166,15 +143,15 @@ public final class SwarmBackend implements Backend {
 
     @Override
     public void stop(StackRef ref) {
-        List<Service> found = servicesOf(ref);
-        found.forEach(s -> removeService(s.getId()));
+        List<Service> found = objects.ofStack(ref);
+        found.forEach(s -> objects.remove(s.getId()));
         LOG.info("stack \"{}\" of \"{}\": removed {} swarm service(s)", ref.stack(), ref.owner(), found.size());
     }
 
     @Override
     public void remove(StackRef ref, boolean keepData) {
         stop(ref);
-        awaitContainersGone(ref);
+        objects.awaitContainersGone(ref);
         String name = ObjectNames.network(config.namePrefix, ref);
         Network network = docker.networkNamed(name);
         if (network != null && ownership.ofStack(network.getLabels(), ref)) {
@@ -182,7 +159,7 @@ public final class SwarmBackend implements Backend {
             if (berth.container() != null) {
                 own.detach(berth.container().getId(), name);
             }
-            removeNetwork(name);
+            objects.removeNetwork(name);
             LOG.info("stack \"{}\" of \"{}\": removed network \"{}\"", ref.stack(), ref.owner(), name);
         } else if (network != null) {
             LOG.warn("stack \"{}\" of \"{}\": network \"{}\" lacks Berth's labels; leaving it", ref.stack(),
@@ -212,29 +189,12 @@ public final class SwarmBackend implements Backend {
             Tasks.Task running = of.stream().filter(Tasks.Task::running).findFirst().orElse(null);
             String ip = running == null ? null : running.addresses().get(ObjectNames.network(config.namePrefix, ref));
             Endpoint endpoint = ip == null ? null : new Endpoint(name, ip,
-                    Integer.parseInt(labels.getOrDefault(ServiceSpecs.PORT_LABEL, "0")), published(service, running));
+                    Integer.parseInt(labels.getOrDefault(ServiceSpecs.PORT_LABEL, "0")), SwarmObjects.published(service, running));
             String detail = running != null ? "running" : of.isEmpty() ? "no task" : of.get(0).describe();
             statuses.add(new ServiceStatus(ref, name, endpoint != null, endpoint, detail));
         }
-        reattach(statuses);
+        own.reattach(statuses.stream().map(st -> ObjectNames.network(config.namePrefix, st.stack())).toList());
         return statuses;
-    }
-
-    /**
-     * Attaches Berth's container again to the networks of stacks that run: a new container of Berth (an upgrade)
-     * starts on its own network only, and the proxy would otherwise lose every running stack.
-     */
-    private void reattach(List<ServiceStatus> statuses) {
-        if (statuses.isEmpty()) {
-            return;
-        }
-        OwnContainer.Found berth = own.find();
-        if (berth.container() == null) {
-            return; // unavailable() says why
-        }
-        java.util.Set<String> attached = OwnContainer.networks(berth.container());
-        statuses.stream().map(s -> ObjectNames.network(config.namePrefix, s.stack())).distinct()
-                .filter(n -> !attached.contains(n)).forEach(n -> own.attach(berth.container().getId(), n));
     }
 
     @Override
@@ -242,7 +202,7 @@ public final class SwarmBackend implements Backend {
         String name = ObjectNames.container(config.namePrefix, ref, service);
         Service found;
         try {
-            found = serviceNamed(name);
+            found = objects.named(name);
         } catch (RuntimeException e) {
             sink.end("The logs of \"" + service + "\" are unavailable: " + ServiceProbe.shortCause(e));
             return () -> { };
@@ -279,7 +239,7 @@ public final class SwarmBackend implements Backend {
     private String ensureService(StackRef ref, String network, ServiceSpec service, List<Mount> mounts,
                                  Progress progress, Created created) throws BackendException {
         String name = ObjectNames.container(config.namePrefix, ref, service.name());
-        Service existing = serviceNamed(name);
+        Service existing = objects.named(name);
         if (existing != null) {
             Ownership.require(ownership.ofStack(existing.getSpec().getLabels(), ref), "service", name);
             progress.step("Reusing swarm service " + name);
@@ -292,76 +252,14 @@ public final class SwarmBackend implements Backend {
         return id;
     }
 
-    /** Ports published for clients: Swarm's choice on every node (routing mesh), or on the task's node. */
-    private static Map<Integer, Integer> published(Service service, Tasks.Task task) {
-        Map<Integer, Integer> ports = new TreeMap<>(task == null ? Map.of() : task.published());
-        PortConfig[] mesh = service == null || service.getEndpoint() == null ? null : service.getEndpoint().getPorts();
-        for (PortConfig port : mesh == null ? new PortConfig[0] : mesh) {
-            if (port.getPublishMode() == PortConfig.PublishMode.ingress && port.getPublishedPort() > 0) {
-                ports.putIfAbsent(port.getTargetPort(), port.getPublishedPort());
-            }
-        }
-        return Map.copyOf(ports);
-    }
-
-    private Service serviceWithId(String id) {
-        return docker.call("inspect service " + id, c -> c.inspectServiceCmd(id).exec());
-    }
-
-    /** The service of exactly that name, or null (the engine's name filter also matches prefixes). */
-    private Service serviceNamed(String name) {
-        return docker.call("list services", c -> c.listServicesCmd().withNameFilter(List.of(name)).exec()).stream()
-                .filter(s -> s.getSpec() != null && name.equals(s.getSpec().getName())).findFirst().orElse(null);
-    }
-
-    private List<Service> servicesOf(StackRef ref) {
-        return docker.call("list services", c -> c.listServicesCmd().withLabelFilter(ownership.instanceFilter())
-                .exec()).stream().filter(s -> s.getSpec() != null && ownership.ofStack(s.getSpec().getLabels(), ref))
-                .toList();
-    }
-
-    private void removeService(String id) {
-        try {
-            docker.call("remove service " + id, c -> c.removeServiceCmd(id).exec());
-        } catch (NotFoundException e) {
-            LOG.debug("service {} already gone", id);
-        }
-    }
-
-    /** Swarm removes a service's containers after the service, asynchronously: network and volumes wait for that. */
-    private void awaitContainersGone(StackRef ref) {
-        long until = System.nanoTime() + DRAIN.toNanos();
-        while (System.nanoTime() - until < 0 && !docker.call("list containers", c -> c.listContainersCmd()
-                .withShowAll(true).withLabelFilter(ownership.instanceFilter()).exec()).stream()
-                .filter(c -> ownership.ofStack(c.getLabels(), ref)).toList().isEmpty()) {
-            sleep(200);
-        }
-    }
-
-    /** Removes the network, retrying while Swarm is still taking endpoints of removed tasks off it. */
-    private void removeNetwork(String name) {
-        long until = System.nanoTime() + DRAIN.toNanos();
-        while (true) {
-            try {
-                docker.removeNetwork(name);
-                return;
-            } catch (RuntimeException e) {
-                if (System.nanoTime() - until > 0) {
-                    throw e;
-                }
-                sleep(500);
-            }
-        }
-    }
-
     private void undo(StackRef ref, Created created, BackendException failure) {
         LOG.warn("stack \"{}\" of \"{}\" failed to start: {}", ref.stack(), ref.owner(), failure.getMessage());
         try {
             for (int i = created.services.size() - 1; i >= 0; i--) {
-                removeService(created.services.get(i));
+                objects.remove(created.services.get(i));
             }
             if (!created.volumes.isEmpty() || created.network != null) {
-                awaitContainersGone(ref);
+                objects.awaitContainersGone(ref);
             }
             volumes.undo(ref, created.volumes, failure);
             if (created.network != null) {
@@ -369,7 +267,7 @@ public final class SwarmBackend implements Backend {
                 if (berth.container() != null) {
                     own.detach(berth.container().getId(), created.network);
                 }
-                removeNetwork(created.network);
+                objects.removeNetwork(created.network);
             }
         } catch (RuntimeException e) {
             failure.addSuppressed(e);
@@ -378,12 +276,5 @@ public final class SwarmBackend implements Backend {
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
+
 }
