@@ -55,6 +55,71 @@ public final class TestDocker {
         }
     }
 
+    /**
+     * {@link #cleanUp} for a run that made Swarm services: removes the services labelled {@code berth.test=<run>}
+     * first (else Swarm would replace the task containers cleanUp removes), waits up to 30 s for their tasks'
+     * containers to go (a network or volume still in use cannot be removed), then cleans up the rest, retrying
+     * while the engine is still letting go of an overlay network's endpoints.
+     */
+    public static void cleanUpWithServices(String run) {
+        List<String> services = services(run);
+        if (!services.isEmpty()) {
+            var cmd = new java.util.ArrayList<>(List.of("docker", "service", "rm"));
+            cmd.addAll(services);
+            run(cmd);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (services.stream().anyMatch(s -> !taskContainers(s).isEmpty()) && System.nanoTime() < deadline) {
+                Stacks.sleep(250);
+            }
+            for (String service : services) {
+                List<String> left = taskContainers(service);
+                if (!left.isEmpty()) {
+                    var rm = new java.util.ArrayList<>(List.of("docker", "rm", "-f", "-v"));
+                    rm.addAll(left);
+                    run(rm);
+                }
+            }
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                cleanUp(run);
+                return;
+            } catch (IllegalStateException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                Stacks.sleep(1000);
+            }
+        }
+    }
+
+    /**
+     * Names of the Swarm services carrying {@code berth.test=<run>}; none when this engine is not a swarm manager
+     * (no swarm, so no services to list).
+     */
+    public static List<String> services(String run) {
+        if (!run(List.of("docker", "info", "--format", "{{.Swarm.ControlAvailable}}")).trim().equals("true")) {
+            return List.of();
+        }
+        String out = run(List.of("docker", "service", "ls", "--format", "{{.Name}}", "--filter",
+                "label=" + TEST_LABEL + "=" + run)).trim();
+        return out.isEmpty() ? List.of() : List.of(out.split("\\s+"));
+    }
+
+    /** Ids of the containers (running or not) of a Swarm service's tasks, by the label Swarm puts on them. */
+    public static List<String> taskContainers(String service) {
+        String out = run(List.of("docker", "ps", "-aq", "--filter", "label=com.docker.swarm.service.name=" + service))
+                .trim();
+        return out.isEmpty() ? List.of() : List.of(out.split("\\s+"));
+    }
+
+    /** Names of the volumes carrying {@code berth.test=<run>}. */
+    public static List<String> volumes(String run) {
+        String out = run(List.of("docker", "volume", "ls", "--format", "{{.Name}}", "--filter",
+                "label=" + TEST_LABEL + "=" + run)).trim();
+        return out.isEmpty() ? List.of() : List.of(out.split("\\s+"));
+    }
+
     /** Names of containers (running or not) carrying {@code berth.test=<run>}. */
     public static List<String> containers(String run) {
         String out = run(List.of("docker", "ps", "-a", "--format", "{{.Names}}", "--filter",

@@ -96,8 +96,10 @@ final class Tasks {
         }
         Map<Integer, Integer> published = new TreeMap<>();
         for (JsonNode port : status.path("PortStatus").path("Ports")) {
+            // Docker 20.10 publishes a host-mode port on IPv4 and IPv6 with two different numbers, listed in that
+            // order and without their addresses: the first is the IPv4 one, what compute nodes connect to.
             if ("tcp".equals(port.path("Protocol").asText("tcp")) && port.path("PublishedPort").asInt() > 0) {
-                published.put(port.path("TargetPort").asInt(), port.path("PublishedPort").asInt());
+                published.putIfAbsent(port.path("TargetPort").asInt(), port.path("PublishedPort").asInt());
             }
         }
         JsonNode exit = status.path("ContainerStatus").path("ExitCode");
