@@ -63,7 +63,7 @@ class SwarmStackTest {
                         route: path
                   db:
                     image: berth/demo:latest
-                    command: [sh, -c, 'echo db-says-hi > /data/index.html && exec httpd -f -p 7000 -h /data']
+                    command: [sh, -c, 'echo db-started-marker; echo db-says-hi > /data/index.html && exec httpd -f -p 7000 -h /data']
                     volumes: ["data:/data"]
                     expose:
                       - tcp: 7000
@@ -133,6 +133,9 @@ class SwarmStackTest {
         assertThat(TestDocker.inspect(PAIR, "{{.Driver}}")).isEqualTo("overlay");
         assertThat(networksOf(berth.name())).as("networks of Berth's container").contains(PAIR);
         assertThat(TestDocker.volumes(RUN)).as("volumes").contains(PAIR + "-vol--data");
+
+        // the service's log, as the log page's download and the API serve it, comes from Swarm's service logs
+        assertThat(admin.get("/stacks/admin/pair/logs/db/download").body()).as("db's log").contains("db-started-marker");
 
         // c. db's published port, as the stack page shows it, answers on the host
         String page = admin.get("/stacks/admin/pair").body();
