@@ -63,7 +63,9 @@ public final class BerthContainer implements AutoCloseable {
                 "-v", "/var/run/docker.sock:/var/run/docker.sock", "--group-add", socketGroup,
                 "-v", config + ":" + CONFIG + ":ro", "-v", home.resolve("templates") + ":" + CATALOG + ":ro",
                 "-e", "BERTH_CONFIG=" + CONFIG, "-e", "BERTH_CATALOG_DIR=" + CATALOG,
-                "-e", "BERTH_ADMIN_PASSWORD=" + ADMIN_PASSWORD, "-p", "127.0.0.1::8000", image));
+                "-e", "BERTH_ADMIN_PASSWORD=" + ADMIN_PASSWORD, "-p", "127.0.0.1::8000",
+                // as deploy/README.md runs it: joined to every stack's network, it must not route between them
+                "--sysctl", "net.ipv4.ip_forward=0", image));
         String port = TestDocker.inspect(name(), "{{(index (index .NetworkSettings.Ports \"8000/tcp\") 0).HostPort}}");
         url = "http://127.0.0.1:" + port;
         waitUntilReady();

@@ -181,6 +181,28 @@ class SwarmStackTest {
     }
 
     @Test
+    void one_stack_cannot_reach_another_stacks_services_over_the_swarm() {
+        launch(admin, "pair", "iso1");
+        launch(admin, "pair", "iso2");
+        assertReady("iso1");
+        assertReady("iso2");
+        String iso1 = RUN + "-admin--iso1";
+        String dbAddress = TestDocker.inspect(runningTasks(iso1 + "--db").get(0),
+                "{{(index .NetworkSettings.Networks \"" + iso1 + "\").IPAddress}}");
+        String fetch = "timeout 5 wget -q -O- http://" + dbAddress + ":7000/ 2>&1; echo exit=$?"; // busybox: -T crashes
+
+        assertThat(TestDocker.run(List.of("docker", "exec", runningTasks(iso1 + "--web").get(0), "sh", "-c", fetch)))
+                .as("control: iso1's web reaches its own db at " + dbAddress).contains("db-says-hi");
+        assertThat(TestDocker.run(List.of("docker", "exec", runningTasks(RUN + "-admin--iso2--web").get(0), "sh", "-c",
+                fetch))).as("iso2's web must not reach iso1's db at " + dbAddress + " (Berth's container joins both"
+                + " networks but does not route)").doesNotContain("db-says-hi").doesNotContain("exit=0");
+        for (String stack : List.of("iso1", "iso2")) {
+            admin.get("/stacks/admin/" + stack);
+            admin.post("/stacks/admin/" + stack + "/delete", Map.of("delete_data", "true"));
+        }
+    }
+
+    @Test
     void a_missing_image_and_a_command_that_exits_at_once_fail_the_launch_with_their_reasons() {
         launch(admin, "nope", "nope");
         launch(admin, "boom", "boom");

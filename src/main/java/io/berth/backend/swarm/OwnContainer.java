@@ -24,8 +24,11 @@ final class OwnContainer {
     private static final Logger LOG = LoggerFactory.getLogger(OwnContainer.class);
     private static final Pattern MOUNTED_FROM = Pattern.compile("/containers/([0-9a-f]{64})/(hostname|hosts|resolv\\.conf)");
 
+    private static final Path FORWARDING = Path.of("/proc/sys/net/ipv4/ip_forward");
+
     private final DockerCalls docker;
     private final String configured;
+    private volatile boolean warned;
 
     OwnContainer(DockerCalls docker, String configured) {
         this.docker = docker;
@@ -48,6 +51,7 @@ final class OwnContainer {
                 return new Found(null, "Berth's container \"" + ref + "\" uses the host's network, which cannot join"
                         + " overlay networks: with backend: swarm run it on a bridge network (see deploy/README.md).");
             }
+            warnIfForwarding();
             return new Found(info, null);
         } catch (NotFoundException e) {
             return new Found(null, "Berth's container \"" + ref + "\" (swarm.berth_container) is not on the Docker"
@@ -105,6 +109,25 @@ final class OwnContainer {
         Set<String> attached = networks(berth.container());
         networks.stream().distinct().filter(n -> !attached.contains(n))
                 .forEach(n -> attach(berth.container().getId(), n));
+    }
+
+    /**
+     * Berth's container joins every stack's network, so it must not route between them. Services cannot point a
+     * route at it (Berth drops NET_ADMIN and NET_RAW), but a forwarding Berth would be one safeguard fewer: said once.
+     */
+    private void warnIfForwarding() {
+        if (warned) {
+            return;
+        }
+        warned = true;
+        try {
+            if (Files.readString(FORWARDING).trim().equals("1")) {
+                LOG.warn("Berth's container forwards IP packets ({} is 1) and joins every stack's network: run it"
+                        + " with --sysctl net.ipv4.ip_forward=0 so that it can never route between stacks", FORWARDING);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot read {}: {}", FORWARDING, e.toString());
+        }
     }
 
     private static Optional<String> fromMounts() {
