@@ -69,6 +69,13 @@ public final class BerthInstance implements AutoCloseable {
         return this;
     }
 
+    /** Starts on a backend of the test's (a {@link LoopbackBackend} it keeps a hand on). */
+    public BerthInstance startWith(BerthConfig config, io.berth.backend.Backend backend) {
+        app = App.start(config, ADMIN_PASSWORD, c -> backend);
+        onLoopbackOnly = true;
+        return this;
+    }
+
     public void stop() {
         if (app != null) {
             app.close();

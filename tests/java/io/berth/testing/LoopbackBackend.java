@@ -20,6 +20,8 @@ public final class LoopbackBackend implements Backend {
     private final int port;
     private final Map<String, Integer> portByStack;
     private final Map<StackRef, List<Endpoint>> running = new ConcurrentHashMap<>();
+    /** Stacks whose services {@link #list()} reports as not running: true when "the engine brings them back". */
+    private final Map<StackRef, Boolean> down = new ConcurrentHashMap<>();
 
     public LoopbackBackend(int port) {
         this(port, Map.of());
@@ -69,8 +71,24 @@ public final class LoopbackBackend implements Backend {
     @Override
     public List<ServiceStatus> list() {
         List<ServiceStatus> all = new ArrayList<>();
-        running.forEach((ref, endpoints) -> endpoints.forEach(e -> all.add(new ServiceStatus(ref, e.service(), true, e))));
+        running.forEach((ref, endpoints) -> endpoints.forEach(e -> {
+            Boolean restarting = down.get(ref);
+            all.add(restarting == null ? new ServiceStatus(ref, e.service(), true, e)
+                    : new ServiceStatus(ref, e.service(), false, null, restarting ? "restarting" : "exited", restarting));
+        }));
         return all;
+    }
+
+    /**
+     * From now on reports the stack's services as not running, as an engine does for a crashed service
+     * ({@code restarting} false) or one it is bringing back by itself (true); {@link #up} ends that.
+     */
+    public void down(StackRef stack, boolean restarting) {
+        down.put(stack, restarting);
+    }
+
+    public void up(StackRef stack) {
+        down.remove(stack);
     }
 
     @Override

@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
 public final class Reconciler {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
     static final int MISSES_BEFORE_FAILING = 2;
+    /**
+     * Passes a service may spend being brought back by the engine itself (Swarm replacing a task, Docker's restart
+     * policy) before its stack fails all the same: a crash loop is a failure, a replacement is not.
+     */
+    static final int PASSES_WHILE_RESTARTING = 10;
     /** How the reason of a stack failed by the reconciler starts; such a stack may recover by itself. */
     static final String OUTSIDE = "Stopped running outside Berth: ";
 
@@ -99,14 +104,18 @@ public final class Reconciler {
             case READY -> {
                 List<String> missing = notRunning(stack, services);
                 if (!missing.isEmpty()) {
-                    // Twice in a row: a Docker daemon that is restarting its containers is not a crash.
-                    if (down.merge(stack.id(), 1, Integer::sum) < MISSES_BEFORE_FAILING) {
+                    // Twice in a row: a Docker daemon that is restarting its containers is not a crash; longer while
+                    // the engine says it is bringing every missing service back.
+                    Map<String, ServiceStatus> statuses = byService(services);
+                    boolean comingBack = missing.stream().allMatch(s -> statuses.get(s) != null
+                            && statuses.get(s).restarting());
+                    int allowed = comingBack ? PASSES_WHILE_RESTARTING : MISSES_BEFORE_FAILING;
+                    if (down.merge(stack.id(), 1, Integer::sum) < allowed) {
                         return;
                     }
                     down.remove(stack.id());
-                    Map<String, ServiceStatus> byService = byService(services);
-                    String detail = missing.stream().map(s -> byService.get(s) == null ? s + " (container removed)"
-                            : s + " (" + byService.get(s).detail() + ")").collect(Collectors.joining(", "));
+                    String detail = missing.stream().map(s -> statuses.get(s) == null ? s + " (container removed)"
+                            : s + " (" + statuses.get(s).detail() + ")").collect(Collectors.joining(", "));
                     // The containers stay: their logs explain the failure, and Docker's restart policy may yet
                     // bring them back (a daemon restart), in which case the next pass makes the stack READY again.
                     stacks.fail(stack, OUTSIDE + detail + ". Start the stack again.");

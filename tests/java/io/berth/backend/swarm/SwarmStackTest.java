@@ -157,6 +157,8 @@ class SwarmStackTest {
                 .anyMatch(id -> !id.equals(before.get(0))));
         eventually("the proxied page answers from the new task", SwarmStackTest::pageAnswers);
         assertReady("pair");
+        assertThat(admin.get("/stacks/admin/pair").body()).as("a replaced task is no failure of the stack")
+                .doesNotContain("Stopped running outside Berth");
 
         // e. stop keeps the network, start brings the stack back, delete with data leaves nothing
         admin.get("/stacks/admin/pair");

@@ -167,7 +167,8 @@ public final class DockerBackend implements Backend, AutoCloseable {
             StackRef ref = new StackRef(owner, stack);
             boolean running = "running".equals(container.getState());
             statuses.add(new ServiceStatus(ref, service, running, running ? endpoint(container, ref, service) : null,
-                    Objects.requireNonNullElse(container.getStatus(), container.getState())));
+                    Objects.requireNonNullElse(container.getStatus(), container.getState()),
+                    "restarting".equals(container.getState())));
         }
         return statuses;
     }
