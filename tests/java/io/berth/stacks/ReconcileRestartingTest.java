@@ -56,6 +56,9 @@ class ReconcileRestartingTest {
         Stacks.sleep(4_000); // four passes: twice what fails a service that is simply down
 
         assertThat(waitForState(admin, "/stacks/admin/s1", "READY", Duration.ofSeconds(1))).isEqualTo("READY");
+        var page = admin.get("/user/admin/s1/web/", Duration.ofSeconds(3));
+        assertThat(page.statusCode()).as("its dead address is not tried: an answer at once").isEqualTo(503);
+        assertThat(page.body()).contains("is being restarted; this page reloads until it answers");
         assertThat(waitForState(admin, "/stacks/admin/s1", "FAILED", Duration.ofSeconds(15)))
                 .as("a service that keeps coming back without running (a crash loop) fails all the same")
                 .isEqualTo("FAILED");

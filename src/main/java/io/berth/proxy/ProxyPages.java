@@ -50,9 +50,14 @@ final class ProxyPages {
 
     static void notRunning(Request request, Response response, Callback callback, Route route) {
         String stackPage = portal(request) + "/stacks/" + route.owner() + "/" + route.stack();
-        boolean starting = route.state().inProgress() && route.state() != io.berth.stacks.StackState.STOPPING;
-        String message = starting
-                ? "The stack \"" + route.stack() + "\" is starting; this page reloads until it is ready."
+        // READY without an address: the engine is restarting or replacing the service (the reconciler cleared it)
+        boolean restarting = route.state() == io.berth.stacks.StackState.READY;
+        boolean starting = restarting
+                || route.state().inProgress() && route.state() != io.berth.stacks.StackState.STOPPING;
+        String message = restarting
+                ? "Service \"" + route.service() + "\" of \"" + route.stack() + "\" is being restarted; this page"
+                + " reloads until it answers."
+                : starting ? "The stack \"" + route.stack() + "\" is starting; this page reloads until it is ready."
                 : "The stack \"" + route.stack() + "\" is " + route.state().name().toLowerCase() + ".";
         if (starting) {
             response.getHeaders().put("Refresh", "1");

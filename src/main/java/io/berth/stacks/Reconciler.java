@@ -111,6 +111,11 @@ public final class Reconciler {
                             && statuses.get(s).restarting());
                     int allowed = comingBack ? PASSES_WHILE_RESTARTING : MISSES_BEFORE_FAILING;
                     if (down.merge(stack.id(), 1, Integer::sum) < allowed) {
+                        if (comingBack) {
+                            // its old address is dead: the proxy says "being restarted" at once instead of waiting
+                            // out a connect timeout, and the next pass writes the new address
+                            updateTargets(stack, services);
+                        }
                         return;
                     }
                     down.remove(stack.id());

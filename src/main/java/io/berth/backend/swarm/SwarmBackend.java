@@ -190,8 +190,10 @@ public final class SwarmBackend implements Backend {
             String ip = running == null ? null : running.addresses().get(ObjectNames.network(config.namePrefix, ref));
             Endpoint endpoint = ip == null ? null : new Endpoint(name, ip,
                     Integer.parseInt(labels.getOrDefault(ServiceSpecs.PORT_LABEL, "0")), SwarmObjects.published(service, running));
+            // A replacement waits with desired state "ready" while the old task stops (a drained node) and the
+            // restart delay passes; then "running".
             boolean replacing = running == null && !of.isEmpty() && !of.get(0).ended()
-                    && "running".equals(of.get(0).desired());
+                    && List.of("running", "ready").contains(of.get(0).desired());
             String detail = running != null ? "running" : of.isEmpty() ? "no task"
                     : replacing ? "Swarm is starting a new task: " + of.get(0).describe() : of.get(0).describe();
             statuses.add(new ServiceStatus(ref, name, endpoint != null, endpoint, detail, replacing));
