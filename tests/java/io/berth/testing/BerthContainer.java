@@ -72,6 +72,48 @@ public final class BerthContainer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Starts Berth with {@code backend: swarm} as the Swarm tests run it: DNS round robin and host-mode ports (this
+     * machine's kernel has no IPVS), objects named and labelled after the run, a reconcile pass every 2 s. Berth
+     * finds its own container (no {@code swarm.berth_container}).
+     */
+    public BerthContainer startOnSwarm() throws IOException {
+        return start("""
+                server: {public_host: 127.0.0.1}
+                backend: swarm
+                swarm:
+                  routing_mesh: false
+                docker:
+                  name_prefix: %s
+                  labels: {%s: %s}
+                  start_timeout_seconds: 60
+                  reconcile_seconds: 2
+                """.formatted(run, TestDocker.TEST_LABEL, run));
+    }
+
+    /**
+     * Ends a Swarm test in the only safe order, each step even when one before failed: Berth first (running, it would
+     * put back the services removed next), then the run's services, containers, networks and volumes, then the swarm
+     * (which leaves only a swarm it made). Null parts were never started.
+     */
+    public static void tearDown(BerthContainer berth, String run, AutoCloseable swarm) throws Exception {
+        try {
+            if (berth != null) {
+                berth.close();
+            }
+        } finally {
+            try {
+                if (swarm != null) {
+                    TestDocker.cleanUpWithServices(run);
+                }
+            } finally {
+                if (swarm != null) {
+                    swarm.close();
+                }
+            }
+        }
+    }
+
     /** {@code http://127.0.0.1:<published port>}. */
     public String url() {
         return url;

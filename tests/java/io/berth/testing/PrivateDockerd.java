@@ -98,8 +98,13 @@ public final class PrivateDockerd implements AutoCloseable {
     }
 
     public boolean answers() {
+        return answers(host());
+    }
+
+    /** Whether a Docker engine answers at {@code host} ({@code unix:///…}) within 10 s. */
+    public static boolean answers(String host) {
         try {
-            Process p = new ProcessBuilder("docker", "-H", host(), "version", "--format", "{{.Server.Version}}")
+            Process p = new ProcessBuilder("docker", "-H", host, "version", "--format", "{{.Server.Version}}")
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {

@@ -74,7 +74,7 @@ public final class TwoNodeSwarm implements AutoCloseable {
         pb.environment().put("DOCKER_SERVICE_PREFER_OFFLINE_IMAGE", "1");
         dockerd = pb.start(); // nsenter, unshare and sh exec: this is dockerd's own process
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!answers()) {
+        while (!PrivateDockerd.answers(host())) {
             if (!dockerd.isAlive() || System.nanoTime() > deadline) {
                 throw new IllegalStateException("the worker's dockerd did not answer on " + host() + ":\n"
                         + workerLog());
@@ -216,19 +216,6 @@ public final class TwoNodeSwarm implements AutoCloseable {
             mounts.forEach(m -> sh("umount", "-l", m));
         } catch (IOException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private boolean answers() {
-        try {
-            Process p = new ProcessBuilder("docker", "-H", host(), "version", "--format", "{{.Server.Version}}")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 

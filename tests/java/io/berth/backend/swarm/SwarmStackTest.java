@@ -85,35 +85,13 @@ class SwarmStackTest {
                     command: [sh, -c, 'echo boom-marker; exit 3']
                     expose: [{http: 8080}]
                 """);
-        berth.start("""
-                server: {public_host: 127.0.0.1}
-                backend: swarm
-                swarm:
-                  routing_mesh: false
-                docker:
-                  name_prefix: %s
-                  labels: {%s: %s}
-                  start_timeout_seconds: 60
-                  reconcile_seconds: 2
-                """.formatted(RUN, TestDocker.TEST_LABEL, RUN)); // Berth finds its own container (no berth_container)
+        berth.startOnSwarm();
         admin = new PortalClient(berth.url()).login("admin", BerthContainer.ADMIN_PASSWORD);
     }
 
     @AfterAll
-    static void stop() {
-        try {
-            if (berth != null) {
-                berth.close(); // first: a running Berth would put back the services removed below
-            }
-        } finally {
-            try {
-                TestDocker.cleanUpWithServices(RUN);
-            } finally {
-                if (swarm != null) {
-                    swarm.close();
-                }
-            }
-        }
+    static void stop() throws Exception {
+        BerthContainer.tearDown(berth, RUN, swarm);
     }
 
     @Test
