@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 final class OwnContainer {
     private static final Logger LOG = LoggerFactory.getLogger(OwnContainer.class);
-    private static final Pattern MOUNTED_FROM = Pattern.compile("/containers/([0-9a-f]{64})/(hostname|hosts|resolv\\.conf)");
+    private static final Pattern MOUNTED_FROM =
+            Pattern.compile("/containers/([0-9a-f]{64})/(hostname|hosts|resolv\\.conf)");
 
     private static final Path FORWARDING = Path.of("/proc/sys/net/ipv4/ip_forward");
 

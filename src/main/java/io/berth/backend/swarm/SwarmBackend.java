@@ -188,8 +188,9 @@ public final class SwarmBackend implements Backend {
             List<Tasks.Task> of = byService.getOrDefault(service.getId(), List.of());
             Tasks.Task running = of.stream().filter(Tasks.Task::running).findFirst().orElse(null);
             String ip = running == null ? null : running.addresses().get(ObjectNames.network(config.namePrefix, ref));
-            Endpoint endpoint = ip == null ? null : new Endpoint(name, ip,
-                    Integer.parseInt(labels.getOrDefault(ServiceSpecs.PORT_LABEL, "0")), SwarmObjects.published(service, running));
+            int port = Integer.parseInt(labels.getOrDefault(ServiceSpecs.PORT_LABEL, "0"));
+            Endpoint endpoint = ip == null ? null
+                    : new Endpoint(name, ip, port, SwarmObjects.published(service, running));
             // A replacement waits with desired state "ready" while the old task stops (a drained node) and the
             // restart delay passes; then "running".
             boolean replacing = running == null && !of.isEmpty() && !of.get(0).ended()
@@ -280,6 +281,4 @@ public final class SwarmBackend implements Backend {
                     e.toString());
         }
     }
-
-
 }

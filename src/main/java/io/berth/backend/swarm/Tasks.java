@@ -33,7 +33,8 @@ final class Tasks {
      * runs), its address per network name, and its node's published ports (container port → node port).
      */
     record Task(String id, String serviceId, String nodeId, String desired, String state, String message, String err,
-                Long exitCode, java.time.Instant timestamp, Map<String, String> addresses, Map<Integer, Integer> published) {
+                Long exitCode, java.time.Instant timestamp, Map<String, String> addresses,
+                Map<Integer, Integer> published) {
 
         boolean running() {
             return "running".equals(state) && "running".equals(desired);
@@ -69,7 +70,8 @@ final class Tasks {
                 tasks.add(task(t));
             }
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the Docker engine's list of tasks is not JSON: " + e.getOriginalMessage(), e);
+            throw new IllegalStateException("the Docker engine's list of tasks is not JSON: " + e.getOriginalMessage(),
+                    e);
         }
         tasks.sort((a, b) -> b.timestamp().compareTo(a.timestamp()));
         return tasks;
