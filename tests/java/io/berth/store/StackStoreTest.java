@@ -75,7 +75,8 @@ class StackStoreTest {
     void state_routes_and_events_survive_reopening_the_database() {
         long id = stacks.create(alice.id(), "demo", "demo", Map.of("web", "path"), Map.of(), Map.of()).orElseThrow().id();
         stacks.transition(id, EnumSet.of(StackState.PENDING), StackState.READY, null);
-        stacks.setTargets(id, List.of(new Endpoint("web", "172.18.0.2", 8080, Map.of(27017, 32768))));
+        stacks.setTargets(id, List.of(new Endpoint("web", "172.18.0.2", 8080, Map.of(27017, 32768)),
+                new Endpoint("db", "10.0.1.4", 0, Map.of(5432, 30001), "10.1.0.12")));
         stacks.addEvent(id, "Ready in 300 ms");
         db.close();
 
@@ -88,5 +89,7 @@ class StackStoreTest {
         assertThat(reopened.events(id)).extracting(e -> e.message()).containsExactly("Ready in 300 ms");
         assertThat(reopened.route("alice", "demo", "other")).isEmpty();
         assertThat(reopened.publishedPorts(id)).containsEntry("web", Map.of(27017, 32768));
+        assertThat(reopened.publishedHosts(id)).as("a node's address only where it is not the portal's")
+                .isEqualTo(Map.of("db", "10.1.0.12"));
     }
 }

@@ -66,16 +66,18 @@ public final class StackDetails {
             return List.of();
         }
         Map<String, Map<Integer, Integer>> published = store.publishedPorts(stack.id());
+        Map<String, String> hosts = store.publishedHosts(stack.id());
         TemplateRenderer.Context ctx = context(stack);
         List<Connection> out = new java.util.ArrayList<>();
         for (Template.Service s : template.services()) {
+            String clientHost = hosts.getOrDefault(s.name(), publicHost);
             for (Template.Expose e : s.expose()) {
                 Integer hostPort = published.getOrDefault(s.name(), Map.of()).get(e.port());
                 if (e.kind() == Template.Expose.Kind.TCP && hostPort != null) {
-                    String connection = e.connection() == null ? publicHost + ":" + hostPort
-                            : renderer.forClients(e.connection(), ctx, publicHost, hostPort);
-                    out.add(new Connection(s.name(), e.name() == null ? s.name() : e.name(), publicHost, hostPort,
-                            connection, renderer.forClients(e.snippet(), ctx, publicHost, hostPort)));
+                    String connection = e.connection() == null ? clientHost + ":" + hostPort
+                            : renderer.forClients(e.connection(), ctx, clientHost, hostPort);
+                    out.add(new Connection(s.name(), e.name() == null ? s.name() : e.name(), clientHost, hostPort,
+                            connection, renderer.forClients(e.snippet(), ctx, clientHost, hostPort)));
                 }
             }
         }

@@ -104,6 +104,16 @@ public final class StackStore {
                 }));
     }
 
+    /** Services whose published ports are reached at another host than the portal's (a Swarm node), by service. */
+    public Map<String, String> publishedHosts(long stackId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT DISTINCT service, host FROM published_ports"
+                        + " WHERE stack_id = :s AND host IS NOT NULL").bind("s", stackId)
+                .reduceRows(new TreeMap<String, String>(), (m, row) -> {
+                    m.put(row.getColumn("service", String.class), row.getColumn("host", String.class));
+                    return m;
+                }));
+    }
+
     public Optional<Stack> byId(long id) {
         return jdbi.withHandle(h -> h.createQuery(SELECT + "WHERE s.id = :id").bind("id", id).map(STACK).findOne());
     }
@@ -169,10 +179,10 @@ public final class StackStore {
                 h.createUpdate("UPDATE routes SET target_host = :h, target_port = :p WHERE stack_id = :s AND service = :svc")
                         .bind("h", e.host()).bind("p", e.port()).bind("s", stackId).bind("svc", e.service()).execute();
                 for (var port : e.published().entrySet()) {
-                    h.createUpdate("INSERT INTO published_ports (stack_id, service, container_port, host_port)"
-                                    + " VALUES (:s, :svc, :c, :h)")
+                    h.createUpdate("INSERT INTO published_ports (stack_id, service, container_port, host_port, host)"
+                                    + " VALUES (:s, :svc, :c, :h, :a)")
                             .bind("s", stackId).bind("svc", e.service()).bind("c", port.getKey()).bind("h", port.getValue())
-                            .execute();
+                            .bind("a", e.publishedHost()).execute();
                 }
             }
         });

@@ -67,7 +67,14 @@ class SwarmTwoNodeTest {
                     expose:
                       - http: 8080
                         route: path
-                """.formatted(LABEL, RUN));
+                  db:
+                    image: berth/demo:latest
+                    placement: ["node.labels.%s==%s"]
+                    command: [sh, -c, 'mkdir /d && echo db-on-a-node > /d/index.html && exec httpd -f -p 7000 -h /d']
+                    expose:
+                      - tcp: 7000
+                        connection: "demo-db://${tcp.host}:${tcp.port}/"
+                """.formatted(LABEL, RUN, LABEL, RUN));
         berth.startOnSwarm();
         admin = new PortalClient(berth.url()).login("admin", BerthContainer.ADMIN_PASSWORD);
     }
@@ -88,6 +95,8 @@ class SwarmTwoNodeTest {
         assertThat(first[0]).as(() -> "node of web's task (worker " + swarm.workerId() + "); " + swarmState())
                 .isEqualTo(swarm.workerId());
         assertPage(swarm.workerId());
+        // db's port is published on the worker only (no routing mesh): the page names the worker, and it answers there
+        assertDbAt(swarm.workerAddress());
 
         // b. the worker goes into maintenance: Swarm moves the task to the manager (now labelled too)
         swarm.updateNode(swarm.managerId(), "--label-add", LABEL + "=" + RUN);
@@ -115,6 +124,12 @@ class SwarmTwoNodeTest {
                 second[2], (moved - drained) / 1_000_000, (followed - moved) / 1_000_000, states);
         assertPage(swarm.managerId());
         assertThat(states).as("a task moved by Swarm is no failure of the stack").noneMatch(s -> s.startsWith("FAILED"));
+        eventually("db runs on the manager", () -> TestDocker.run(List.of("docker", "service", "ps", "--filter",
+                "desired-state=running", "--format", "{{.CurrentState}} {{.Node}}", RUN + "-admin--hop--db"))
+                .startsWith("Running"));
+        eventually("the page names the manager (server.public_host) for db's port",
+                () -> connection().startsWith("127.0.0.1:"));
+        assertDbAt("127.0.0.1");
 
         // c. delete leaves no service and no network (on the manager; the worker's task was shut down by the drain)
         admin.get("/stacks/admin/hop");
@@ -124,6 +139,27 @@ class SwarmTwoNodeTest {
         eventually("the deleted stack's network is gone", () -> !TestDocker.networks(RUN).contains(NETWORK));
         assertThat(swarm.worker("ps", "-aq", "--filter", "label=com.docker.swarm.service.name=" + SERVICE).trim())
                 .as("containers of web left on the worker").isEmpty();
+    }
+
+    /** The connection string the stack page shows for db, as host:port. */
+    private static String connection() {
+        Matcher m = Pattern.compile("demo-db://([0-9.]+:\\d+)/").matcher(admin.get("/stacks/admin/hop").body());
+        return m.find() ? m.group(1) : "";
+    }
+
+    /** db's connection string names {@code host}, and a plain HTTP request there reaches db. */
+    private static void assertDbAt(String host) {
+        String at = connection();
+        assertThat(at).as(() -> "db's connection on the stack page; " + swarmState()).startsWith(host + ":");
+        int port = Integer.parseInt(at.substring(at.indexOf(':') + 1));
+        try (java.net.Socket socket = new java.net.Socket(host, port)) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertThat(new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                    .as("db through its published port at " + at).contains("db-on-a-node");
+        } catch (java.io.IOException e) {
+            throw new AssertionError("db's published port at " + at + " does not answer: " + e, e);
+        }
     }
 
     /** The page and the node that served it, through Berth's proxy as the logged-in admin. */

@@ -125,7 +125,7 @@ public final class SwarmBackend implements Backend {
                 Tasks.Task task = probe.awaitHealthy(service.name(), id, check, network, deadline,
                         config.startTimeoutSeconds);
                 endpoints.add(new Endpoint(service.name(), task.addresses().get(network), service.port(),
-                        SwarmObjects.published(objects.withId(id), task)));
+                        SwarmObjects.published(objects.withId(id), task), objects.publishedHost(task)));
             }
             LOG.info("stack \"{}\" of \"{}\" answers on the swarm: {}", ref.stack(), ref.owner(), endpoints);
             return endpoints;
@@ -190,14 +190,16 @@ public final class SwarmBackend implements Backend {
             String ip = running == null ? null : running.addresses().get(ObjectNames.network(config.namePrefix, ref));
             int port = Integer.parseInt(labels.getOrDefault(ServiceSpecs.PORT_LABEL, "0"));
             Endpoint endpoint = ip == null ? null
-                    : new Endpoint(name, ip, port, SwarmObjects.published(service, running));
+                    : new Endpoint(name, ip, port, SwarmObjects.published(service, running),
+                    objects.publishedHost(running));
             // A replacement waits with desired state "ready" while the old task stops (a drained node) and the
-            // restart delay passes; then "running".
-            boolean replacing = running == null && !of.isEmpty() && !of.get(0).ended()
-                    && List.of("running", "ready").contains(of.get(0).desired());
-            String detail = running != null ? "running" : of.isEmpty() ? "no task"
-                    : replacing ? "Swarm is starting a new task: " + of.get(0).describe() : of.get(0).describe();
-            statuses.add(new ServiceStatus(ref, name, endpoint != null, endpoint, detail, replacing));
+            // restart delay passes, then "running"; the old one's status may be the newer meanwhile ("shutdown").
+            Tasks.Task coming = running != null ? null : of.stream().filter(t -> !t.ended()
+                    && List.of("running", "ready").contains(t.desired())).findFirst().orElse(null);
+            String detail = running != null ? "running"
+                    : coming != null ? "Swarm is starting a new task: " + coming.describe()
+                    : of.isEmpty() ? "no task" : of.get(0).describe();
+            statuses.add(new ServiceStatus(ref, name, endpoint != null, endpoint, detail, coming != null));
         }
         own.reattach(statuses.stream().map(st -> ObjectNames.network(config.namePrefix, st.stack())).toList());
         return statuses;

@@ -25,6 +25,8 @@ final class SwarmObjects {
 
     private final DockerCalls docker;
     private final Ownership ownership;
+    /** The swarm node id of the engine Berth talks to, once asked. */
+    private volatile String localNode;
 
     SwarmObjects(DockerCalls docker, Ownership ownership) {
         this.docker = docker;
@@ -41,6 +43,29 @@ final class SwarmObjects {
             }
         }
         return Map.copyOf(ports);
+    }
+
+    /**
+     * Where clients reach the ports a task publishes on its own node ({@code routing_mesh: false}): that node's
+     * address, or null when it is the node Berth talks to (which {@code server.public_host} names) or when the task
+     * publishes nothing.
+     */
+    String publishedHost(Tasks.Task task) {
+        if (task == null || task.published().isEmpty()) {
+            return null;
+        }
+        String local = localNode;
+        if (local == null) {
+            var swarm = docker.call("info", c -> c.infoCmd().exec()).getSwarm();
+            local = localNode = swarm == null ? "" : swarm.getNodeID();
+        }
+        if (task.nodeId().equals(local)) {
+            return null;
+        }
+        return docker.call("inspect node " + task.nodeId(), c -> c.listSwarmNodesCmd()
+                .withIdFilter(List.of(task.nodeId())).exec()).stream()
+                .filter(n -> task.nodeId().equals(n.getId()) && n.getStatus() != null)
+                .map(n -> n.getStatus().getAddress()).findFirst().orElse(null);
     }
 
     Service withId(String id) {
