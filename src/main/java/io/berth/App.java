@@ -70,6 +70,9 @@ public final class App implements AutoCloseable {
     private App(BerthConfig config, String adminPassword, Function<BerthConfig, Backend> backends) {
         long began = System.nanoTime();
         io.berth.config.LogSetup.apply(config.logging);
+        // Made first (it only prepares its clients): a backend key that names nothing fails before the database is
+        // opened or migrated.
+        backend = backends.apply(config);
         db = new Database(config.store);
         backups = Backups.serve(config.store, db);
         UserStore users = new UserStore(db.jdbi());
@@ -81,7 +84,6 @@ public final class App implements AutoCloseable {
 
         Catalog catalog = new Catalog(Path.of(config.catalog.dir));
         catalog.snapshot();
-        backend = backends.apply(config);
         backend.unavailable().ifPresent(reason -> LOG.warn("{} — Berth serves its pages, launching waits for it", reason));
 
         RouteTable routes = new RouteTable(stackStore);

@@ -45,11 +45,21 @@ public final class Stacks {
     }
 
     public static void waitUntil(BooleanSupplier condition, Duration limit) {
+        waitUntil("condition", condition, limit, () -> "");
+    }
+
+    /**
+     * Polls {@code condition} until it holds or {@code limit} passes; then fails naming {@code what}, followed by
+     * {@code context} (engine state, logs), which is computed only on failure.
+     */
+    public static void waitUntil(String what, BooleanSupplier condition, Duration limit,
+                                 java.util.function.Supplier<String> context) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
             sleep(100);
         }
-        assertThat(condition.getAsBoolean()).as("condition within " + limit).isTrue();
+        assertThat(condition.getAsBoolean()).as(() -> what + " within " + limit.toSeconds() + " s; " + context.get())
+                .isTrue();
     }
 
     public static void sleep(long ms) {

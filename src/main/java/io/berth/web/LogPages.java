@@ -1,16 +1,16 @@
 package io.berth.web;
 
 import io.berth.backend.Backend;
+import io.berth.backend.LogText;
 import io.berth.stacks.Stack;
 import io.berth.stacks.StackService;
 import io.berth.store.StackStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A service's logs: a page that follows them live (server-sent events, auto-scrolling), and a plain-text
@@ -111,36 +111,12 @@ final class LogPages {
         String service = service(ctx, stack);
         // ?tail=N (the API): 1 to DOWNLOAD_TAIL lines, which is also the default
         int tail = QueryNumbers.parse("tail", ctx.queryParam("tail"), DOWNLOAD_TAIL, (long) DOWNLOAD_TAIL).intValue();
-        StringBuilder text = new StringBuilder();
-        CountDownLatch ended = new CountDownLatch(1);
-        try (Backend.LogStream ignored = backend.logs(stack.ref(), service, tail, false, new Backend.LogSink() {
-            @Override
-            public void line(String line) {
-                synchronized (text) {
-                    if (text.length() + line.length() < DOWNLOAD_MAX_CHARS) {
-                        text.append(line).append('\n');
-                    } else if (text.length() < DOWNLOAD_MAX_CHARS) {
-                        text.append("[… cut at ").append(DOWNLOAD_MAX_CHARS >> 20).append(" MiB …]\n");
-                        text.setLength(DOWNLOAD_MAX_CHARS);
-                    }
-                }
-            }
-
-            @Override
-            public void end(String reason) {
-                if (reason != null) {
-                    synchronized (text) {
-                        text.append("[").append(reason).append("]\n");
-                    }
-                }
-                ended.countDown();
-            }
-        })) {
-            ended.await(30, TimeUnit.SECONDS);
+        LogText log = new LogText(DOWNLOAD_MAX_CHARS);
+        try (Backend.LogStream ignored = backend.logs(stack.ref(), service, tail, false, log)) {
+            log.await(Duration.ofSeconds(30));
         }
+        String text = log.text() + (log.reason() == null ? "" : "[" + log.reason() + "]\n");
         ctx.header("Content-Disposition", "attachment; filename=\"" + stack.name() + "-" + service + ".log\"");
-        synchronized (text) {
-            ctx.contentType("text/plain; charset=utf-8").result(text.toString());
-        }
+        ctx.contentType("text/plain; charset=utf-8").result(text);
     }
 }

@@ -217,12 +217,7 @@ class SwarmStackTest {
     }
 
     private static void eventually(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + START.toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Stacks.sleep(250);
-        }
-        assertThat(condition.getAsBoolean()).as(() -> what + " within " + START.toSeconds() + " s; " + swarmState()
-                + "Berth's log:\n" + berth.logs()).isTrue();
+        Stacks.waitUntil(what, condition, START, () -> swarmState() + "Berth's log:\n" + berth.logs());
     }
 
     private static boolean pageAnswers() {

@@ -208,12 +208,7 @@ class SwarmTwoNodeTest {
     }
 
     private static void eventually(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + LIMIT.toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Stacks.sleep(250);
-        }
-        assertThat(condition.getAsBoolean()).as(() -> what + " within " + LIMIT.toSeconds() + " s; " + swarmState()
-                + "Berth's log:\n" + berth.logs()).isTrue();
+        Stacks.waitUntil(what, condition, LIMIT, () -> swarmState() + "Berth's log:\n" + berth.logs());
     }
 
     /** The nodes and web's tasks (node, state, error), for assertion messages. */

@@ -28,17 +28,19 @@ final class OwnContainer {
     private static final Path FORWARDING = Path.of("/proc/sys/net/ipv4/ip_forward");
 
     private final DockerCalls docker;
-    private final String configured;
+    /** Berth's container as configured or found from this process's mounts (read once); null: none. */
+    private final String reference;
     private volatile boolean warned;
 
     OwnContainer(DockerCalls docker, String configured) {
         this.docker = docker;
-        this.configured = configured == null ? "" : configured.trim();
+        String named = configured == null ? "" : configured.trim();
+        this.reference = named.isEmpty() ? fromMounts().orElse(null) : named;
     }
 
     /** Berth's container as the engine knows it, or a sentence saying why there is none. */
     Found find() {
-        String ref = configured.isEmpty() ? fromMounts().orElse(null) : configured;
+        String ref = reference;
         if (ref == null) {
             return new Found(null, "Berth does not run in a container, and with backend: swarm it must: it joins each"
                     + " stack's overlay network to reach its services. Run Berth's image on a manager node (see"

@@ -1,5 +1,7 @@
 package io.berth.backend.swarm;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.PortConfig;
 import com.github.dockerjava.api.model.Service;
@@ -9,6 +11,7 @@ import io.berth.backend.docker.Ownership;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +30,9 @@ final class SwarmObjects {
     private final Ownership ownership;
     /** The swarm node id of the engine Berth talks to, once asked. */
     private volatile String localNode;
+    /** Nodes' addresses: asked again after a minute (a node that rejoined), not on every reconcile pass. */
+    private final Cache<String, Optional<String>> nodeAddresses = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofMinutes(1)).build();
 
     SwarmObjects(DockerCalls docker, Ownership ownership) {
         this.docker = docker;
@@ -62,10 +68,10 @@ final class SwarmObjects {
         if (task.nodeId().equals(local)) {
             return null;
         }
-        return docker.call("inspect node " + task.nodeId(), c -> c.listSwarmNodesCmd()
-                .withIdFilter(List.of(task.nodeId())).exec()).stream()
-                .filter(n -> task.nodeId().equals(n.getId()) && n.getStatus() != null)
-                .map(n -> n.getStatus().getAddress()).findFirst().orElse(null);
+        return nodeAddresses.get(task.nodeId(), id -> docker.call("inspect node " + id, c -> c.listSwarmNodesCmd()
+                .withIdFilter(List.of(id)).exec()).stream()
+                .filter(n -> id.equals(n.getId()) && n.getStatus() != null && n.getStatus().getAddress() != null)
+                .map(n -> n.getStatus().getAddress()).findFirst()).orElse(null);
     }
 
     Service withId(String id) {

@@ -1,12 +1,11 @@
 package io.berth.backend.swarm;
 
-import io.berth.backend.Backend.LogSink;
 import io.berth.backend.BackendException;
+import io.berth.backend.LogText;
 import io.berth.backend.docker.HealthCheck;
 import io.berth.backend.docker.LogStreams;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,7 +17,9 @@ import java.util.concurrent.TimeUnit;
 final class TaskProbe {
     static final int LOG_LINES = 50;
     private static final long POLL_MILLIS = 100;
-    private static final long LOG_TIMEOUT_SECONDS = 10;
+    private static final java.time.Duration LOG_TIMEOUT = java.time.Duration.ofSeconds(10);
+    /** Enough for {@link #LOG_LINES} lines of a service that logs long ones. */
+    private static final int LOG_CHARS = 64 * 1024;
 
     private final Tasks tasks;
     private final LogStreams logs;
@@ -74,33 +75,14 @@ final class TaskProbe {
 
     /** The last {@link #LOG_LINES} lines of the service's tasks, or a note saying why there are none. */
     String lastLogLines(String serviceId) {
-        StringBuilder out = new StringBuilder();
-        String[] reason = new String[1];
-        CountDownLatch done = new CountDownLatch(1);
-        try (var stream = logs.follow(serviceId, "logs of service " + serviceId, new LogSink() {
-            @Override
-            public void line(String text) {
-                synchronized (out) {
-                    out.append(text).append('\n');
-                }
-            }
-
-            @Override
-            public void end(String why) {
-                reason[0] = why;
-                done.countDown();
-            }
-        }, (c, callback) -> c.logServiceCmd(serviceId).withStdout(true).withStderr(true).withTail(LOG_LINES)
-                .exec(callback))) {
-            if (!done.await(LOG_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                reason[0] = "no end within " + LOG_TIMEOUT_SECONDS + " s";
-            }
+        LogText log = new LogText(LOG_CHARS);
+        try (var stream = logs.follow(serviceId, "logs of service " + serviceId, log, (c, callback) ->
+                c.logServiceCmd(serviceId).withStdout(true).withStderr(true).withTail(LOG_LINES).exec(callback))) {
+            log.await(LOG_TIMEOUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        synchronized (out) {
-            String text = out.toString().strip();
-            return !text.isEmpty() ? text : reason[0] != null ? "(logs unavailable: " + reason[0] + ")" : "(no output)";
-        }
+        String text = log.text().strip();
+        return !text.isEmpty() ? text : log.reason() != null ? "(logs unavailable: " + log.reason() + ")" : "(no output)";
     }
 }
