@@ -5,6 +5,7 @@ import io.berth.auth.Accounts;
 import io.berth.auth.Sessions;
 import io.berth.auth.SsoAccounts;
 import io.berth.auth.oidc.OidcLogin;
+import io.berth.auth.oidc.OidcSettings;
 import io.berth.auth.Tokens;
 import io.berth.backend.Backend;
 import io.berth.backend.docker.DockerBackend;
@@ -73,6 +74,7 @@ public final class App implements AutoCloseable {
         // Made first (it only prepares its clients): a backend key that names nothing fails before the database is
         // opened or migrated.
         backend = backends.apply(config);
+        OidcSettings.check(config.auth.oidc); // likewise a bad auth.oidc value
         db = new Database(config.store);
         backups = Backups.serve(config.store, db);
         UserStore users = new UserStore(db.jdbi());

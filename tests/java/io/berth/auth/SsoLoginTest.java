@@ -44,8 +44,8 @@ class SsoLoginTest {
     static BerthConfig ssoConfig(BerthInstance berth, String issuer) {
         BerthConfig c = berth.config();
         c.auth.oidc.issuer = issuer;
-        c.auth.oidc.clientId = keycloak.clientId();
-        c.auth.oidc.clientSecret = keycloak.clientSecret();
+        c.auth.oidc.clientId = Keycloak.shared().clientId();
+        c.auth.oidc.clientSecret = Keycloak.shared().clientSecret();
         c.auth.oidc.displayName = "Keycloak";
         c.auth.oidc.allowedGroups = List.of("lqcd", "astro", "berth-admins");
         c.auth.oidc.adminGroups = List.of("berth-admins");

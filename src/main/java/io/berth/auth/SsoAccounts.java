@@ -6,7 +6,6 @@ import io.berth.store.GroupStore;
 import io.berth.store.UserStore;
 import io.berth.web.BerthException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
@@ -23,6 +22,8 @@ public final class SsoAccounts {
     private final UserStore users;
     private final GroupStore groups;
     private final BerthConfig.Oidc config;
+    private final java.util.Set<String> allowed;
+    private final java.util.Set<String> admins;
 
     private final java.util.function.LongConsumer groupsChanged;
 
@@ -33,39 +34,53 @@ public final class SsoAccounts {
         this.users = users;
         this.groups = groups;
         this.config = config;
+        this.allowed = keys(config.allowedGroups);
+        this.admins = keys(config.adminGroups);
     }
 
+    /**
+     * The Berth user of a checked sign-in: the claimed name is folded and escaped into the account's key
+     * ({@link Names}), its spelling kept for display; refused (403) outside {@code allowed_groups}, and (409) when
+     * the key belongs to another account.
+     */
     public User signIn(SsoIdentity identity) {
-        String name = identity.username().trim().toLowerCase(Locale.ROOT);
-        if (!Accounts.USERNAME.matcher(name).matches()) {
-            throw refused("The user name \"" + identity.username() + "\" (claim " + config.usernameClaim
-                    + ") cannot be used in Berth: names are 1-64 lower-case letters, digits and . _ @ -. Ask your"
-                    + " facility's support to map another claim (auth.oidc.username_claim).");
+        String spelled = identity.username().strip();
+        String name = Names.key(spelled);
+        if (spelled.chars().anyMatch(Character::isISOControl)) {
+            throw refused("The user name sent by the sign-in service (claim " + config.usernameClaim + ") holds"
+                    + " control characters, so Berth cannot use it. Ask your facility's support to check it.");
+        }
+        if (name.length() > Names.MAX_KEY) {
+            throw refused("The user name \"" + spelled + "\" (claim " + config.usernameClaim + ") is too long for"
+                    + " Berth (its URL form would exceed " + Names.MAX_KEY + " characters). Ask your facility's"
+                    + " support to map a shorter claim (auth.oidc.username_claim).");
         }
         List<String> memberOf = identity.groups().stream().map(SsoAccounts::groupName).flatMap(Optional::stream)
                 .distinct().sorted().toList();
-        if (!config.allowedGroups.isEmpty() && memberOf.stream().noneMatch(config.allowedGroups::contains)) {
+        if (!config.allowedGroups.isEmpty() && memberOf.stream().noneMatch(allowed::contains)) {
             LOG.info("single sign-on of \"{}\" refused: groups {} are not allowed", name, memberOf);
-            throw refused("Your account (" + name + ") is not in a group allowed to use Berth"
-                    + (memberOf.isEmpty() ? "" : "; your groups: " + String.join(", ", memberOf))
+            throw refused("Your account (" + spelled + ") is not in a group allowed to use Berth"
+                    + (memberOf.isEmpty() ? "" : "; your groups: " + memberOf.stream().map(Names::unescape)
+                    .collect(java.util.stream.Collectors.joining(", ")))
                     + ". Ask your facility's support to add you to a group that uses Berth.");
         }
         User user;
         try {
-            user = findOrCreate(name, identity.subject());
+            user = findOrCreate(name, spelled, identity.subject());
         } catch (JdbiException e) { // two first sign-ins of one person at once: the other one created the row
-            user = findOrCreate(name, identity.subject());
+            user = findOrCreate(name, spelled, identity.subject());
         }
         boolean admin = config.adminGroups.isEmpty() ? user.admin()
-                : memberOf.stream().anyMatch(config.adminGroups::contains);
-        users.updateFromSso(user.id(), identity.subject(), admin, identity.uid(), identity.gid());
+                : memberOf.stream().anyMatch(admins::contains);
+        users.updateFromSso(user.id(), identity.subject(), spelled, admin, identity.uid(), identity.gid());
         groups.replaceMemberships(user.id(), GroupStore.SSO, memberOf);
         groupsChanged.accept(user.id());
-        LOG.info("user \"{}\" signed in through single sign-on (groups {}{})", name, memberOf, admin ? ", admin" : "");
-        return new User(user.id(), user.username(), admin, user.passwordHash());
+        LOG.info("user \"{}\" signed in through single sign-on (groups {}{})", user.username(), memberOf,
+                admin ? ", admin" : "");
+        return new User(user.id(), user.username(), admin, user.passwordHash(), spelled);
     }
 
-    private User findOrCreate(String name, String subject) {
+    private User findOrCreate(String name, String spelled, String subject) {
         Optional<User> bySubject = users.bySubject(subject);
         if (bySubject.isPresent()) {
             if (!bySubject.get().username().equals(name)) {
@@ -76,27 +91,42 @@ public final class SsoAccounts {
         }
         Optional<User> byName = users.byName(name);
         if (byName.isEmpty()) {
-            return users.createSso(name, subject, false);
+            return users.createSso(name, spelled, subject, false);
         }
         if (byName.get().passwordHash() != null || users.subjectOf(byName.get().id()).isPresent()) {
-            throw new BerthException(409, "sso_refused", "Berth already has an account named \"" + name
-                    + "\" that is not tied to this sign-in. Log in with its password, or ask an administrator"
+            User other = byName.get();
+            LOG.warn("single sign-on as \"{}\" refused: Berth account \"{}\" belongs to another sign-in or a"
+                    + " password", name, other.username());
+            throw new BerthException(409, "sso_refused", "You signed in as \"" + spelled + "\", which is the same"
+                    + " Berth account as \"" + other.shownName() + "\" (" + (other.passwordHash() != null
+                    ? "a Berth account with a password" : "another account of the sign-in service") + "): Berth does"
+                    + " not tell upper and lower case apart in names. So nobody was signed in. Ask an administrator"
                     + " to resolve the clash.", null);
         }
         return byName.get();
     }
 
-    /** A group's name in Berth: Keycloak's path form {@code /lqcd} becomes {@code lqcd}; unusable names are skipped. */
+    /**
+     * A group's key in Berth ({@link Names#key}): Keycloak's path form {@code /lqcd} becomes {@code lqcd},
+     * {@code /Physics/LQCD} becomes the key of {@code physics/lqcd}; blank or over-long names are skipped.
+     */
     static Optional<String> groupName(String claimed) {
-        String name = claimed.trim().toLowerCase(Locale.ROOT);
+        String name = claimed.strip();
         if (name.startsWith("/")) {
             name = name.substring(1);
         }
-        if (Accounts.USERNAME.matcher(name).matches()) {
-            return Optional.of(name);
+        String key = Names.key(name);
+        if (!key.isEmpty() && key.length() <= Names.MAX_KEY && name.chars().noneMatch(Character::isISOControl)) {
+            return Optional.of(key);
         }
-        LOG.warn("group \"{}\" from the identity provider has no usable name in Berth; ignored", claimed);
+        LOG.warn("group \"{}\" from the identity provider has no usable name in Berth; ignored",
+                Names.escape(claimed));
         return Optional.empty();
+    }
+
+    /** The configured group names as keys, so {@code allowed_groups: [LQCD]} matches a claimed {@code lqcd}. */
+    private static java.util.Set<String> keys(List<String> configured) {
+        return configured.stream().map(Names::key).collect(java.util.stream.Collectors.toSet());
     }
 
     private static BerthException refused(String message) {

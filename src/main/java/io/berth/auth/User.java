@@ -1,4 +1,17 @@
 package io.berth.auth;
 
-/** A person who can log in. {@code passwordHash} is null for accounts that only sign in through SSO. */
-public record User(long id, String username, boolean admin, String passwordHash) { }
+/**
+ * A person who can log in. {@code username} is the account's key ({@link Names}): what URLs, labels and container
+ * names use. {@code displayName} is the name as the identity provider spells it ({@code Dana.Smith}), null for local
+ * accounts and group accounts. {@code passwordHash} is null for accounts that only sign in through SSO.
+ */
+public record User(long id, String username, boolean admin, String passwordHash, String displayName) {
+    public User(long id, String username, boolean admin, String passwordHash) {
+        this(id, username, admin, passwordHash, null);
+    }
+
+    /** The name to show people: the provider's spelling when there is one, else the key. */
+    public String shownName() {
+        return displayName != null && !displayName.isBlank() ? displayName : username;
+    }
+}

@@ -2,6 +2,7 @@ package io.berth.stacks;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import io.berth.auth.Names;
 import io.berth.store.GroupStore;
 import io.berth.store.ShareStore;
 import io.berth.store.UserStore;
@@ -136,7 +137,7 @@ public final class Sharing {
     }
 
     private long subject(String kind, String name) {
-        String n = name == null ? "" : name.trim().toLowerCase(java.util.Locale.ROOT);
+        String n = name == null ? "" : Names.key(name);
         if (ShareStore.USER.equals(kind)) {
             return users.byName(n).orElseThrow(() -> BerthException.badRequest("name", "There is no user \"" + n + "\"."))
                     .id();

@@ -10,7 +10,8 @@ import org.jdbi.v3.core.mapper.RowMapper;
 /** Users, by name or id. */
 public final class UserStore {
     private static final RowMapper<User> USER = (rs, ctx) -> new User(
-            rs.getLong("id"), rs.getString("username"), rs.getBoolean("is_admin"), rs.getString("password_hash"));
+            rs.getLong("id"), rs.getString("username"), rs.getBoolean("is_admin"), rs.getString("password_hash"),
+            rs.getString("display_name"));
 
     private final Jdbi jdbi;
 
@@ -50,19 +51,20 @@ public final class UserStore {
     }
 
     /** Creates a user who signs in through single sign-on only (no password). */
-    public User createSso(String username, String subject, boolean admin) {
-        long id = jdbi.withHandle(h -> h.createUpdate("INSERT INTO users (username, password_hash, is_admin, created_at,"
-                        + " sso_subject) VALUES (:u, NULL, :a, :t, :s)")
-                .bind("u", username).bind("a", admin).bind("t", Instant.now()).bind("s", subject)
-                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
-        return new User(id, username, admin, null);
+    public User createSso(String username, String displayName, String subject, boolean admin) {
+        long id = jdbi.withHandle(h -> h.createUpdate("INSERT INTO users (username, display_name, password_hash,"
+                        + " is_admin, created_at, sso_subject) VALUES (:u, :d, NULL, :a, :t, :s)")
+                .bind("u", username).bind("d", displayName).bind("a", admin).bind("t", Instant.now())
+                .bind("s", subject).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+        return new User(id, username, admin, null, displayName);
     }
 
     /** Updates what the identity provider says about a user at each sign-on. */
-    public void updateFromSso(long id, String subject, boolean admin, Integer uid, Integer gid) {
-        jdbi.useHandle(h -> h.createUpdate(
-                        "UPDATE users SET sso_subject = :s, is_admin = :a, uid = :uid, gid = :gid WHERE id = :id")
-                .bind("s", subject).bind("a", admin).bind("uid", uid).bind("gid", gid).bind("id", id).execute());
+    public void updateFromSso(long id, String subject, String displayName, boolean admin, Integer uid, Integer gid) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE users SET sso_subject = :s, display_name = :d, is_admin = :a,"
+                        + " uid = :uid, gid = :gid WHERE id = :id")
+                .bind("s", subject).bind("d", displayName).bind("a", admin).bind("uid", uid).bind("gid", gid)
+                .bind("id", id).execute());
     }
 
     /** Creates a user; fails with {@link org.jdbi.v3.core.statement.UnableToExecuteStatementException} when taken. */

@@ -5,6 +5,7 @@ import io.berth.auth.Accounts;
 import io.berth.auth.Sessions;
 import io.berth.auth.SsoAccounts;
 import io.berth.auth.User;
+import io.berth.auth.Names;
 import io.berth.auth.oidc.OidcLogin;
 import io.berth.config.BerthConfig;
 import io.javalin.config.RoutesConfig;
@@ -50,11 +51,19 @@ final class AuthPages {
         if (sso.enabled()) {
             routes.get(OidcLogin.START_PATH, this::beginSso);
             routes.get(OidcLogin.CALLBACK_PATH, this::finishSso);
+            routes.get(OidcLogin.SWITCH_PATH, ctx -> ctx.redirect(sso.switchAccount(ctx.queryParam("k"),
+                    portalUrl.get() + "/login")));
         }
     }
 
     private void showLogin(Context ctx, int status, String username, String error) {
+        showLogin(ctx, status, username, error, null);
+    }
+
+    /** @param switchAccount a link that ends the provider's session first, after a refused sign-in; or null */
+    private void showLogin(Context ctx, int status, String username, String error, String switchAccount) {
         Map<String, Object> params = new HashMap<>();
+        params.put("switchAccount", switchAccount);
         params.put("page", Page.anonymous());
         params.put("next", Guard.safeNext(ctx.queryParam("next") != null ? ctx.queryParam("next") : ctx.formParam("next")));
         params.put("username", username);
@@ -95,15 +104,23 @@ final class AuthPages {
 
     private void finishSso(Context ctx) {
         ctx.attribute(Audit.ACTION, "login.sso");
+        OidcLogin.SignIn signIn;
         try {
-            OidcLogin.SignIn signIn = sso.finish(ctx);
-            ctx.attribute(Audit.ACTOR, signIn.identity().username());
-            User user = ssoAccounts.signIn(signIn.identity());
-            startSession(ctx, user, signIn.identity().idToken());
-            ctx.redirect(Guard.safeNext(signIn.next()));
+            signIn = sso.finish(ctx);
         } catch (BerthException e) {
             ctx.attribute(Audit.DETAIL, e.getMessage());
             showLogin(ctx, e.status(), "", e.getMessage());
+            return;
+        }
+        String key = Names.key(signIn.identity().username());
+        ctx.attribute(Audit.ACTOR, key.length() > Names.MAX_KEY ? key.substring(0, Names.MAX_KEY) : key);
+        try {
+            User user = ssoAccounts.signIn(signIn.identity());
+            startSession(ctx, user, signIn.identity().idToken());
+            ctx.redirect(Guard.safeNext(signIn.next()));
+        } catch (BerthException e) { // the provider signed them in, Berth refuses: offer to sign in as someone else
+            ctx.attribute(Audit.DETAIL, e.getMessage());
+            showLogin(ctx, e.status(), "", e.getMessage(), sso.switchLink(signIn.identity().idToken()));
         }
     }
 

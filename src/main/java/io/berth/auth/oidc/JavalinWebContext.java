@@ -10,24 +10,27 @@ import org.pac4j.core.context.WebContext;
 
 /**
  * pac4j's view of one Javalin request (there is no javalin-pac4j for Javalin 7). Only what the OIDC client reads:
- * query parameters, headers, the request's URL. Pac4j never writes the response here; Berth does.
+ * headers, the request's URL, and the parameters Berth chose to show it ({@link CallbackAnswer#forLibrary}), never
+ * the request's own: what pac4j cannot see, it cannot be tricked by. Pac4j never writes the response here; Berth does.
  */
 final class JavalinWebContext implements WebContext {
     private final Context ctx;
+    private final Map<String, String> parameters;
 
-    JavalinWebContext(Context ctx) {
+    JavalinWebContext(Context ctx, Map<String, String> parameters) {
         this.ctx = ctx;
+        this.parameters = Map.copyOf(parameters);
     }
 
     @Override
     public Optional<String> getRequestParameter(String name) {
-        return Optional.ofNullable(ctx.queryParam(name));
+        return Optional.ofNullable(parameters.get(name));
     }
 
     @Override
     public Map<String, String[]> getRequestParameters() {
-        return ctx.queryParamMap().entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().toArray(String[]::new)));
+        return parameters.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> new String[] {e.getValue()}));
     }
 
     @Override

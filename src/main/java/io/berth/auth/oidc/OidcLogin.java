@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
 public final class OidcLogin {
     public static final String START_PATH = "/login/oidc";
     public static final String CALLBACK_PATH = "/login/oidc/callback";
-    private static final Logger LOG = LoggerFactory.getLogger(OidcLogin.class);
+    /** "Sign in as someone else" after a refused sign-in: ends the provider's session, then back to the login page. */
+    public static final String SWITCH_PATH = "/login/oidc/switch";
+    static final Logger LOG = LoggerFactory.getLogger(OidcLogin.class);
     private static final String COOKIE = "berth_login";
     private static final Duration PENDING_FOR = Duration.ofMinutes(10);
     private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
@@ -47,11 +49,15 @@ public final class OidcLogin {
     private final Supplier<String> portalUrl;
     private final Cache<String, Map<String, Object>> pending = Caffeine.newBuilder()
             .expireAfterWrite(PENDING_FOR).maximumSize(100_000).build();
+    /** ID tokens of refused sign-ins, kept server-side so the page links to a random key, never to the token. */
+    private final Cache<String, String> refused = Caffeine.newBuilder()
+            .expireAfterWrite(PENDING_FOR).maximumSize(10_000).build();
     private volatile OidcClient client;
     private long failedAt;
     private BerthException failure;
 
     public OidcLogin(BerthConfig.Oidc config, boolean secure, Supplier<String> portalUrl) {
+        OidcSettings.check(config);
         this.config = config;
         this.secret = ClientSecret.read(config);
         this.secure = secure;
@@ -72,7 +78,7 @@ public final class OidcLogin {
         String id = Sessions.randomToken();
         Map<String, Object> values = new ConcurrentHashMap<>();
         values.put(NEXT, next);
-        var action = c.getRedirectionAction(new CallContext(new JavalinWebContext(ctx), new MapSessionStore(id, values)))
+        var action = c.getRedirectionAction(new CallContext(new JavalinWebContext(ctx, Map.of()), new MapSessionStore(id, values)))
                 .orElseThrow(() -> new IllegalStateException("pac4j gave no redirection"));
         pending.put(id, values);
         ctx.res().addHeader("Set-Cookie", cookieName() + "=" + id + "; Path=/; HttpOnly; SameSite=Lax; Max-Age="
@@ -93,15 +99,16 @@ public final class OidcLogin {
             throw refused(400, "no sign-in in progress for this browser (expired, used, or started elsewhere)",
                     "This sign-in has expired or was already used. Please sign in again.");
         }
-        String error = ctx.queryParam("error");
-        if (error != null) {
-            String description = ctx.queryParam("error_description");
-            throw refused(401, "provider answered " + error,
-                    "The sign-in service did not sign you in (" + error
-                            + (description == null ? "" : ": " + description) + ").");
+        CallbackAnswer answer = CallbackAnswer.read(ctx.queryParamMap());
+        if (answer.error() != null) {
+            String description = answer.errorDescription();
+            throw refused(401, "provider answered " + answer.error(),
+                    "The sign-in service did not sign you in (" + shorten(answer.error())
+                            + (description == null ? "" : ": " + shorten(description)) + ").");
         }
         OidcClient c = client();
-        var call = new CallContext(new JavalinWebContext(ctx), new MapSessionStore(id, values));
+        checkIssuer(c, answer.issuer());
+        var call = new CallContext(new JavalinWebContext(ctx, answer.forLibrary()), new MapSessionStore(id, values));
         try {
             var credentials = c.getCredentials(call).orElseThrow(() -> refused(400, "no credentials in the callback",
                     "The sign-in service's answer carried no sign-in code. Please sign in again."));
@@ -109,16 +116,37 @@ public final class OidcLogin {
                     "credentials not validated", "The sign-in could not be checked. Please sign in again."));
             var profile = (OidcProfile) c.getUserProfile(call, credentials).orElseThrow(() -> refused(401,
                     "no profile", "The sign-in service said nothing about who you are. Please sign in again."));
+            IdTokenChecks.require(config.clientId, credentials, profile);
             return new SignIn(Claims.identity(config, profile), (String) values.get(NEXT));
         } catch (OidcStateMismatchException | OidcMissingStateParameterException | OidcMissingSessionStateException e) {
             throw refused(400, e.getMessage(), "This answer does not belong to the sign-in this browser started"
                     + " (wrong state). Please sign in again.");
         } catch (OidcTokenException e) {
             throw refused(401, e.getMessage(), "The sign-in service refused the sign-in code; it may have been used"
-                    + " already or have expired. Please sign in again.");
+                    + " already, have expired, or have been issued to another application. Please sign in again.");
         } catch (OidcException e) {
             throw failedCheck(e);
+        } catch (BerthException e) {
+            throw e;
+        } catch (RuntimeException e) { // whatever else the library throws at an odd answer: a refusal, not a 500
+            throw failedCheck(e);
         }
+    }
+
+    /** RFC 9207: an {@code iss} in the answer must be this provider's, or the answer comes from another one. */
+    private void checkIssuer(OidcClient c, String issuer) {
+        if (issuer == null) {
+            return;
+        }
+        String expected = c.getConfiguration().getOpMetadataResolver().load().getIssuer().getValue();
+        if (!expected.equals(issuer)) {
+            throw refused(400, "answer names issuer " + issuer + ", not " + expected, "This answer comes from"
+                    + " another sign-in service than the one Berth uses. Nobody was signed in.");
+        }
+    }
+
+    private static String shorten(String text) {
+        return text.length() > 200 ? text.substring(0, 200) + "…" : text;
     }
 
     /**
@@ -126,7 +154,11 @@ public final class OidcLogin {
      * {@code returnTo}; null when the provider offers no such endpoint or it is turned off.
      */
     public String logoutUrl(String idToken, String returnTo) {
-        if (!config.providerLogout || idToken == null) {
+        return logoutUrl(idToken, returnTo, config.providerLogout);
+    }
+
+    private String logoutUrl(String idToken, String returnTo, boolean wanted) {
+        if (!wanted || idToken == null) {
             return null;
         }
         try {
@@ -140,6 +172,27 @@ public final class OidcLogin {
             LOG.warn("logging out of the identity provider is not possible: {}", e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * The link of "Sign in as someone else" for a sign-in the provider made but Berth refused (outside
+     * {@code allowed_groups}, a name clash): without ending the provider's session, the next "Sign in" would be
+     * refused at once with the same account.
+     */
+    public String switchLink(String idToken) {
+        if (idToken == null) {
+            return null;
+        }
+        String key = Sessions.randomToken();
+        refused.put(key, idToken);
+        return SWITCH_PATH + "?k=" + key;
+    }
+
+    /** Where {@link #switchLink}'s link goes: the provider's logout (once per key), else {@code loginPage}. */
+    public String switchAccount(String key, String loginPage) {
+        String idToken = key == null ? null : refused.asMap().remove(key);
+        String atProvider = idToken == null ? null : logoutUrl(idToken, loginPage, true);
+        return atProvider != null ? atProvider : loginPage;
     }
 
     private String cookieName() {
@@ -182,6 +235,9 @@ public final class OidcLogin {
         oidc.setClientAuthenticationMethod(secret.isEmpty() ? com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod.NONE
                 : com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod.CLIENT_SECRET_BASIC);
         oidc.setScope(config.scopes);
+        oidc.setResponseType("code"); // the authorization code flow only: no token ever travels through the browser
+        oidc.setResponseMode("query");
+        oidc.setAllowUnsignedIdTokens(false);
         oidc.setWithState(true);
         oidc.setUseNonce(true);
         oidc.setPkceMethod(CodeChallengeMethod.S256);
@@ -203,7 +259,7 @@ public final class OidcLogin {
     }
 
     /** An answer that failed a check: signature, issuer, audience, nonce, times; or the provider went away. */
-    private BerthException failedCheck(OidcException e) {
+    private BerthException failedCheck(RuntimeException e) {
         String reason = rootMessage(e);
         if (causedBy(e, java.io.IOException.class)) {
             return unreachable(reason);
