@@ -120,10 +120,21 @@ class SsoInBrowserTest {
     }
 
     @Test
-    void a_user_outside_the_allowed_groups_reads_why() {
+    void a_user_outside_the_allowed_groups_reads_why_and_can_sign_in_as_someone_else() {
         signIn("carol", "carol-pass-1");
         var error = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("error")));
         assertThat(error.getText()).contains("Your account (carol) is not in a group allowed to use Berth");
         assertThat(browser.findElements(By.id("whoami"))).isEmpty();
+
+        // "Sign in" alone would be refused at once: Keycloak still knows carol. The switch ends her session there.
+        browser.findElement(By.id("sso-switch")).click();
+        wait.until(ExpectedConditions.urlToBe(berth.url() + "/login"));
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("sso-login"))).click();
+        wait.until(ExpectedConditions.urlContains(keycloak.issuer()));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys("alice");
+        browser.findElement(By.id("password")).sendKeys("alice-pass-1");
+        browser.findElement(By.id("kc-login")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("whoami"), "alice"));
+        logOut();
     }
 }

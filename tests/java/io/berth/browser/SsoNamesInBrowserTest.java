@@ -7,11 +7,16 @@ import io.berth.config.BerthConfig;
 import io.berth.testing.BerthInstance;
 import io.berth.testing.Chromium;
 import io.berth.testing.Keycloak;
+import io.berth.testing.KeycloakLogin;
+import io.berth.testing.PortalClient;
+import java.net.URI;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.openqa.selenium.By;
@@ -70,6 +75,29 @@ class SsoNamesInBrowserTest {
         if (berth != null) {
             berth.close();
         }
+    }
+
+    @Test
+    void two_provider_accounts_whose_names_differ_only_in_case_are_not_joined() {
+        PortalClient dana = new PortalClient(berth.url());
+        assertThat(signIn(dana, "dana.smith", "dana-pass-1").statusCode()).isEqualTo(302);
+
+        PortalClient other = new PortalClient(berth.url());
+        HttpResponse<String> refused = signIn(other, "dana2", "dana2-pass-1"); // given_name DANA.SMITH
+
+        assertThat(refused.statusCode()).isEqualTo(409);
+        String page = refused.body().replace("&#34;", "\"").replace("&quot;", "\"");
+        assertThat(page).contains("You signed in as \"DANA.SMITH\"")
+                .contains("the same Berth account as \"Dana.Smith\"");
+        assertThat(other.get("/dashboard").statusCode()).as("nobody signed in").isEqualTo(302);
+        assertThat(dana.get("/dashboard").body()).contains("<span id=\"whoami\">Dana.Smith</span>");
+    }
+
+    private static HttpResponse<String> signIn(PortalClient client, String login, String password) {
+        var start = client.get("/login/oidc");
+        URI callback = KeycloakLogin.followToCallback(client.http(),
+                URI.create(start.headers().firstValue("Location").orElseThrow()), login, password);
+        return client.get(callback.getRawPath() + "?" + callback.getRawQuery());
     }
 
     @ParameterizedTest(name = "{0}")

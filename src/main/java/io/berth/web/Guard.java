@@ -2,6 +2,7 @@ package io.berth.web;
 
 import io.berth.auth.Session;
 import io.berth.auth.Sessions;
+import io.berth.auth.oidc.OidcLogin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,7 @@ import java.util.Set;
 final class Guard {
     static final String SESSION = Session.ATTRIBUTE;
     private static final Set<String> PUBLIC = Set.of("/login", "/healthz", "/readyz", "/metrics",
-            io.berth.auth.oidc.OidcLogin.START_PATH, io.berth.auth.oidc.OidcLogin.CALLBACK_PATH);
+            OidcLogin.START_PATH, OidcLogin.CALLBACK_PATH, OidcLogin.SWITCH_PATH);
 
     private final Sessions sessions;
 
