@@ -203,7 +203,10 @@ public final class BerthConfig {
         public String scopes = "openid profile email";
         /** Name on the login button: "Sign in with <display_name>". */
         public String displayName = "single sign-on";
-        /** Claim that holds the user name in Berth. Keycloak's {@code sub} is a UUID, hence the default. */
+        /**
+         * Claim that holds the user name in Berth. Keycloak's {@code sub} is a UUID, hence the default. Any name is
+         * accepted: shown as spelled, the account keyed on its folded and escaped form ({@code io.berth.auth.Names}).
+         */
         public String usernameClaim = "preferred_username";
         /** Claim that holds the user's groups (a list of names; a leading {@code /} of Keycloak paths is dropped). */
         public String groupsClaim = "groups";
@@ -215,7 +218,7 @@ public final class BerthConfig {
         public java.util.List<String> adminGroups = new java.util.ArrayList<>();
         /** Only members of these groups may sign in (empty: every user of the provider may). */
         public java.util.List<String> allowedGroups = new java.util.ArrayList<>();
-        /** Seconds of clock difference with the provider tolerated when checking token times. */
+        /** Seconds of clock difference with the provider tolerated when checking token times (0 to 600). */
         public int clockSkewSeconds = 30;
         /** Whether logging out of Berth also ends the provider's session (RP-initiated logout, when it offers it). */
         public boolean providerLogout = true;
