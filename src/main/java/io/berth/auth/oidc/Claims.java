@@ -12,8 +12,9 @@ final class Claims {
     private Claims() { }
 
     static SsoIdentity identity(BerthConfig.Oidc config, OidcProfile profile) {
-        Object name = profile.getAttribute(config.usernameClaim);
-        if (!(name instanceof String username) || username.isBlank()) {
+        Object claimed = profile.getAttribute(config.usernameClaim);
+        String username = claimed instanceof Number n ? String.valueOf(n) : claimed instanceof String s ? s : null;
+        if (username == null || username.isBlank()) {
             throw new BerthException(403, "sso_refused", "The sign-in service sent no \"" + config.usernameClaim
                     + "\" claim, which Berth uses as your user name. Ask your facility's support to check the"
                     + " client's claim mappers (or auth.oidc.username_claim).", null);
