@@ -2,7 +2,6 @@ package io.berth.auth.oidc;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import io.berth.auth.Sessions;
 import io.berth.config.BerthConfig;
 import io.berth.web.BerthException;
@@ -13,9 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.pac4j.core.context.CallContext;
 import org.pac4j.core.exception.http.WithLocationAction;
-import org.pac4j.core.http.callback.NoParameterCallbackUrlResolver;
 import org.pac4j.oidc.client.OidcClient;
-import org.pac4j.oidc.config.OidcConfiguration;
 import org.pac4j.oidc.exceptions.OidcException;
 import org.pac4j.oidc.exceptions.OidcMissingSessionStateException;
 import org.pac4j.oidc.exceptions.OidcMissingStateParameterException;
@@ -40,28 +37,22 @@ public final class OidcLogin {
     static final Logger LOG = LoggerFactory.getLogger(OidcLogin.class);
     private static final String COOKIE = "berth_login";
     private static final Duration PENDING_FOR = Duration.ofMinutes(10);
-    private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
     private static final String NEXT = "berth.next";
 
     private final BerthConfig.Oidc config;
-    private final String secret;
     private final boolean secure;
-    private final Supplier<String> portalUrl;
     private final Cache<String, Map<String, Object>> pending = Caffeine.newBuilder()
             .expireAfterWrite(PENDING_FOR).maximumSize(100_000).build();
     /** ID tokens of refused sign-ins, kept server-side so the page links to a random key, never to the token. */
-    private final Cache<String, String> refused = Caffeine.newBuilder()
+    private final Cache<String, String> refusedSignIns = Caffeine.newBuilder()
             .expireAfterWrite(PENDING_FOR).maximumSize(10_000).build();
-    private volatile OidcClient client;
-    private long failedAt;
-    private BerthException failure;
+    private final ProviderClient provider;
 
     public OidcLogin(BerthConfig.Oidc config, boolean secure, Supplier<String> portalUrl) {
         OidcSettings.check(config);
         this.config = config;
-        this.secret = ClientSecret.read(config);
         this.secure = secure;
-        this.portalUrl = portalUrl;
+        this.provider = new ProviderClient(config, ClientSecret.read(config), () -> portalUrl.get() + CALLBACK_PATH);
     }
 
     public boolean enabled() {
@@ -74,11 +65,12 @@ public final class OidcLogin {
 
     /** Starts a sign-in: remembers {@code next}, sets the sign-in cookie and returns the provider's URL. */
     public String begin(Context ctx, String next) {
-        OidcClient c = client();
+        OidcClient c = provider.client();
         String id = Sessions.randomToken();
         Map<String, Object> values = new ConcurrentHashMap<>();
         values.put(NEXT, next);
-        var action = c.getRedirectionAction(new CallContext(new JavalinWebContext(ctx, Map.of()), new MapSessionStore(id, values)))
+        var call = new CallContext(new JavalinWebContext(ctx, Map.of()), new MapSessionStore(id, values));
+        var action = c.getRedirectionAction(call)
                 .orElseThrow(() -> new IllegalStateException("pac4j gave no redirection"));
         pending.put(id, values);
         ctx.res().addHeader("Set-Cookie", cookieName() + "=" + id + "; Path=/; HttpOnly; SameSite=Lax; Max-Age="
@@ -106,7 +98,7 @@ public final class OidcLogin {
                     "The sign-in service did not sign you in (" + shorten(answer.error())
                             + (description == null ? "" : ": " + shorten(description)) + ").");
         }
-        OidcClient c = client();
+        OidcClient c = provider.client();
         checkIssuer(c, answer.issuer());
         var call = new CallContext(new JavalinWebContext(ctx, answer.forLibrary()), new MapSessionStore(id, values));
         try {
@@ -162,7 +154,7 @@ public final class OidcLogin {
             return null;
         }
         try {
-            var endpoint = client().getConfiguration().getOpMetadataResolver().load().getEndSessionEndpointURI();
+            var endpoint = provider.client().getConfiguration().getOpMetadataResolver().load().getEndSessionEndpointURI();
             if (endpoint == null) {
                 return null;
             }
@@ -184,13 +176,13 @@ public final class OidcLogin {
             return null;
         }
         String key = Sessions.randomToken();
-        refused.put(key, idToken);
+        refusedSignIns.put(key, idToken);
         return SWITCH_PATH + "?k=" + key;
     }
 
     /** Where {@link #switchLink}'s link goes: the provider's logout (once per key), else {@code loginPage}. */
     public String switchAccount(String key, String loginPage) {
-        String idToken = key == null ? null : refused.asMap().remove(key);
+        String idToken = key == null ? null : refusedSignIns.asMap().remove(key);
         String atProvider = idToken == null ? null : logoutUrl(idToken, loginPage, true);
         return atProvider != null ? atProvider : loginPage;
     }
@@ -199,70 +191,11 @@ public final class OidcLogin {
         return secure ? "__Host-" + COOKIE : COOKIE;
     }
 
-    /** The client, built and initialised (discovery read) on first use; after a failure, retried at most every 5 s. */
-    private OidcClient client() {
-        OidcClient c = client;
-        if (c != null) {
-            return c;
-        }
-        synchronized (this) {
-            if (client != null) {
-                return client;
-            }
-            if (failure == null || System.currentTimeMillis() - failedAt > RETRY_AFTER.toMillis()) {
-                try {
-                    client = build();
-                    failure = null;
-                    return client;
-                } catch (RuntimeException e) {
-                    failedAt = System.currentTimeMillis();
-                    failure = causedBy(e, java.io.IOException.class) ? unreachable(rootMessage(e))
-                            : new BerthException(503, "sso_unavailable", "Single sign-on is not set up right ("
-                            + rootMessage(e) + "); an administrator must check auth.oidc. Administrators can still"
-                            + " log in with their local password.", null);
-                    LOG.warn("the identity provider at {} cannot be used: {}", config.issuer, rootMessage(e));
-                }
-            }
-            throw failure;
-        }
-    }
-
-    private OidcClient build() {
-        OidcConfiguration oidc = new OidcConfiguration();
-        oidc.setDiscoveryURI(config.issuer.replaceAll("/+$", "") + "/.well-known/openid-configuration");
-        oidc.setClientId(config.clientId);
-        oidc.setSecret(secret);
-        oidc.setClientAuthenticationMethod(secret.isEmpty() ? com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod.NONE
-                : com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod.CLIENT_SECRET_BASIC);
-        oidc.setScope(config.scopes);
-        oidc.setResponseType("code"); // the authorization code flow only: no token ever travels through the browser
-        oidc.setResponseMode("query");
-        oidc.setAllowUnsignedIdTokens(false);
-        oidc.setWithState(true);
-        oidc.setUseNonce(true);
-        oidc.setPkceMethod(CodeChallengeMethod.S256);
-        oidc.setMaxClockSkew(config.clockSkewSeconds);
-        oidc.setConnectTimeout(5000);
-        oidc.setReadTimeout(10000);
-        OidcClient built = new OidcClient(oidc);
-        built.setCallbackUrl(portalUrl.get() + CALLBACK_PATH);
-        built.setCallbackUrlResolver(new NoParameterCallbackUrlResolver());
-        built.init();
-        oidc.getOpMetadataResolver().load(); // reads discovery now, so an unreachable provider shows up here
-        return built;
-    }
-
-    private BerthException unreachable(String reason) {
-        return new BerthException(503, "sso_unavailable", "The sign-in service (" + config.displayName
-                + ") cannot be reached right now: " + reason + ". Try again in a few minutes; administrators can"
-                + " still log in with their local password.", null);
-    }
-
     /** An answer that failed a check: signature, issuer, audience, nonce, times; or the provider went away. */
     private BerthException failedCheck(RuntimeException e) {
-        String reason = rootMessage(e);
-        if (causedBy(e, java.io.IOException.class)) {
-            return unreachable(reason);
+        String reason = ProviderClient.rootMessage(e);
+        if (ProviderClient.causedBy(e, java.io.IOException.class)) {
+            return provider.unreachable(reason);
         }
         String lower = reason.toLowerCase(java.util.Locale.ROOT);
         boolean clock = lower.contains("expired") || lower.contains("ahead of current time")
@@ -276,21 +209,4 @@ public final class OidcLogin {
         return new BerthException(status, "sso_refused", shown, null);
     }
 
-    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return m.length() > 300 ? m.substring(0, 300) + "…" : m;
-    }
 }
