@@ -64,7 +64,21 @@ class TokensTest {
         assertThat(tokens.resolve("Bearer berth_" + "f".repeat(43))).isEmpty();
         assertThat(tokens.resolve("Basic YWxpY2U6eA==")).isEmpty();
         assertThat(tokens.resolve("Bearer " + "x".repeat(49))).isEmpty();
-        assertThat(tokens.resolve(null)).isEmpty();
+        assertThat(tokens.resolve((String) null)).isEmpty();
+    }
+
+    @Test
+    void a_token_checks_out_in_one_form_only() {
+        String secret = tokens.create(alice, "forms", Set.of(Tokens.Scope.READ), 1);
+        assertThat(tokens.resolve("BEARER " + secret)).isPresent();
+        for (String near : List.of("Bearer  " + secret, "Bearer\t" + secret, "Bearer " + secret + " ",
+                "Bearer " + secret + ",x", "token " + secret, "Bearer" + secret, " Bearer " + secret, secret)) {
+            assertThat(tokens.resolve(near)).as(near).isEmpty();
+        }
+        assertThat(TokenHeader.read(List.of("Basic YWxpY2U6eA==", "Bearer " + secret)).kind())
+                .isEqualTo(TokenHeader.Kind.SEVERAL);
+        assertThat(tokens.resolve(TokenHeader.read(List.of("Bearer " + secret, "Bearer " + secret)))).isEmpty();
+        assertThat(TokenHeader.read(List.of()).kind()).isEqualTo(TokenHeader.Kind.NONE);
     }
 
     @Test

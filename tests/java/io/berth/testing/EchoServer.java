@@ -21,7 +21,7 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * A small real backend on loopback for the proxy's tests: it answers any path, so one server plays every service.
  * <ul>
  * <li>{@code …/ws}: WebSocket echo of text and binary messages (up to 16 MiB); accepts the first offered subprotocol
- * of {@code v1.kernel.websocket.jupyter.org} or {@code echo}; the text {@code close:<code>:<reason>} makes it close
+ * of {@code v1.kernel.websocket.jupyter.org} or {@code echo}; answers the handshake with {@link #CREDENTIALS}; the text {@code close:<code>:<reason>} makes it close
  * with that code and reason.</li>
  * <li>{@code …/sse?n=N&gap=MS}: N server-sent events, one every MS milliseconds, each flushed.</li>
  * <li>{@code …/upload} (POST): reads the body and answers its length in bytes.</li>
@@ -33,6 +33,8 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 public final class EchoServer implements AutoCloseable {
     /** Header on every plain HTTP answer of this server: a response that has it came from here. */
     public static final String REACHED = "X-Echo-Reached";
+    /** Header on a WebSocket handshake's answer: the credential headers the handshake reached this server with. */
+    public static final String CREDENTIALS = "X-Echo-Credentials";
     public static final List<String> SUBPROTOCOLS = List.of("v1.kernel.websocket.jupyter.org", "echo");
 
     private final Server server = new Server();
@@ -46,6 +48,11 @@ public final class EchoServer implements AutoCloseable {
             container.setMaxTextMessageSize(16 << 20);
             container.setMaxBinaryMessageSize(16 << 20);
             container.addMapping("^.*/ws$", (rq, rs, cb) -> {
+                // what the handshake carried in credential headers, for tests that prove Berth strips them
+                String seen = rq.getHeaders().stream().filter(f -> f.getName().toLowerCase().contains("authorization")
+                        || f.getValue().contains("berth_")).map(HttpField::toString).collect(
+                        java.util.stream.Collectors.joining(" | "));
+                rs.getHeaders().put(CREDENTIALS, seen.isEmpty() ? "none" : seen);
                 rq.getSubProtocols().stream().filter(SUBPROTOCOLS::contains).findFirst()
                         .ifPresent(rs::setAcceptedSubProtocol);
                 return new Echo();

@@ -1,6 +1,7 @@
 package io.berth.api;
 
 import io.berth.auth.Session;
+import io.berth.auth.TokenHeader;
 import io.berth.auth.Tokens;
 import io.berth.web.BerthException;
 import io.javalin.http.Context;
@@ -32,8 +33,12 @@ public final class ApiAuth {
         if (!path.startsWith("/api/") || PUBLIC.contains(path)) {
             return;
         }
-        String header = ctx.header("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        TokenHeader header = TokenHeader.read(java.util.Collections.list(ctx.req().getHeaders("Authorization")));
+        if (header.kind() == TokenHeader.Kind.SEVERAL) {
+            throw new BerthException(400, "invalid_request",
+                    "Send one Authorization header: Authorization: Bearer berth_….", null);
+        }
+        if (header.kind() == TokenHeader.Kind.NONE || header.kind() == TokenHeader.Kind.OTHER_SCHEME) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"berth\"");
             throw new BerthException(401, "unauthorized",
                     "Send an API token: Authorization: Bearer berth_… (create one under \"API tokens\").", null);

@@ -106,15 +106,20 @@ public final class Tokens {
         return scopes;
     }
 
-    /** The live token for an {@code Authorization} header value, if it is a valid, unexpired Berth token. */
+    /** The live token for one {@code Authorization} header value, if it is a valid, unexpired Berth token. */
     public Optional<Token> resolve(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        return resolve(TokenHeader.of(authorization));
+    }
+
+    /**
+     * The live token the request's {@code Authorization} headers present ({@link TokenHeader}: one header, one
+     * form), if it is a valid, unexpired Berth token.
+     */
+    public Optional<Token> resolve(TokenHeader header) {
+        if (header.kind() != TokenHeader.Kind.BEARER) {
             return Optional.empty();
         }
-        String secret = authorization.substring(7).trim();
-        if (!secret.startsWith(PREFIX) || secret.length() != PREFIX.length() + 43) {
-            return Optional.empty();
-        }
+        String secret = header.secret();
         String hash = Sessions.hash(secret);
         Cached c = cache.get(hash, this::load);
         Instant now = Instant.now();

@@ -1,6 +1,7 @@
 package io.berth.web;
 
 import io.berth.auth.Session;
+import io.berth.auth.TokenHeader;
 import io.berth.auth.Tokens;
 import io.berth.metrics.BerthMetrics;
 import io.javalin.config.RoutesConfig;
@@ -31,8 +32,8 @@ final class MetricsPage {
     private void scrape(Context ctx) {
         if (!allowed.contains(ctx.req().getRemoteAddr())) {
             Session session = ctx.attribute(Guard.SESSION);
-            String authorization = ctx.header("Authorization");
-            Optional<Tokens.Token> token = tokens.resolve(authorization);
+            Optional<Tokens.Token> token = tokens.resolve(
+                    TokenHeader.read(java.util.Collections.list(ctx.req().getHeaders("Authorization"))));
             boolean admin = (session != null && session.user().admin())
                     || token.map(t -> t.allows(Tokens.Scope.ADMIN)).orElse(false);
             if (!admin) {
