@@ -145,7 +145,7 @@ class TokenAccessTest {
         assertThat(scope.body()).contains("insufficient_scope");
 
         String bobs = token(bob, "bob access", "access");
-        assertThat(call("Bearer " + bobs).statusCode()).isEqualTo(403);
+        assertThat(call("Bearer " + bobs).statusCode()).isEqualTo(404);
 
         HttpResponse<String> forged = call("Bearer berth_" + "x".repeat(43));
         assertThat(forged.statusCode()).isEqualTo(401);

@@ -27,6 +27,7 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * <li>{@code …/upload} (POST): reads the body and answers its length in bytes.</li>
  * <li>{@code …/download?bytes=N}: N bytes of {@code 'x'}, streamed in 64 KiB writes.</li>
  * <li>{@code …/set-cookie?v=<Set-Cookie value>}: answers with that Set-Cookie header.</li>
+ * <li>{@code …/respond?h=<Name: value>&h=…}: answers with those headers (and the echo below).</li>
  * <li>anything else: {@code method path} on the first line, then the request headers as {@code name: value}.</li>
  * </ul>
  */
@@ -159,6 +160,12 @@ public final class EchoServer implements AutoCloseable {
             }
             if (path.endsWith("/set-cookie")) {
                 response.getHeaders().add(HttpHeader.SET_COOKIE, query.getValue("v"));
+            }
+            if (path.endsWith("/respond") && query.getValues("h") != null) {
+                for (String header : query.getValues("h")) {
+                    int colon = header.indexOf(':');
+                    response.getHeaders().add(header.substring(0, colon).trim(), header.substring(colon + 1).trim());
+                }
             }
             StringBuilder body = new StringBuilder(request.getMethod()).append(' ')
                     .append(request.getHttpURI().getPathQuery()).append('\n');

@@ -38,11 +38,6 @@ final class ProxyPages {
                 "This API token may not open services: create one with the \"access\" scope.", null, null);
     }
 
-    static void forbidden(Request request, Response response, Callback callback) {
-        send(request, response, callback, HttpStatus.FORBIDDEN_403, "forbidden",
-                "This service belongs to another user and is not shared with you.", null, null);
-    }
-
     static void crossSiteWebSocket(Request request, Response response, Callback callback) {
         send(request, response, callback, HttpStatus.FORBIDDEN_403, "cross_site",
                 "A page of another site tried to open this service's WebSocket; Berth refuses that.", null, null);

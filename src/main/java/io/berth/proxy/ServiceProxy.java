@@ -106,10 +106,8 @@ public final class ServiceProxy extends ProxyHandler {
             return true;
         }
         Optional<Route> route = routes.find(parts[0], parts[1], parts[2]).filter(r -> !r.hostRouted());
-        if (route.isEmpty()) {
-            ProxyPages.notFound(request, response, callback);
-        } else if (!access.allows(caller.get(), route.get())) {
-            ProxyPages.forbidden(request, response, callback);
+        if (route.isEmpty() || !access.allows(caller.get(), route.get())) {
+            ProxyPages.notFound(request, response, callback); // the same answer: stack names cannot be probed
         } else if (parts.length == 3) { // "/user/a/s/web" → "/user/a/s/web/": the app's relative links need it
             String query = request.getHttpURI().getQuery();
             ProxyPages.redirect(request, response, callback, route.get().prefix() + (query == null ? "" : "?" + query));
@@ -143,10 +141,8 @@ public final class ServiceProxy extends ProxyHandler {
         if (caller.isEmpty()) {
             return; // answered
         }
-        if (route.isEmpty() || path == null || path.startsWith("/_berth/")) {
-            ProxyPages.notFound(request, response, callback);
-        } else if (!access.allows(caller.get(), route.get())) {
-            ProxyPages.forbidden(request, response, callback);
+        if (route.isEmpty() || path == null || path.startsWith("/_berth/") || !access.allows(caller.get(), route.get())) {
+            ProxyPages.notFound(request, response, callback); // the same answer: stack names cannot be probed
         } else {
             forward(caller.get(), route.get(), request, response, callback);
         }
@@ -264,6 +260,9 @@ public final class ServiceProxy extends ProxyHandler {
             @Override
             public void onHeaders(org.eclipse.jetty.client.Response answer) {
                 super.onHeaders(answer);
+                if (!route.hostRouted()) {
+                    OriginWideHeaders.strip(response.getHeaders());
+                }
                 List<String> set = response.getHeaders().getValuesList(HttpHeader.SET_COOKIE);
                 if (!set.isEmpty()) {
                     response.getHeaders().remove(HttpHeader.SET_COOKIE);
