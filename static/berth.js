@@ -1,7 +1,24 @@
-// Berth's only script: live progress on a stack's page, and live logs. Pages work without it (they reload).
+// Berth's only script: live progress on a stack's page, live logs, usage bars and confirmations. Pages work
+// without it (they reload). The portal's Content-Security-Policy allows no inline script or style attribute, so
+// everything a page does in script lives here and reads its values from data- attributes.
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
+  // <form data-confirm="question" data-confirm-if="checkbox name">: ask first when that box is ticked
+  document.querySelectorAll("form[data-confirm]").forEach((form) => {
+    form.addEventListener("submit", (e) => {
+      const box = form.dataset.confirmIf ? form.elements.namedItem(form.dataset.confirmIf) : null;
+      if ((!box || box.checked) && !window.confirm(form.dataset.confirm)) {
+        e.preventDefault();
+      }
+    });
+  });
+
+  // <span class="usage-fill" data-percent="N">: CSSOM styles are allowed where style attributes are not
+  document.querySelectorAll("[data-percent]").forEach((fill) => {
+    fill.style.width = fill.dataset.percent + "%";
+  });
+
   const progress = document.getElementById("progress");
   if (progress && window.EventSource) {
     const bar = document.getElementById("progress-bar");

@@ -170,6 +170,7 @@ public final class App implements AutoCloseable {
     /** The HTTP routes Berth serves, as {@code "GET /api/v1/stacks"} (the OpenAPI drift test compares them). */
     public java.util.List<String> routes() {
         return web.unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(e -> !e.endpoint.method.name().startsWith("BEFORE") && !e.endpoint.method.name().startsWith("AFTER"))
                 .map(e -> e.endpoint.method.name() + " " + e.endpoint.path).toList();
     }
 

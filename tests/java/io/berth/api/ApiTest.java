@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -101,7 +102,7 @@ class ApiTest {
         var jdbi = org.jdbi.v3.core.Jdbi.create("jdbc:h2:file:" + portal.berth.home.resolve("data/berth"), "berth", "");
         long alice = new io.berth.store.UserStore(jdbi).byName("alice").orElseThrow().id();
         String secret = "berth_" + "e".repeat(43);
-        new io.berth.store.TokenStore(jdbi).create(alice, "expired", io.berth.auth.Sessions.hash(secret), "read",
+        new io.berth.store.TokenStore(jdbi).create(alice, null, "expired", io.berth.auth.Sessions.hash(secret), "read",
                 java.time.Instant.now().minus(Duration.ofDays(2)), java.time.Instant.now().minus(Duration.ofDays(1)));
 
         assertError(call("GET", "/me", secret, null), 401, "invalid_token", null);
@@ -201,27 +202,61 @@ class ApiTest {
 
     @Test
     void tokens_are_made_listed_and_revoked_and_never_grow_rights() {
-        assertError(call("POST", "/tokens", aliceRead, "{\"name\": \"more\", \"scopes\": [\"launch\"]}"), 403, "forbidden", null);
-        assertError(call("POST", "/tokens", aliceRead, "{\"name\": \"odd\", \"scopes\": [\"root\"]}"), 422, "invalid", "scopes");
+        Answer noScope = call("POST", "/tokens", aliceRead, "{\"name\": \"more\", \"scopes\": [\"read\"]}");
+        assertError(noScope, 403, "insufficient_scope", null);
+        assertThat(noScope.raw().headers().firstValue("WWW-Authenticate").orElseThrow()).contains("scope=\"tokens\"");
+        assertError(call("GET", "/tokens", aliceRead, null), 403, "insufficient_scope", null);
+        String manager = portal.alice.createToken("manager", "read tokens"); // 30 days
+        assertError(call("POST", "/tokens", manager, "{\"name\": \"more\", \"scopes\": [\"launch\"]}"), 403, "forbidden", null);
+        assertError(call("POST", "/tokens", manager, "{\"name\": \"odd\", \"scopes\": [\"root\"]}"), 422, "invalid", "scopes");
 
-        Answer made = call("POST", "/tokens", aliceLaunch, "{\"name\": \"ci job\", \"scopes\": [\"read\"], \"expires_days\": 7}");
+        Answer made = call("POST", "/tokens", manager, "{\"name\": \"ci job\", \"scopes\": [\"read\"], \"expires_days\": 7}");
         assertThat(made.status()).as(made.body()).isEqualTo(201);
         String secret = made.json().path("secret").asText();
         assertThat(secret).startsWith("berth_");
-        JsonNode listed = call("GET", "/tokens", aliceRead, null).json();
+        JsonNode listed = call("GET", "/tokens", manager, null).json();
         assertThat(listed.findValuesAsText("name")).contains("ci job");
         assertThat(listed.toString()).doesNotContain(secret);
         assertThat(call("GET", "/me", secret, null).status()).isEqualTo(200);
 
-        long id = 0;
+        assertThat(call("DELETE", "/tokens/" + idOf(listed, "ci job"), aliceRead, null).status()).isEqualTo(403);
+        assertThat(call("DELETE", "/tokens/" + idOf(listed, "ci job"), manager, null).status()).isEqualTo(204);
+        assertError(call("GET", "/me", secret, null), 401, "invalid_token", null);
+        assertError(call("DELETE", "/tokens/" + idOf(listed, "ci job"), manager, null), 404, "not_found", null);
+        // a weak token cannot revoke a stronger one of the same user
+        assertError(call("DELETE", "/tokens/" + idOf(listed, "automation"), manager, null), 404, "not_found", null);
+        assertThat(call("GET", "/me", aliceLaunch, null).status()).isEqualTo(200);
+    }
+
+    @Test
+    void a_token_made_by_a_token_expires_with_it_and_is_revoked_with_it() {
+        String parent = portal.alice.createToken("parent", "read tokens"); // 30 days
+        Answer child = call("POST", "/tokens", parent, "{\"name\": \"child\", \"scopes\": [\"read\", \"tokens\"],"
+                + " \"expires_days\": 0}");
+        assertThat(child.status()).as(child.body()).isEqualTo(201);
+        Instant expires = Instant.parse(child.json().path("expires_at").asText());
+        assertThat(expires).isBefore(Instant.now().plus(Duration.ofDays(31)));
+        String childSecret = child.json().path("secret").asText();
+        Answer grandchild = call("POST", "/tokens", childSecret, "{\"name\": \"grandchild\", \"scopes\": [\"read\"]}");
+        assertThat(grandchild.status()).as(grandchild.body()).isEqualTo(201);
+        assertThat(Instant.parse(grandchild.json().path("expires_at").asText())).isEqualTo(expires);
+        String grandchildSecret = grandchild.json().path("secret").asText();
+        assertThat(call("GET", "/me", grandchildSecret, null).status()).isEqualTo(200);
+
+        long parentId = idOf(call("GET", "/tokens", parent, null).json(), "parent");
+        assertThat(portal.alice.post("/tokens/" + parentId + "/revoke", java.util.Map.of()).statusCode()).isEqualTo(302);
+        assertError(call("GET", "/me", childSecret, null), 401, "invalid_token", null);
+        assertError(call("GET", "/me", grandchildSecret, null), 401, "invalid_token", null);
+        assertThat(portal.alice.get("/tokens").body()).doesNotContain("grandchild");
+    }
+
+    private static long idOf(JsonNode listed, String name) {
         for (JsonNode t : listed) {
-            if (t.path("name").asText().equals("ci job")) {
-                id = t.path("id").asLong();
+            if (t.path("name").asText().equals(name)) {
+                return t.path("id").asLong();
             }
         }
-        assertThat(call("DELETE", "/tokens/" + id, aliceRead, null).status()).isEqualTo(204);
-        assertError(call("GET", "/me", secret, null), 401, "invalid_token", null);
-        assertError(call("DELETE", "/tokens/" + id, aliceRead, null), 404, "not_found", null);
+        throw new AssertionError("no token " + name + " in " + listed);
     }
 
     @Test

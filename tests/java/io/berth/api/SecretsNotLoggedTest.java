@@ -26,7 +26,7 @@ class SecretsNotLoggedTest {
         root.addAppender(captured);
         List<String> secrets = new ArrayList<>(List.of("alice-password", "bob-password"));
         try (LoopbackPortal portal = new LoopbackPortal(null, null, "demo")) {
-            String pageToken = portal.alice.createToken("from-page", "read launch access");
+            String pageToken = portal.alice.createToken("from-page", "read launch access tokens");
             secrets.add(pageToken);
             String apiToken = viaApi(portal, pageToken);
             secrets.add(apiToken);

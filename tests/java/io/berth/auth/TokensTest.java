@@ -58,13 +58,27 @@ class TokensTest {
 
     @Test
     void expiredForgedAndMalformedTokensDoNotCheckOut() {
-        store.create(alice.id(), "old", Sessions.hash("berth_" + "o".repeat(43)), "access",
+        store.create(alice.id(), null, "old", Sessions.hash("berth_" + "o".repeat(43)), "access",
                 Instant.now().minusSeconds(7200), Instant.now().minusSeconds(60));
         assertThat(tokens.resolve("Bearer berth_" + "o".repeat(43))).isEmpty();
         assertThat(tokens.resolve("Bearer berth_" + "f".repeat(43))).isEmpty();
         assertThat(tokens.resolve("Basic YWxpY2U6eA==")).isEmpty();
         assertThat(tokens.resolve("Bearer " + "x".repeat(49))).isEmpty();
-        assertThat(tokens.resolve(null)).isEmpty();
+        assertThat(tokens.resolve((String) null)).isEmpty();
+    }
+
+    @Test
+    void a_token_checks_out_in_one_form_only() {
+        String secret = tokens.create(alice, "forms", Set.of(Tokens.Scope.READ), 1);
+        assertThat(tokens.resolve("BEARER " + secret)).isPresent();
+        for (String near : List.of("Bearer  " + secret, "Bearer\t" + secret, "Bearer " + secret + " ",
+                "Bearer " + secret + ",x", "token " + secret, "Bearer" + secret, " Bearer " + secret, secret)) {
+            assertThat(tokens.resolve(near)).as(near).isEmpty();
+        }
+        assertThat(TokenHeader.read(List.of("Basic YWxpY2U6eA==", "Bearer " + secret)).kind())
+                .isEqualTo(TokenHeader.Kind.SEVERAL);
+        assertThat(tokens.resolve(TokenHeader.read(List.of("Bearer " + secret, "Bearer " + secret)))).isEmpty();
+        assertThat(TokenHeader.read(List.of()).kind()).isEqualTo(TokenHeader.Kind.NONE);
     }
 
     @Test
@@ -75,6 +89,26 @@ class TokensTest {
         assertThat(tokens.revoke(alice, id)).isTrue();
         assertThat(tokens.resolve("Bearer " + secret)).isEmpty();
         assertThat(tokens.revoke(alice, id)).isFalse();
+    }
+
+    @Test
+    void a_child_token_never_outranks_or_outlives_its_parent_and_goes_with_it() {
+        tokens.create(alice, "parent", Set.of(Tokens.Scope.READ, Tokens.Scope.TOKENS), 2);
+        Tokens.Token parent = tokens.resolve("Bearer " + tokens.create(alice, null, "p2",
+                Set.of(Tokens.Scope.READ, Tokens.Scope.TOKENS), 2).secret()).orElseThrow();
+        assertThatThrownBy(() -> tokens.create(alice, parent, "up", Set.of(Tokens.Scope.LAUNCH), 1))
+                .isInstanceOf(BerthException.class).extracting("status").isEqualTo(403);
+        Tokens.Created forever = tokens.create(alice, parent, "forever", Set.of(Tokens.Scope.READ), 0);
+        assertThat(forever.expiresAt()).isEqualTo(parent.expiresAt()).isNotNull();
+        Tokens.Created longer = tokens.create(alice, parent, "longer", Set.of(Tokens.Scope.READ), 3650);
+        assertThat(longer.expiresAt()).isEqualTo(parent.expiresAt());
+        Tokens.Token child = tokens.resolve("Bearer " + forever.secret()).orElseThrow();
+        assertThat(tokens.revoke(alice, child, parent.id())).as("a weaker token revokes no stronger one").isFalse();
+        assertThat(tokens.resolve("Bearer " + forever.secret())).isPresent();
+        assertThat(tokens.revoke(alice, parent.id())).isTrue();
+        assertThat(tokens.resolve("Bearer " + forever.secret())).isEmpty();
+        assertThat(tokens.resolve("Bearer " + longer.secret())).isEmpty();
+        assertThat(tokens.of(alice)).extracting(Tokens.Listed::name).containsExactly("parent");
     }
 
     @Test

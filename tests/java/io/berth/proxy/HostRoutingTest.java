@@ -78,6 +78,17 @@ class HostRoutingTest {
     }
 
     @Test
+    void a_host_routed_service_keeps_its_origin_wide_headers_for_its_own_origin() {
+        String cookie = hostCookie(enter(ticket(alice, "web", "/")));
+        RawHttp.Answer page = RawHttp.get(berth.url(), "/respond?h=Service-Worker-Allowed%3A%20%2F"
+                + "&h=Clear-Site-Data%3A%20%22cache%22", "Host: " + webHost, "Cookie: " + cookie);
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.header("Service-Worker-Allowed")).isEqualTo("/");
+        assertThat(page.header("Clear-Site-Data")).isEqualTo("\"cache\"");
+        assertThat(page.header("Content-Security-Policy")).as("the portal's policy is not the service's").isNull();
+    }
+
+    @Test
     void theOwnerEntersWithATicketAndTheServiceSeesNoBerthCookie() {
         RawHttp.Answer entered = enter(ticket(alice, "web", "/runs%3Fpage%3D2"));
         assertThat(entered.status()).isEqualTo(302);

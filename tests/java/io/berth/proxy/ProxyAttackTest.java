@@ -109,11 +109,46 @@ class ProxyAttackTest {
 
     @Test
     void bob_is_logged_in_so_his_refusals_are_about_access_and_alice_does_reach_her_service() {
-        assertThat(RawHttp.get(berth.url(), SERVICE, "Cookie: berth_session=" + bobSession).status()).isEqualTo(403);
+        assertThat(RawHttp.get(berth.url(), SERVICE, "Cookie: berth_session=" + bobSession).status()).isEqualTo(404);
         int mark = backend.receivedBytes();
         RawHttp.Answer answer = asAlice(SERVICE);
         assertThat(answer.header(EchoServer.REACHED)).isEqualTo("yes"); // so the checks above can tell refused from broken
         assertThat(backend.receivedSince(mark)).startsWith("GET " + SERVICE + " HTTP/1.1");
+    }
+
+    @Test
+    void another_users_service_answers_exactly_as_a_missing_one() {
+        for (String accept : List.of("Accept: text/html", "Accept: application/json")) {
+            RawHttp.Answer others = RawHttp.get(berth.url(), SERVICE, "Cookie: berth_session=" + bobSession, accept);
+            RawHttp.Answer missing = RawHttp.get(berth.url(), SERVICE.replace("/lab/", "/no-such-stack/"),
+                    "Cookie: berth_session=" + bobSession, accept);
+            assertThat(others.status()).as(accept).isEqualTo(404);
+            assertThat(others.body()).as(accept).isEqualTo(missing.body());
+            assertThat(withoutDate(others.headers())).as(accept).isEqualTo(withoutDate(missing.headers()));
+        }
+    }
+
+    @Test
+    void a_path_routed_service_cannot_send_headers_that_act_on_the_whole_origin() {
+        String query = ORIGIN_WIDE.stream().map(h -> "h=" + java.net.URLEncoder.encode(h + ": x",
+                java.nio.charset.StandardCharsets.UTF_8)).collect(java.util.stream.Collectors.joining("&"))
+                + "&h=X-Own-Header%3A%20kept";
+        RawHttp.Answer answer = asAlice(SERVICE + "respond?" + query);
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.header("X-Own-Header")).isEqualTo("kept");
+        for (String header : ORIGIN_WIDE) {
+            assertThat(answer.header(header)).as(header).isNull();
+        }
+    }
+
+    /** Headers that would act on the portal's whole origin; a host-routed service keeps them (HostRoutingTest). */
+    static final List<String> ORIGIN_WIDE = List.of("Service-Worker-Allowed", "Clear-Site-Data",
+            "Strict-Transport-Security", "NEL", "Report-To", "Alt-Svc", "clear-site-data");
+
+    private static java.util.Map<String, String> withoutDate(java.util.Map<String, String> headers) {
+        java.util.Map<String, String> copy = new java.util.TreeMap<>(headers);
+        copy.remove("date");
+        return copy;
     }
 
     static Stream<Arguments> aliceCookies() {

@@ -114,7 +114,7 @@ class WebSocketThroughProxyTest {
 
     @Test
     void onlyTheOwnerMayOpenAWebSocket() {
-        assertThat(WsClient.refusal(ws, bob.cookieHeader())).isEqualTo(403);
+        assertThat(WsClient.refusal(ws, bob.cookieHeader())).isEqualTo(404);
         assertThat(WsClient.refusal(ws, null)).isEqualTo(401);
         assertThat(WsClient.refusal(ws, "berth_session=" + "A".repeat(43))).isEqualTo(401);
     }

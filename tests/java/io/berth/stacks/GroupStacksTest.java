@@ -57,7 +57,7 @@ class GroupStacksTest {
             assertThat(bob.get("/dashboard").body()).contains("id=\"group-stack-lqcd-team\"");
             assertThat(get(berth, bob, "/group/lqcd/team/web/").status()).as("a member opens it").isEqualTo(200);
             assertThat(get(berth, bob, "/group/lqcd/team/web/").header("X-Echo-Reached")).isNotNull();
-            assertThat(get(berth, carol, "/group/lqcd/team/web/").status()).as("not a member").isEqualTo(403);
+            assertThat(get(berth, carol, "/group/lqcd/team/web/").status()).as("not a member").isEqualTo(404);
             assertThat(get(berth, bob, "/user/@lqcd/team/web/").status()).as("one URL only").isEqualTo(404);
             assertThat(carol.get("/stacks/@lqcd/team").statusCode()).isEqualTo(404);
             assertThat(carol.get("/dashboard").body()).doesNotContain("group-stack-lqcd-team");

@@ -53,12 +53,12 @@ class SharingTest {
 
     @Test
     void share_open_revoke_refused_even_on_an_open_websocket() throws Exception {
-        assertThat(bobGets()).as("not shared yet").isEqualTo(403);
+        assertThat(bobGets()).as("not shared yet").isEqualTo(404);
 
         assertThat(share("group", "physics")).isEqualTo(302);
         assertThat(bobGets()).as("through his group").isEqualTo(200);
         assertThat(revoke("group", "physics")).isEqualTo(302);
-        assertThat(bobGets()).as("group share revoked").isEqualTo(403);
+        assertThat(bobGets()).as("group share revoked").isEqualTo(404);
 
         assertThat(share("user", "bob")).isEqualTo(302);
         assertThat(portal.alice.get("/stacks/alice/lab").body()).contains("<strong>bob</strong>");
@@ -80,7 +80,7 @@ class SharingTest {
             assertThat(ended == null || ended.getMessage().contains("failed")).as("the WebSocket ended: " + ended).isTrue();
             System.out.printf("revocation closed bob's WebSocket after %.0f ms%n", (System.nanoTime() - began) / 1e6);
         }
-        assertThat(bobGets()).isEqualTo(403);
+        assertThat(bobGets()).isEqualTo(404);
         assertThat(portal.bob.get("/dashboard").body()).doesNotContain("Shared with you");
     }
 
@@ -94,7 +94,7 @@ class SharingTest {
         portal.bob.get("/dashboard");
         assertThat(portal.bob.post("/stacks/alice/lab/shares", Map.of("kind", "user", "with", "bob")).statusCode())
                 .as("bob cannot share alice's stack with himself").isEqualTo(404);
-        assertThat(bobGets()).isEqualTo(403);
+        assertThat(bobGets()).isEqualTo(404);
 
         String token = portal.alice.createToken("sharer", "read launch");
         String body = "{\"kind\": \"user\", \"name\": \"zed\"}";

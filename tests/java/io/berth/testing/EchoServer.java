@@ -21,18 +21,21 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * A small real backend on loopback for the proxy's tests: it answers any path, so one server plays every service.
  * <ul>
  * <li>{@code …/ws}: WebSocket echo of text and binary messages (up to 16 MiB); accepts the first offered subprotocol
- * of {@code v1.kernel.websocket.jupyter.org} or {@code echo}; the text {@code close:<code>:<reason>} makes it close
+ * of {@code v1.kernel.websocket.jupyter.org} or {@code echo}; answers the handshake with {@link #CREDENTIALS}; the text {@code close:<code>:<reason>} makes it close
  * with that code and reason.</li>
  * <li>{@code …/sse?n=N&gap=MS}: N server-sent events, one every MS milliseconds, each flushed.</li>
  * <li>{@code …/upload} (POST): reads the body and answers its length in bytes.</li>
  * <li>{@code …/download?bytes=N}: N bytes of {@code 'x'}, streamed in 64 KiB writes.</li>
  * <li>{@code …/set-cookie?v=<Set-Cookie value>}: answers with that Set-Cookie header.</li>
+ * <li>{@code …/respond?h=<Name: value>&h=…}: answers with those headers (and the echo below).</li>
  * <li>anything else: {@code method path} on the first line, then the request headers as {@code name: value}.</li>
  * </ul>
  */
 public final class EchoServer implements AutoCloseable {
     /** Header on every plain HTTP answer of this server: a response that has it came from here. */
     public static final String REACHED = "X-Echo-Reached";
+    /** Header on a WebSocket handshake's answer: the credential headers the handshake reached this server with. */
+    public static final String CREDENTIALS = "X-Echo-Credentials";
     public static final List<String> SUBPROTOCOLS = List.of("v1.kernel.websocket.jupyter.org", "echo");
 
     private final Server server = new Server();
@@ -46,6 +49,11 @@ public final class EchoServer implements AutoCloseable {
             container.setMaxTextMessageSize(16 << 20);
             container.setMaxBinaryMessageSize(16 << 20);
             container.addMapping("^.*/ws$", (rq, rs, cb) -> {
+                // what the handshake carried in credential headers, for tests that prove Berth strips them
+                String seen = rq.getHeaders().stream().filter(f -> f.getName().toLowerCase().contains("authorization")
+                        || f.getValue().contains("berth_")).map(HttpField::toString).collect(
+                        java.util.stream.Collectors.joining(" | "));
+                rs.getHeaders().put(CREDENTIALS, seen.isEmpty() ? "none" : seen);
                 rq.getSubProtocols().stream().filter(SUBPROTOCOLS::contains).findFirst()
                         .ifPresent(rs::setAcceptedSubProtocol);
                 return new Echo();
@@ -152,6 +160,12 @@ public final class EchoServer implements AutoCloseable {
             }
             if (path.endsWith("/set-cookie")) {
                 response.getHeaders().add(HttpHeader.SET_COOKIE, query.getValue("v"));
+            }
+            if (path.endsWith("/respond") && query.getValues("h") != null) {
+                for (String header : query.getValues("h")) {
+                    int colon = header.indexOf(':');
+                    response.getHeaders().add(header.substring(0, colon).trim(), header.substring(colon + 1).trim());
+                }
             }
             StringBuilder body = new StringBuilder(request.getMethod()).append(' ')
                     .append(request.getHttpURI().getPathQuery()).append('\n');

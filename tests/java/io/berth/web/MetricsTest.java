@@ -32,6 +32,8 @@ class MetricsTest {
             System.gc(); // Micrometer holds gauges' sources weakly: one that nobody else holds would read NaN now
             RawHttp.Answer m = RawHttp.get(berth.url(), "/metrics"); // from 127.0.0.1: allowed by default
             assertThat(m.status()).isEqualTo(200);
+            assertThat(RawHttp.get(berth.url(), "/metrics", "X-Forwarded-For: 203.0.113.9").status())
+                    .as("through a reverse proxy on this host").isEqualTo(401);
             assertThat(m.body()).contains("berth_stacks{state=\"READY\"} 1.0", "berth_stacks{state=\"FAILED\"} 0.0",
                     "berth_launch_duration_seconds_count 1", "berth_launch_duration_seconds_bucket{le=",
                     "berth_proxy_requests_seconds_count{mode=\"path\",status=\"2xx\"} 2",

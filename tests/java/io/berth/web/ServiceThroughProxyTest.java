@@ -69,7 +69,7 @@ class ServiceThroughProxyTest {
 
         PortalClient bob = new PortalClient(berth.url()).login("bob", "bob-password-1");
         HttpResponse<String> refused = bob.get("/user/admin/private/web/");
-        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.statusCode()).isEqualTo(404);
         assertThat(refused.body()).doesNotContain("Hello from a Berth stack");
         assertThat(bob.get("/stacks/admin/private").statusCode()).isEqualTo(404);
 

@@ -1,6 +1,7 @@
 package io.berth.api;
 
 import io.berth.auth.Session;
+import io.berth.auth.TokenHeader;
 import io.berth.auth.Tokens;
 import io.berth.web.BerthException;
 import io.javalin.http.Context;
@@ -10,8 +11,8 @@ import java.util.Set;
 /**
  * Runs before every {@code /api/…} request: the caller is the owner of the {@code Authorization: Bearer} token, and
  * the token must carry the scope the request needs: {@code read} to look, {@code launch} to change stacks,
- * {@code admin} (and an admin) under {@code /api/v1/admin/}. Cookies are ignored here, so a page of another site
- * can never act through a user's browser. Failures follow RFC 6750: 401 with {@code WWW-Authenticate}, 403
+ * {@code tokens} to list, make and revoke tokens, {@code admin} (and an admin) under {@code /api/v1/admin/}.
+ * Cookies are ignored here, so a page of another site can never act through a user's browser. Failures follow RFC 6750: 401 with {@code WWW-Authenticate}, 403
  * {@code insufficient_scope}.
  */
 public final class ApiAuth {
@@ -32,8 +33,12 @@ public final class ApiAuth {
         if (!path.startsWith("/api/") || PUBLIC.contains(path)) {
             return;
         }
-        String header = ctx.header("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        TokenHeader header = TokenHeader.read(java.util.Collections.list(ctx.req().getHeaders("Authorization")));
+        if (header.kind() == TokenHeader.Kind.SEVERAL) {
+            throw new BerthException(400, "invalid_request",
+                    "Send one Authorization header: Authorization: Bearer berth_….", null);
+        }
+        if (header.kind() == TokenHeader.Kind.NONE || header.kind() == TokenHeader.Kind.OTHER_SCHEME) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"berth\"");
             throw new BerthException(401, "unauthorized",
                     "Send an API token: Authorization: Bearer berth_… (create one under \"API tokens\").", null);
@@ -62,13 +67,19 @@ public final class ApiAuth {
         ctx.attribute(Session.ATTRIBUTE, Session.ofToken(token.user(), token.id()));
     }
 
-    /** The scope a request needs. Token management needs only a valid token (a token never grants more than it has). */
+    /**
+     * The scope a request needs. Token management needs its own scope, {@code tokens}: with {@code read} alone a
+     * script could otherwise mint itself a successor or revoke its owner's other tokens.
+     */
     static Tokens.Scope needed(HandlerType method, String path) {
         if (path.startsWith(ApiV1.BASE + "/admin/")) {
             return Tokens.Scope.ADMIN;
         }
+        if (path.equals(ApiV1.BASE + "/tokens") || path.startsWith(ApiV1.BASE + "/tokens/")) {
+            return Tokens.Scope.TOKENS;
+        }
         boolean reads = method == HandlerType.GET || method == HandlerType.HEAD;
-        if (reads || path.startsWith(ApiV1.BASE + "/tokens")) {
+        if (reads) {
             return Tokens.Scope.READ;
         }
         return Tokens.Scope.LAUNCH;

@@ -124,19 +124,14 @@ public final class ApiV1 {
         ctx.attribute(io.berth.audit.Audit.TARGET, body.name());
         Tokens.Token mine = ctx.attribute(ApiAuth.TOKEN);
         var scopes = semantic(() -> Tokens.parseScopes(body.scopes() == null ? List.of() : body.scopes()));
-        for (Tokens.Scope scope : scopes) {
-            if (!mine.allows(scope)) {
-                throw BerthException.forbidden("A token cannot make a token with more rights: this one lacks \""
-                        + scope.id() + "\".");
-            }
-        }
         int days = body.expiresDays() == null ? DEFAULT_TOKEN_DAYS : body.expiresDays();
-        String secret = semantic(() -> tokens.create(caller(ctx), body.name(), scopes, days));
+        Tokens.Created created = semantic(() -> tokens.create(caller(ctx), mine, body.name(), scopes, days));
         Map<String, Object> made = new LinkedHashMap<>();
         made.put("name", body.name().trim());
         made.put("scopes", scopes.stream().map(Tokens.Scope::id).toList());
         made.put("expires_days", days);
-        made.put("secret", secret);
+        made.put("expires_at", created.expiresAt() == null ? null : created.expiresAt().toString());
+        made.put("secret", created.secret());
         Bodies.send(ctx, 201, made);
     }
 
@@ -147,7 +142,7 @@ public final class ApiV1 {
         } catch (NumberFormatException e) {
             throw BerthException.notFound("You have no such token.");
         }
-        if (!tokens.revoke(caller(ctx), id)) {
+        if (!tokens.revoke(caller(ctx), ctx.attribute(ApiAuth.TOKEN), id)) {
             throw BerthException.notFound("You have no such token.");
         }
         ctx.status(204);

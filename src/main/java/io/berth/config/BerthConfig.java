@@ -76,7 +76,10 @@ public final class BerthConfig {
         public String publicUrl = "";
         /**
          * Client addresses (exact IPs) that may read {@code /metrics} without credentials, e.g. the Prometheus
-         * server's; anyone else needs an admin session or an API token with the {@code admin} scope.
+         * server's; anyone else needs an admin session or an API token with the {@code admin} scope. This is the
+         * connection's address: behind a reverse proxy on the same host every visitor comes from 127.0.0.1, so
+         * Berth ignores the list for requests carrying {@code X-Forwarded-For} or {@code Forwarded}; a proxy that
+         * adds neither must not forward {@code /metrics}, or the list must not name its address.
          */
         public java.util.List<String> metricsAllow = new java.util.ArrayList<>(java.util.List.of("127.0.0.1", "::1"));
     }

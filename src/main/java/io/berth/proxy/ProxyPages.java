@@ -28,14 +28,14 @@ final class ProxyPages {
         }
     }
 
+    static void severalAuthorizations(Request request, Response response, Callback callback) {
+        send(request, response, callback, HttpStatus.BAD_REQUEST_400, "invalid_request",
+                "Send one Authorization header: Authorization: Bearer berth_….", null, null);
+    }
+
     static void tokenScope(Request request, Response response, Callback callback) {
         send(request, response, callback, HttpStatus.FORBIDDEN_403, "insufficient_scope",
                 "This API token may not open services: create one with the \"access\" scope.", null, null);
-    }
-
-    static void forbidden(Request request, Response response, Callback callback) {
-        send(request, response, callback, HttpStatus.FORBIDDEN_403, "forbidden",
-                "This service belongs to another user and is not shared with you.", null, null);
     }
 
     static void crossSiteWebSocket(Request request, Response response, Callback callback) {

@@ -2,6 +2,7 @@ package io.berth.proxy;
 
 import io.berth.auth.Session;
 import io.berth.auth.Sessions;
+import io.berth.auth.TokenHeader;
 import io.berth.auth.Tokens;
 import io.berth.auth.User;
 import io.berth.config.BerthConfig;
@@ -105,10 +106,8 @@ public final class ServiceProxy extends ProxyHandler {
             return true;
         }
         Optional<Route> route = routes.find(parts[0], parts[1], parts[2]).filter(r -> !r.hostRouted());
-        if (route.isEmpty()) {
-            ProxyPages.notFound(request, response, callback);
-        } else if (!access.allows(caller.get(), route.get())) {
-            ProxyPages.forbidden(request, response, callback);
+        if (route.isEmpty() || !access.allows(caller.get(), route.get())) {
+            ProxyPages.notFound(request, response, callback); // the same answer: stack names cannot be probed
         } else if (parts.length == 3) { // "/user/a/s/web" → "/user/a/s/web/": the app's relative links need it
             String query = request.getHttpURI().getQuery();
             ProxyPages.redirect(request, response, callback, route.get().prefix() + (query == null ? "" : "?" + query));
@@ -129,7 +128,7 @@ public final class ServiceProxy extends ProxyHandler {
         }
         Optional<User> caller = sessions.resolveOnHost(CookieRules.read(request, CookieRules.hostCookie(sessions.secure())), label)
                 .map(Session::user);
-        if (caller.isEmpty() && ProxyPages.wantsHtml(request) && bearer(request) == null) {
+        if (caller.isEmpty() && ProxyPages.wantsHtml(request) && !request.getHeaders().contains(HttpHeader.AUTHORIZATION)) {
             // a browser: log in at the portal, which hands the login back to this host
             String next = request.getHttpURI().getPathQuery();
             ProxyPages.redirect(request, response, callback, hosts.portalUrl() + "/hosts/open/"
@@ -142,21 +141,25 @@ public final class ServiceProxy extends ProxyHandler {
         if (caller.isEmpty()) {
             return; // answered
         }
-        if (route.isEmpty() || path == null || path.startsWith("/_berth/")) {
-            ProxyPages.notFound(request, response, callback);
-        } else if (!access.allows(caller.get(), route.get())) {
-            ProxyPages.forbidden(request, response, callback);
+        if (route.isEmpty() || path == null || path.startsWith("/_berth/") || !access.allows(caller.get(), route.get())) {
+            ProxyPages.notFound(request, response, callback); // the same answer: stack names cannot be probed
         } else {
             forward(caller.get(), route.get(), request, response, callback);
         }
     }
 
     /**
-     * The caller named by a Berth API token with the {@code access} scope; otherwise answers (401 without a valid
-     * token, 403 for a token without that scope) and returns empty.
+     * The caller named by a Berth API token with the {@code access} scope, in the one form {@link TokenHeader}
+     * accepts; otherwise answers (400 for several {@code Authorization} headers, 401 without a valid token, 403 for
+     * a token without that scope) and returns empty.
      */
     private Optional<User> byToken(Request request, Response response, Callback callback) {
-        Optional<Tokens.Token> token = tokens.resolve(bearer(request));
+        TokenHeader header = TokenHeader.read(request.getHeaders().getValuesList(HttpHeader.AUTHORIZATION));
+        if (header.kind() == TokenHeader.Kind.SEVERAL) {
+            ProxyPages.severalAuthorizations(request, response, callback);
+            return Optional.empty();
+        }
+        Optional<Tokens.Token> token = tokens.resolve(header);
         if (token.isEmpty()) {
             ProxyPages.loginRequired(request, response, callback);
             return Optional.empty();
@@ -166,10 +169,6 @@ public final class ServiceProxy extends ProxyHandler {
             return Optional.empty();
         }
         return Optional.of(token.get().user());
-    }
-
-    private static String bearer(Request request) {
-        return request.getHeaders().get(HttpHeader.AUTHORIZATION);
     }
 
     /** Redeems a handoff ticket from the portal for this host's own session cookie. */
@@ -237,11 +236,13 @@ public final class ServiceProxy extends ProxyHandler {
                 }
             });
         }
-        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-        if (authorization != null && authorization.regionMatches(true, 0, "Bearer " + Tokens.PREFIX, 0,
-                7 + Tokens.PREFIX.length())) {
-            toService.headers(h -> h.remove(HttpHeader.AUTHORIZATION)); // a Berth token is for Berth only
-        }
+        // Credentials meant for Berth never reach a service, in whatever form they came (any scheme, spacing or
+        // count): a shared stack's service would otherwise collect its visitors' tokens. A service that needs its
+        // own credentials gets them another way (its own login page, a cookie, a header of its own).
+        toService.headers(h -> {
+            h.remove(HttpHeader.AUTHORIZATION);
+            h.remove(HttpHeader.PROXY_AUTHORIZATION);
+        });
     }
 
     @Override
@@ -259,6 +260,9 @@ public final class ServiceProxy extends ProxyHandler {
             @Override
             public void onHeaders(org.eclipse.jetty.client.Response answer) {
                 super.onHeaders(answer);
+                if (!route.hostRouted()) {
+                    OriginWideHeaders.strip(response.getHeaders());
+                }
                 List<String> set = response.getHeaders().getValuesList(HttpHeader.SET_COOKIE);
                 if (!set.isEmpty()) {
                     response.getHeaders().remove(HttpHeader.SET_COOKIE);

@@ -26,12 +26,17 @@ public final class TokenStore {
         this.jdbi = jdbi;
     }
 
-    /** Stores a token; empty when the user already has a token of that name. */
-    public Optional<Row> create(long userId, String name, String hash, String scopes, Instant now, Instant expiresAt) {
+    /**
+     * Stores a token; empty when the user already has a token of that name.
+     *
+     * @param parentId the token that made it (deleting that one deletes this one), or null
+     */
+    public Optional<Row> create(long userId, Long parentId, String name, String hash, String scopes, Instant now,
+                                Instant expiresAt) {
         try {
-            long id = jdbi.withHandle(h -> h.createUpdate("INSERT INTO api_tokens (user_id, name, token_hash, scopes,"
-                            + " created_at, expires_at) VALUES (:u, :n, :h, :s, :now, :e)")
-                    .bind("u", userId).bind("n", name).bind("h", hash).bind("s", scopes).bind("now", now)
+            long id = jdbi.withHandle(h -> h.createUpdate("INSERT INTO api_tokens (user_id, parent_id, name,"
+                            + " token_hash, scopes, created_at, expires_at) VALUES (:u, :p, :n, :h, :s, :now, :e)")
+                    .bind("u", userId).bind("p", parentId).bind("n", name).bind("h", hash).bind("s", scopes).bind("now", now)
                     .bind("e", expiresAt).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
             return Optional.of(new Row(id, userId, name, scopes, now, expiresAt, null));
         } catch (UnableToExecuteStatementException e) {
@@ -52,7 +57,10 @@ public final class TokenStore {
                 .bind("u", userId).map(ROW).list());
     }
 
-    /** Deletes one of a user's tokens; false when there is no such token of theirs. */
+    /**
+     * Deletes one of a user's tokens, and (by the foreign key's cascade) every token it made; false when there is
+     * no such token of theirs.
+     */
     public boolean delete(long userId, long id) {
         return jdbi.withHandle(h -> h.createUpdate("DELETE FROM api_tokens WHERE id = :id AND user_id = :u")
                 .bind("id", id).bind("u", userId).execute()) > 0;

@@ -10,6 +10,7 @@ import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,6 +39,12 @@ final class LogPages {
     }
 
     void register(RoutesConfig routes) {
+        // An event stream answers 200 with its headers before its handler runs, so a stack the caller may not see
+        // (or a service it does not have) is refused here, first, with the same 404 as every other page.
+        for (String stream : List.of("/stacks/{owner}/{name}/logs/{service}/stream",
+                io.berth.api.ApiV1.BASE + "/stacks/{owner}/{name}/logs/{service}/stream")) {
+            routes.before(stream, ctx -> service(ctx, StackPages.visible(ctx, store)));
+        }
         routes.get("/stacks/{owner}/{name}/logs/{service}", this::page);
         routes.sse("/stacks/{owner}/{name}/logs/{service}/stream", this::stream);
         routes.get("/stacks/{owner}/{name}/logs/{service}/download", this::download);

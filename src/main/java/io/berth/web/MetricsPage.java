@@ -1,6 +1,7 @@
 package io.berth.web;
 
 import io.berth.auth.Session;
+import io.berth.auth.TokenHeader;
 import io.berth.auth.Tokens;
 import io.berth.metrics.BerthMetrics;
 import io.javalin.config.RoutesConfig;
@@ -10,7 +11,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code /metrics} in Prometheus text: for allow-listed addresses ({@code server.metrics_allow}), admins' sessions
+ * {@code /metrics} in Prometheus text: for allow-listed addresses ({@code server.metrics_allow}, not through a
+ * reverse proxy), admins' sessions
  * and API tokens with the {@code admin} scope.
  */
 final class MetricsPage {
@@ -29,10 +31,12 @@ final class MetricsPage {
     }
 
     private void scrape(Context ctx) {
-        if (!allowed.contains(ctx.req().getRemoteAddr())) {
+        // a request that passed a reverse proxy (on this host, it too comes from 127.0.0.1) is not the scraper
+        boolean proxied = ctx.header("X-Forwarded-For") != null || ctx.header("Forwarded") != null;
+        if (proxied || !allowed.contains(ctx.req().getRemoteAddr())) {
             Session session = ctx.attribute(Guard.SESSION);
-            String authorization = ctx.header("Authorization");
-            Optional<Tokens.Token> token = tokens.resolve(authorization);
+            Optional<Tokens.Token> token = tokens.resolve(
+                    TokenHeader.read(java.util.Collections.list(ctx.req().getHeaders("Authorization"))));
             boolean admin = (session != null && session.user().admin())
                     || token.map(t -> t.allows(Tokens.Scope.ADMIN)).orElse(false);
             if (!admin) {

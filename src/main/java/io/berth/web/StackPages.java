@@ -44,6 +44,12 @@ final class StackPages {
     }
 
     void register(RoutesConfig routes) {
+        // The progress streams (ProgressStream) answer 200 before their handler runs: another user's stack, or a
+        // missing one, is refused here first with the same 404 as its page.
+        for (String progress : List.of("/stacks/{owner}/{name}/progress",
+                io.berth.api.ApiV1.BASE + "/stacks/{owner}/{name}/progress")) {
+            routes.before(progress, ctx -> visible(ctx));
+        }
         routes.get("/dashboard", this::dashboard);
         routes.get("/catalog", this::catalog);
         routes.post("/stacks", this::launch);

@@ -82,6 +82,7 @@ public final class WebApp {
                 s.directory = "/static";
                 s.location = Location.CLASSPATH;
             });
+            c.routes.before(new SecurityHeaders(config.https())::before);
             c.routes.before(ctx -> ctx.attribute(io.berth.stacks.Sharing.ATTRIBUTE, sharing));
             c.routes.before(guard::before);
             c.routes.before(apiAuth::before);
