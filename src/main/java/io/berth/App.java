@@ -6,6 +6,7 @@ import io.berth.auth.Sessions;
 import io.berth.auth.SsoAccounts;
 import io.berth.auth.oidc.OidcLogin;
 import io.berth.auth.oidc.OidcSettings;
+import io.berth.auth.oidc.SessionRecheck;
 import io.berth.auth.Tokens;
 import io.berth.backend.Backend;
 import io.berth.backend.docker.DockerBackend;
@@ -61,6 +62,8 @@ public final class App implements AutoCloseable {
     private final java.util.Optional<Backups.Control> backups;
     private final Backend backend;
     private final ExecutorService jobs;
+    /** Single sign-on re-checks: calls to the provider, kept off the launch jobs' threads. */
+    private final ExecutorService recheckPool;
     private final ScheduledExecutorService timer;
     private final Javalin web;
     private final Activity activity;
@@ -79,7 +82,8 @@ public final class App implements AutoCloseable {
         backups = Backups.serve(config.store, db);
         UserStore users = new UserStore(db.jdbi());
         StackStore stackStore = new StackStore(db.jdbi());
-        Sessions sessions = new Sessions(new SessionStore(db.jdbi()), users, config.auth, config.https());
+        SessionStore sessionStore = new SessionStore(db.jdbi());
+        Sessions sessions = new Sessions(sessionStore, users, config.auth, config.https());
         Accounts accounts = new Accounts(users);
         Tokens tokens = new Tokens(new TokenStore(db.jdbi()), users);
         accounts.ensureAdmin(adminPassword);
@@ -121,6 +125,12 @@ public final class App implements AutoCloseable {
         sharing.onRevoked(proxy::revalidate);
         OidcLogin sso = new OidcLogin(config.auth.oidc, config.https(), hostNames::portalUrl);
         SsoAccounts ssoAccounts = new SsoAccounts(users, groups, config.auth.oidc, sharing::forget);
+        recheckPool = Executors.newFixedThreadPool(2, named("berth-sso-recheck"));
+        SessionRecheck recheck = new SessionRecheck(config.auth.oidc, sso, sessionStore, sessions, ssoAccounts, users,
+                recheckPool, (user, why) -> audit.record(user.username(), "session.end", user.username(), why));
+        if (recheck.enabled()) {
+            sessions.watchUse(recheck::used);
+        }
         web = WebApp.create(config, db, accounts, sessions, tokens, users, stackStore, events, stacks, catalog, backend, proxy,
                 handoff, metrics, groups, sso, ssoAccounts, hostNames::portalUrl, culler, audit,
                 auditStore, quotas, sharing);
@@ -184,6 +194,7 @@ public final class App implements AutoCloseable {
         web.stop();
         guarded("activity flush", activity::flush);
         jobs.shutdownNow();
+        recheckPool.shutdownNow();
         backend.close();
         metrics.close();
         backups.ifPresent(Backups.Control::close);

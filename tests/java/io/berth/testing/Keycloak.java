@@ -18,13 +18,17 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real Keycloak for the single sign-on tests: the distribution from Maven Central (unpacked by
  * {@code deploy/prepare-host.sh --test}), run in dev mode on 127.0.0.1 with the realm in
- * {@code tests/resources/keycloak/berth-realm.json} (users alice, bob, carol, dora; client {@code berth}). One start per
+ * {@code tests/resources/keycloak/berth-realm.json} (users alice, bob, carol, dora and more; clients {@code berth} and
+ * {@code other-app}; an administrator of the master realm for {@link KeycloakAdmin}). One start per
  * test JVM, shared by every test that needs it and begun early by {@link KeycloakWarmup}; the first start on this
  * machine takes 1-2 minutes, later ones 30-70 s. Its log is {@code target/keycloak.log}. While working on the tests,
  * {@code BERTH_TEST_KEYCLOAK_PORT} points them at a Keycloak already running with the test realm.
  */
 public final class Keycloak {
     public static final String REALM = "berth";
+    /** Keycloak's own administrator (master realm), for {@link KeycloakAdmin}. */
+    public static final String ADMIN = "kc-admin";
+    public static final String ADMIN_PASSWORD = "kc-admin-pass-1";
     public static final String DEFAULT_HOME = "/var/cache/berth-test/keycloak-26.7.3";
     private static final Duration READY_WITHIN = Duration.ofSeconds(240);
     private static CompletableFuture<Keycloak> starting;
@@ -114,6 +118,9 @@ public final class Keycloak {
                     .directory(home.toFile()).redirectErrorStream(true).redirectOutput(log().toFile());
             kc.environment().put("JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64");
             kc.environment().put("JAVA_OPTS_APPEND", "-XX:TieredStopAtLevel=1");
+            // an administrator of the master realm, so tests can change users as a facility's admin would
+            kc.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN);
+            kc.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
             long began = System.nanoTime();
             Process process = kc.start();
             Keycloak keycloak = new Keycloak(port, process);

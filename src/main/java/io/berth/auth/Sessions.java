@@ -40,6 +40,7 @@ public final class Sessions {
      * busy session never makes all its requests wait on one reload) and dropped after 5 minutes unused.
      */
     private final LoadingCache<String, Optional<Cached>> cache;
+    private volatile java.util.function.Consumer<Session> watcher = session -> { };
 
     private record Cached(Session session, Instant createdAt, Instant lastSeenAt) { }
 
@@ -79,9 +80,22 @@ public final class Sessions {
 
     /** Starts a session from a single sign-on, keeping the provider's {@code idToken} for logout. */
     public String start(User user, String idToken) {
+        return start(user, idToken, null);
+    }
+
+    /** As {@link #start(User, String)}, keeping the provider's {@code refreshToken} to re-check the user later. */
+    public String start(User user, String idToken, String refreshToken) {
         String raw = randomToken();
-        store.create(hash(raw), user.id(), randomToken(), Instant.now(), null, null, idToken);
+        store.create(hash(raw), user.id(), randomToken(), Instant.now(), null, null, idToken, refreshToken);
         return raw;
+    }
+
+    /**
+     * Who is told each time a portal session is used (single sign-on's re-check, {@code auth.oidc.recheck_seconds});
+     * it must return at once and may end the session later with {@link #endById}.
+     */
+    public void watchUse(java.util.function.Consumer<Session> watcher) {
+        this.watcher = watcher;
     }
 
     /** The provider's id_token of the portal session behind this cookie, when it was a single sign-on. */
@@ -95,7 +109,7 @@ public final class Sessions {
      */
     public String startOnHost(User user, String host, Session parent) {
         String raw = randomToken();
-        store.create(hash(raw), user.id(), randomToken(), Instant.now(), host, parent.idHash(), null);
+        store.create(hash(raw), user.id(), randomToken(), Instant.now(), host, parent.idHash(), null, null);
         return raw;
     }
 
@@ -128,6 +142,9 @@ public final class Sessions {
             store.touch(idHash, now);
             cache.put(idHash, Optional.of(new Cached(c.session(), c.createdAt(), now)));
         }
+        if (c.session().portal()) {
+            watcher.accept(c.session());
+        }
         return Optional.of(c.session());
     }
 
@@ -135,7 +152,11 @@ public final class Sessions {
         if (cookieValue == null) {
             return;
         }
-        String idHash = hash(cookieValue);
+        endById(hash(cookieValue));
+    }
+
+    /** Ends the session with this id (the hash of its cookie) and those handed from it to service hosts. */
+    public void endById(String idHash) {
         store.delete(idHash);
         cache.invalidateAll(); // the sessions handed from it to service hosts end too; logouts are rare
     }

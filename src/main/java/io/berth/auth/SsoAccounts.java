@@ -80,6 +80,24 @@ public final class SsoAccounts {
         return new User(user.id(), user.username(), admin, user.passwordHash(), spelled);
     }
 
+    /**
+     * A re-check during a session with the groups the provider holds now: memberships and admin rights are
+     * updated; returns why the user may no longer use Berth (outside {@code allowed_groups}), or empty.
+     */
+    public Optional<String> recheck(long userId, List<String> claimedGroups) {
+        List<String> memberOf = claimedGroups.stream().map(SsoAccounts::groupName).flatMap(Optional::stream)
+                .distinct().sorted().toList();
+        if (!config.allowedGroups.isEmpty() && memberOf.stream().noneMatch(allowed::contains)) {
+            return Optional.of("no longer in a group allowed to use Berth (groups " + memberOf + ")");
+        }
+        if (!config.adminGroups.isEmpty()) {
+            users.setAdmin(userId, memberOf.stream().anyMatch(admins::contains));
+        }
+        groups.replaceMemberships(userId, GroupStore.SSO, memberOf);
+        groupsChanged.accept(userId);
+        return Optional.empty();
+    }
+
     private User findOrCreate(String name, String spelled, String subject) {
         Optional<User> bySubject = users.bySubject(subject);
         if (bySubject.isPresent()) {

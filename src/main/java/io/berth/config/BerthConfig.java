@@ -191,6 +191,8 @@ public final class BerthConfig {
     }
 
     public static final class Oidc {
+        public static final int DEFAULT_RECHECK_SECONDS = 900;
+
         /**
          * The provider's issuer URL ({@code https://sso.site.org/realms/hpc}); its discovery document is read from
          * {@code <issuer>/.well-known/openid-configuration}. Empty: single sign-on is off.
@@ -223,6 +225,12 @@ public final class BerthConfig {
         public java.util.List<String> allowedGroups = new java.util.ArrayList<>();
         /** Seconds of clock difference with the provider tolerated when checking token times (0 to 600). */
         public int clockSkewSeconds = 30;
+        /**
+         * Seconds between re-checks of a signed-in user with the provider while their session is in use (its refresh
+         * token is spent): the session ends once the provider has signed them out (disabled, logged out) or their
+         * groups are no longer allowed; groups and admin rights follow. 0: only at each sign-in.
+         */
+        public int recheckSeconds = DEFAULT_RECHECK_SECONDS;
         /** Whether logging out of Berth also ends the provider's session (RP-initiated logout, when it offers it). */
         public boolean providerLogout = true;
     }

@@ -19,14 +19,33 @@ public final class SessionStore {
 
     /**
      * A portal session when {@code host} is null; else one valid on that host only, ended with its parent.
-     * {@code idToken} is the identity provider's id_token of a single sign-on (null otherwise), kept for logout.
+     * {@code idToken} is the identity provider's id_token of a single sign-on (null otherwise), kept for logout;
+     * {@code refreshToken} its refresh token (null when it gave none), kept to re-check the user during the session.
      */
     public void create(String idHash, long userId, String csrfToken, Instant now, String host, String parentHash,
-                       String idToken) {
+                       String idToken, String refreshToken) {
         jdbi.useHandle(h -> h.createUpdate("INSERT INTO sessions (id_hash, user_id, csrf_token, created_at,"
-                        + " last_seen_at, host, parent_hash, id_token) VALUES (:h, :u, :c, :t, :t, :host, :parent, :id)")
+                        + " last_seen_at, host, parent_hash, id_token, refresh_token, checked_at)"
+                        + " VALUES (:h, :u, :c, :t, :t, :host, :parent, :id, :refresh, :t)")
                 .bind("h", idHash).bind("u", userId).bind("c", csrfToken).bind("t", now)
-                .bind("host", host).bind("parent", parentHash).bind("id", idToken).execute());
+                .bind("host", host).bind("parent", parentHash).bind("id", idToken).bind("refresh", refreshToken)
+                .execute());
+    }
+
+    /** The provider's refresh token of a single sign-on session and when it was last used to re-check the user. */
+    public record Recheck(String refreshToken, Instant checkedAt) { }
+
+    public Optional<Recheck> recheck(String idHash) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT refresh_token, checked_at FROM sessions WHERE id_hash = :h"
+                        + " AND refresh_token IS NOT NULL")
+                .bind("h", idHash).map((rs, ctx) -> new Recheck(rs.getString("refresh_token"),
+                        rs.getObject("checked_at", java.time.OffsetDateTime.class).toInstant())).findOne());
+    }
+
+    /** Records a re-check: when, and the refresh token the provider handed back (providers may rotate them). */
+    public void checked(String idHash, String refreshToken, Instant now) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE sessions SET refresh_token = :r, checked_at = :t WHERE id_hash = :h")
+                .bind("r", refreshToken).bind("t", now).bind("h", idHash).execute());
     }
 
     /** The identity provider's id_token the session was started with, if it came from single sign-on. */

@@ -67,6 +67,12 @@ public final class UserStore {
                 .bind("id", id).execute());
     }
 
+    /** Sets whether a user is an admin (single sign-on's re-check, from {@code admin_groups}). */
+    public void setAdmin(long id, boolean admin) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE users SET is_admin = :a WHERE id = :id")
+                .bind("a", admin).bind("id", id).execute());
+    }
+
     /** Creates a user; fails with {@link org.jdbi.v3.core.statement.UnableToExecuteStatementException} when taken. */
     public User create(String username, String passwordHash, boolean admin) {
         long id = jdbi.withHandle(h -> h.createUpdate(

@@ -90,7 +90,7 @@ final class AuthPages {
                     + " administrators only here.");
             return;
         }
-        startSession(ctx, user.get(), null);
+        startSession(ctx, user.get(), null, null);
         ctx.redirect(Guard.safeNext(ctx.formParam("next")));
     }
 
@@ -116,7 +116,7 @@ final class AuthPages {
         ctx.attribute(Audit.ACTOR, key.length() > Names.MAX_KEY ? key.substring(0, Names.MAX_KEY) : key);
         try {
             User user = ssoAccounts.signIn(signIn.identity());
-            startSession(ctx, user, signIn.identity().idToken());
+            startSession(ctx, user, signIn.identity().idToken(), signIn.identity().refreshToken());
             ctx.redirect(Guard.safeNext(signIn.next()));
         } catch (BerthException e) { // the provider signed them in, Berth refuses: offer to sign in as someone else
             ctx.attribute(Audit.DETAIL, e.getMessage());
@@ -125,12 +125,12 @@ final class AuthPages {
     }
 
     /** A fresh session id at every login (no fixation); the browser's previous session, if any, ends. */
-    private void startSession(Context ctx, User user, String idToken) {
+    private void startSession(Context ctx, User user, String idToken, String refreshToken) {
         String old = ctx.cookie(sessions.cookieName());
         if (old != null) {
             sessions.end(old);
         }
-        setCookie(ctx, sessions.start(user, idToken), -1);
+        setCookie(ctx, sessions.start(user, idToken, refreshToken), -1);
         LOG.info("user \"{}\" logged in from {}{}", user.username(), ctx.ip(), idToken == null ? "" : " (single sign-on)");
     }
 

@@ -19,12 +19,19 @@ final class Claims {
                     + "\" claim, which Berth uses as your user name. Ask your facility's support to check the"
                     + " client's claim mappers (or auth.oidc.username_claim).", null);
         }
-        return new SsoIdentity(config.issuer.replaceAll("/+$", "") + " " + profile.getId(), username,
+        return new SsoIdentity(subject(config, profile.getId()), username,
                 groups(profile.getAttribute(config.groupsClaim)), number(profile, config.uidClaim),
-                number(profile, config.gidClaim), profile.getIdTokenString());
+                number(profile, config.gidClaim), profile.getIdTokenString(),
+                profile.getRefreshToken() == null ? null : profile.getRefreshToken().getValue());
     }
 
-    private static List<String> groups(Object claim) {
+    /** How Berth keys a person of the provider: {@code <issuer> <sub>}. */
+    static String subject(BerthConfig.Oidc config, String sub) {
+        return config.issuer.replaceAll("/+$", "") + " " + sub;
+    }
+
+    /** The groups claim as a list of strings: a list, or a single name. */
+    static List<String> groups(Object claim) {
         List<String> out = new ArrayList<>();
         if (claim instanceof Collection<?> values) {
             values.forEach(v -> out.add(String.valueOf(v)));

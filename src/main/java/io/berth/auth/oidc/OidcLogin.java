@@ -59,6 +59,11 @@ public final class OidcLogin {
         return !config.issuer.isBlank();
     }
 
+    /** The provider's client, for {@link SessionRecheck}. */
+    ProviderClient provider() {
+        return provider;
+    }
+
     public String displayName() {
         return config.displayName;
     }

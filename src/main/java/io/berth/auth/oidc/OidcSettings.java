@@ -47,6 +47,9 @@ public final class OidcSettings {
             throw new ConfigException("auth.oidc.clock_skew_seconds is " + c.clockSkewSeconds + "; use 0 to "
                     + MAX_CLOCK_SKEW_SECONDS + " (seconds of clock difference tolerated with the provider)");
         }
+        if (c.recheckSeconds < 0 || c.recheckSeconds > 86_400) {
+            throw new ConfigException("auth.oidc.recheck_seconds is " + c.recheckSeconds + "; use 0 (off) to 86400");
+        }
         groups("auth.oidc.admin_groups", c.adminGroups);
         groups("auth.oidc.allowed_groups", c.allowedGroups);
     }

@@ -1,6 +1,18 @@
 package io.berth.auth.oidc;
 
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.oauth2.sdk.OAuth2Error;
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
+import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.token.RefreshToken;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import io.berth.config.BerthConfig;
 import io.berth.web.BerthException;
@@ -89,6 +101,47 @@ final class ProviderClient {
         return new BerthException(503, "sso_unavailable", "The sign-in service (" + config.displayName
                 + ") cannot be reached right now: " + reason + ". Try again in a few minutes; administrators can"
                 + " still log in with their local password.", null);
+    }
+
+    /** What the provider said to a refresh: still signed in (with the new tokens), signed out, or nothing. */
+    record Refreshed(Outcome outcome, String refreshToken, JWTClaimsSet idClaims, String reason) {
+        enum Outcome { STILL_IN, SIGNED_OUT, NO_ANSWER }
+    }
+
+    /**
+     * Uses a refresh token at the provider's token endpoint (with this client's credentials), as a re-check that
+     * the person is still signed in there. {@code invalid_grant} means the provider ended the session or the user
+     * (disabled, logged out, refresh token expired); any other failure says nothing either way.
+     */
+    Refreshed refresh(String refreshToken) {
+        try {
+            var metadata = client().getConfiguration().getOpMetadataResolver().load();
+            var grant = new RefreshTokenGrant(
+                    new RefreshToken(refreshToken));
+            var clientId = new ClientID(config.clientId);
+            var request = secret.isEmpty()
+                    ? new TokenRequest(metadata.getTokenEndpointURI(), clientId, grant)
+                    : new TokenRequest(metadata.getTokenEndpointURI(),
+                    new ClientSecretBasic(clientId,
+                            new Secret(secret)), grant);
+            var http = request.toHTTPRequest();
+            http.setConnectTimeout(5000);
+            http.setReadTimeout(10000);
+            var response = OIDCTokenResponseParser.parse(http.send());
+            if (!response.indicatesSuccess()) {
+                var error = response.toErrorResponse().getErrorObject();
+                boolean out = OAuth2Error.INVALID_GRANT.getCode().equals(error.getCode());
+                return new Refreshed(out ? Refreshed.Outcome.SIGNED_OUT : Refreshed.Outcome.NO_ANSWER, null, null,
+                        error.getCode() + (error.getDescription() == null ? "" : ": " + error.getDescription()));
+            }
+            var success = response.toSuccessResponse();
+            var tokens = success.getTokens();
+            String next = tokens.getRefreshToken() == null ? refreshToken : tokens.getRefreshToken().getValue();
+            JWT id = success instanceof OIDCTokenResponse oidc ? oidc.getOIDCTokens().getIDToken() : null;
+            return new Refreshed(Refreshed.Outcome.STILL_IN, next, id == null ? null : id.getJWTClaimsSet(), null);
+        } catch (BerthException | IOException | ParseException | java.text.ParseException e) {
+            return new Refreshed(Refreshed.Outcome.NO_ANSWER, null, null, rootMessage(e));
+        }
     }
 
     static boolean causedBy(Throwable e, Class<? extends Throwable> type) {

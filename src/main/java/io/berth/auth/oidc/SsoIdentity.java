@@ -6,9 +6,11 @@ import java.util.List;
  * Who the identity provider says signed in, after every check passed.
  *
  * @param subject  the provider's stable id for the person: {@code <issuer> <sub>}
- * @param username the value of the username claim, as sent (checked and lower-cased by {@link SsoAccounts})
+ * @param username the value of the username claim, as sent (folded and escaped by {@code SsoAccounts})
  * @param groups   the groups claim, as sent
  * @param idToken  the raw id_token, kept only to end the provider's session at logout
+ * @param refreshToken the refresh token of the same exchange (null when the provider gave none), kept to re-check
+ *                 the user during the session
  */
 public record SsoIdentity(String subject, String username, List<String> groups, Integer uid, Integer gid,
-                          String idToken) { }
+                          String idToken, String refreshToken) { }
