@@ -210,7 +210,7 @@ public final class BerthConfig {
         public String displayName = "single sign-on";
         /**
          * Claim that holds the user name in Berth. Keycloak's {@code sub} is a UUID, hence the default. Any name is
-         * accepted: shown as spelled, the account keyed on its folded and escaped form ({@code io.berth.auth.Names}).
+         * accepted: shown as spelled, the account keyed on its folded and escaped form (README, "Names from the provider").
          */
         public String usernameClaim = "preferred_username";
         /** Claim that holds the user's groups (a list of names; a leading {@code /} of Keycloak paths is dropped). */
