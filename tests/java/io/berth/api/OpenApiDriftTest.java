@@ -48,7 +48,9 @@ class OpenApiDriftTest {
 
     @Test
     void every_route_is_documented_and_every_documented_operation_is_served() {
-        Set<String> routes = new TreeSet<>(berth.routes().stream().filter(r -> r.contains(" " + ApiV1.BASE + "/")).toList());
+        Set<String> routes = new TreeSet<>(berth.routes().stream().filter(r -> r.contains(" " + ApiV1.BASE + "/"))
+                .filter(r -> HandlerType.findOrCreate(r.substring(0, r.indexOf(' '))).isHttpMethod()) // not BEFORE
+                .toList());
         assertThat(routes).as("routes served under /api/v1").isNotEmpty();
         assertThat(documented()).isEqualTo(routes);
     }
