@@ -1,5 +1,6 @@
 package io.berth.proxy;
 
+import io.berth.auth.LoginThrottle;
 import io.berth.auth.Session;
 import io.berth.auth.Sessions;
 import io.berth.auth.TokenHeader;
@@ -46,9 +47,14 @@ public final class ServiceProxy extends ProxyHandler {
     private final OpenTunnels tunnels = new OpenTunnels();
     private final io.berth.config.Proxy config;
     private final ForwardedHeaders forwarded;
+    private final LoginThrottle throttle;
+    private final ClientAddress clients;
 
     public ServiceProxy(RouteTable routes, Sessions sessions, Tokens tokens, Access access, HostNames hosts,
-                        HostHandoff handoff, Activity activity, BerthMetrics metrics, BerthConfig config) {
+                        HostHandoff handoff, Activity activity, BerthMetrics metrics, BerthConfig config,
+                        LoginThrottle throttle) {
+        this.throttle = throttle;
+        this.clients = new ClientAddress(config.proxy.trustedProxies);
         this.metrics = metrics;
         this.routes = routes;
         this.sessions = sessions;
@@ -58,7 +64,7 @@ public final class ServiceProxy extends ProxyHandler {
         this.handoff = handoff;
         this.activity = activity;
         this.config = config.proxy;
-        this.forwarded = new ForwardedHeaders(config.proxy.trustedProxies);
+        this.forwarded = new ForwardedHeaders(clients);
     }
 
     @Override
@@ -159,7 +165,20 @@ public final class ServiceProxy extends ProxyHandler {
             ProxyPages.severalAuthorizations(request, response, callback);
             return Optional.empty();
         }
-        Optional<Tokens.Token> token = tokens.resolve(header);
+        Optional<Tokens.Token> token = Optional.empty();
+        if (header.kind() == TokenHeader.Kind.BEARER || header.kind() == TokenHeader.Kind.MALFORMED) {
+            String address = clients.of(Request.getRemoteAddr(request),
+                    request.getHeaders().getValuesList("X-Forwarded-For"));
+            LoginThrottle.Verdict verdict = throttle.checkToken(address);
+            if (!verdict.allowed()) { // an address guessing tokens: refused before any lookup
+                ProxyPages.tooManyTries(request, response, callback, verdict.retryAfterSeconds());
+                return Optional.empty();
+            }
+            token = tokens.resolve(header);
+            if (token.isEmpty()) {
+                throttle.failedToken(address);
+            }
+        }
         if (token.isEmpty()) {
             ProxyPages.loginRequired(request, response, callback);
             return Optional.empty();
