@@ -54,4 +54,24 @@ class ThrottleRulesTest {
         assertThat(t.check("alice", "10.0.0.1").allowed()).isTrue();
         assertThat(locked).isEmpty();
     }
+
+    @Test
+    void an_address_with_failures_runs_only_a_few_password_checks_at_once() {
+        LoginThrottle t = throttle(100, 100, 100, 0);
+        List<LoginThrottle.Claim> claims = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            claims.add(t.claim("10.0.0.1"));
+        }
+        assertThat(claims).as("no failures on record: a class behind one NAT address").doesNotContainNull();
+        claims.forEach(LoginThrottle.Claim::close);
+        t.failedLogin("alice", "10.0.0.1");
+        for (int i = 0; i < LoginThrottle.PARALLEL; i++) {
+            claims.set(i, t.claim("10.0.0.1"));
+            assertThat(claims.get(i)).isNotNull();
+        }
+        assertThat(t.claim("10.0.0.1")).as("one more at once").isNull();
+        assertThat(t.claim("10.0.0.2")).as("another address").isNotNull();
+        claims.get(0).close();
+        assertThat(t.claim("10.0.0.1")).as("once one is done").isNotNull();
+    }
 }

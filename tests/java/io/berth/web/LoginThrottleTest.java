@@ -102,7 +102,13 @@ class LoginThrottleTest {
 
         assertThat(admin.post("/admin/locks/unlock", Map.of("key", key)).statusCode()).isEqualTo(302);
         assertThat(admin.get("/admin/locks").body()).doesNotContain("value=\"" + key + "\"");
-        assertThat(login("127.0.0.2", "admin", BerthInstance.ADMIN_PASSWORD).status()).as("unlocked").isEqualTo(302);
+        RawHttp.Answer unlocked = login("127.0.0.2", "admin", BerthInstance.ADMIN_PASSWORD);
+        if (unlocked.status() == 429) { // the address's own back-off (not a lock) may still run: max_delay at most
+            assertThat(Long.parseLong(unlocked.header("Retry-After"))).isLessThanOrEqualTo(1);
+            Thread.sleep(1_100);
+            unlocked = login("127.0.0.2", "admin", BerthInstance.ADMIN_PASSWORD);
+        }
+        assertThat(unlocked.status()).as("unlocked").isEqualTo(302);
 
         JsonNode audit = JSON.readTree(api(null, "GET", "/admin/audit?action=login.", adminToken).body());
         List<String> rows = new ArrayList<>();

@@ -18,6 +18,15 @@ import java.util.function.Consumer;
  * In memory, bounded; each counter forgets {@code lock_minutes} after its last failure.
  */
 public final class LoginThrottle {
+    /** A claimed password check; closing it frees the place. */
+    public interface Claim extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Password checks one address may run at once. */
+    public static final int PARALLEL = 4;
+
     /** What a counter counts. */
     public enum Kind { ADDRESS, ACCOUNT, ACCOUNT_AT_ADDRESS, TOKENS_FROM_ADDRESS }
 
@@ -40,6 +49,9 @@ public final class LoginThrottle {
     private final long lockMillis;
     private final Consumer<Lock> onLock;
     private final Cache<String, Counter> counters;
+    /** Password checks running now, per address: back-off counts finished tries, so parallel ones are capped here. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> checking =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** @param onLock told of every new lock (for the audit log); called outside any lock */
     public LoginThrottle(Throttle config, Consumer<Lock> onLock) {
@@ -62,6 +74,26 @@ public final class LoginThrottle {
             wait = Math.max(wait, whole.lockedUntil - now);
         }
         return wait <= 0 ? Verdict.GO : new Verdict(false, Math.max(1, (wait + 999) / 1000), locked);
+    }
+
+    /**
+     * Claims a place for one password check from this address; null when it may not run one now. An address with
+     * failed logins on record runs at most {@value #PARALLEL} at once: back-off counts finished tries, and a burst
+     * of parallel ones would each cost a hash before the next failure is counted. An address without failures is
+     * not capped (a class behind one NAT address logs in at once). Close the claim when the check is done.
+     */
+    public Claim claim(String address) {
+        Integer now = checking.merge(address, 1, Integer::sum);
+        Counter failures = counters.getIfPresent(addressKey(address));
+        if (now > PARALLEL && failures != null) {
+            release(address);
+            return null;
+        }
+        return () -> release(address);
+    }
+
+    private void release(String address) {
+        checking.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
     }
 
     /** Whether an API token from this address may be checked now. */

@@ -85,9 +85,21 @@ final class AuthPages {
                     + " administrator to unlock it.");
             return;
         }
-        Optional<User> user = accounts.authenticate(username, ctx.formParam("password"));
+        LoginThrottle.Claim claim = throttle.claim(address);
+        if (claim == null) { // more parallel tries from this address than it may run: each would cost a hash
+            ctx.attribute(Audit.DETAIL, "too many logins at once from this address");
+            ctx.header("Retry-After", "1");
+            showLogin(ctx, 429, username, "Too many logins at once from here: try again in a second.");
+            return;
+        }
+        Optional<User> user;
+        try (claim) {
+            user = accounts.authenticate(username, ctx.formParam("password"));
+            if (user.isEmpty()) {
+                throttle.failedLogin(username, address); // counted before the claim ends
+            }
+        }
         if (user.isEmpty()) {
-            throttle.failedLogin(username, address);
             LOG.info("failed login for \"{}\" from {}", username, address);
             ctx.attribute(Audit.DETAIL, "wrong user name or password");
             showLogin(ctx, 401, username, "Wrong user name or password.");
