@@ -3,7 +3,6 @@ package io.berth.proxy;
 import io.berth.auth.LoginThrottle;
 import io.berth.auth.Session;
 import io.berth.auth.Sessions;
-import io.berth.auth.TokenHeader;
 import io.berth.auth.Tokens;
 import io.berth.auth.User;
 import io.berth.config.BerthConfig;
@@ -38,7 +37,6 @@ public final class ServiceProxy extends ProxyHandler {
 
     private final RouteTable routes;
     private final Sessions sessions;
-    private final Tokens tokens;
     private final Access access;
     private final HostNames hosts;
     private final HostHandoff handoff;
@@ -47,18 +45,16 @@ public final class ServiceProxy extends ProxyHandler {
     private final OpenTunnels tunnels = new OpenTunnels();
     private final io.berth.config.Proxy config;
     private final ForwardedHeaders forwarded;
-    private final LoginThrottle throttle;
-    private final ClientAddress clients;
+    private final TokenCallers tokenCallers;
 
     public ServiceProxy(RouteTable routes, Sessions sessions, Tokens tokens, Access access, HostNames hosts,
                         HostHandoff handoff, Activity activity, BerthMetrics metrics, BerthConfig config,
                         LoginThrottle throttle) {
-        this.throttle = throttle;
-        this.clients = new ClientAddress(config.proxy.trustedProxies);
+        ClientAddress clients = new ClientAddress(config.proxy.trustedProxies);
+        this.tokenCallers = new TokenCallers(tokens, throttle, clients);
         this.metrics = metrics;
         this.routes = routes;
         this.sessions = sessions;
-        this.tokens = tokens;
         this.access = access;
         this.hosts = hosts;
         this.handoff = handoff;
@@ -103,7 +99,7 @@ public final class ServiceProxy extends ProxyHandler {
             parts[0] = io.berth.auth.GroupAccounts.MARK + parts[0];
         }
         Optional<Session> session = sessions.resolve(CookieRules.read(request, sessions.cookieName()));
-        Optional<User> caller = session.isPresent() ? session.map(Session::user) : byToken(request, response, callback);
+        Optional<User> caller = session.isPresent() ? session.map(Session::user) : tokenCallers.resolve(request, response, callback);
         if (caller.isEmpty()) {
             return true; // answered
         }
@@ -142,7 +138,7 @@ public final class ServiceProxy extends ProxyHandler {
             return;
         }
         if (caller.isEmpty()) {
-            caller = byToken(request, response, callback);
+            caller = tokenCallers.resolve(request, response, callback);
         }
         if (caller.isEmpty()) {
             return; // answered
@@ -152,42 +148,6 @@ public final class ServiceProxy extends ProxyHandler {
         } else {
             forward(caller.get(), route.get(), request, response, callback);
         }
-    }
-
-    /**
-     * The caller named by a Berth API token with the {@code access} scope, in the one form {@link TokenHeader}
-     * accepts; otherwise answers (400 for several {@code Authorization} headers, 401 without a valid token, 403 for
-     * a token without that scope) and returns empty.
-     */
-    private Optional<User> byToken(Request request, Response response, Callback callback) {
-        TokenHeader header = TokenHeader.read(request.getHeaders().getValuesList(HttpHeader.AUTHORIZATION));
-        if (header.kind() == TokenHeader.Kind.SEVERAL) {
-            ProxyPages.severalAuthorizations(request, response, callback);
-            return Optional.empty();
-        }
-        Optional<Tokens.Token> token = Optional.empty();
-        if (header.kind() == TokenHeader.Kind.BEARER || header.kind() == TokenHeader.Kind.MALFORMED) {
-            String address = clients.of(Request.getRemoteAddr(request),
-                    request.getHeaders().getValuesList("X-Forwarded-For"));
-            LoginThrottle.Verdict verdict = throttle.checkToken(address);
-            if (!verdict.allowed()) { // an address guessing tokens: refused before any lookup
-                ProxyPages.tooManyTries(request, response, callback, verdict.retryAfterSeconds());
-                return Optional.empty();
-            }
-            token = tokens.resolve(header);
-            if (token.isEmpty()) {
-                throttle.failedToken(address);
-            }
-        }
-        if (token.isEmpty()) {
-            ProxyPages.loginRequired(request, response, callback);
-            return Optional.empty();
-        }
-        if (!token.get().allows(Tokens.Scope.ACCESS)) {
-            ProxyPages.tokenScope(request, response, callback);
-            return Optional.empty();
-        }
-        return Optional.of(token.get().user());
     }
 
     /** Redeems a handoff ticket from the portal for this host's own session cookie. */
