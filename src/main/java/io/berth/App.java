@@ -2,6 +2,7 @@ package io.berth;
 
 import io.berth.audit.Audit;
 import io.berth.auth.Accounts;
+import io.berth.auth.LoginThrottle;
 import io.berth.auth.Sessions;
 import io.berth.auth.SsoAccounts;
 import io.berth.auth.oidc.OidcLogin;
@@ -119,8 +120,11 @@ public final class App implements AutoCloseable {
                     audit.record("berth", "stack.cull", stack.owner() + "/" + stack.name(), why);
                     metrics.culled(why);
                 });
+        // failed logins and bad tokens; each new lock goes to the audit log (its key is what an admin unlocks)
+        LoginThrottle throttle = new LoginThrottle(config.auth.throttle, lock -> audit.record(null, "login.lock",
+                lock.key(), lock.address(), 429, lock.failures() + " failures; locked until " + lock.until()));
         ServiceProxy proxy = new ServiceProxy(routes, sessions, tokens, access, hostNames, handoff, activity, metrics,
-                config);
+                config, throttle);
 
         sharing.onRevoked(proxy::revalidate);
         OidcLogin sso = new OidcLogin(config.auth.oidc, config.https(), hostNames::portalUrl);
@@ -133,7 +137,7 @@ public final class App implements AutoCloseable {
         }
         web = WebApp.create(config, db, accounts, sessions, tokens, users, stackStore, events, stacks, catalog, backend, proxy,
                 handoff, metrics, groups, sso, ssoAccounts, hostNames::portalUrl, culler, audit,
-                auditStore, quotas, sharing);
+                auditStore, quotas, sharing, throttle);
         reconciler.run(true);
         web.start();
 

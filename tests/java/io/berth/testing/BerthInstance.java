@@ -45,6 +45,12 @@ public final class BerthInstance implements AutoCloseable {
         c.catalog.dir = home.resolve("templates").toString();
         c.docker.namePrefix = run;
         c.docker.startTimeoutSeconds = 20;
+        // tests of other things send wrong passwords and forged tokens on purpose, all from 127.0.0.1;
+        // LoginThrottleTest sets the throttle it tests
+        c.auth.throttle.freeFailures = 1_000;
+        c.auth.throttle.lockAfter = 0;
+        c.auth.throttle.addressLockAfter = 0;
+        c.auth.throttle.accountLockAfter = 0;
         c.docker.labels.put(TestDocker.TEST_LABEL, run);
         c.docker.publishHost = "127.0.0.1"; // tests reach published ports on loopback only
         c.server.publicHost = "127.0.0.1";

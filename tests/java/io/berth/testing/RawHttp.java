@@ -63,8 +63,20 @@ public final class RawHttp {
 
     /** Sends the bytes as they are and reads what comes back until the server closes or falls silent. */
     public static Answer send(String base, byte[] request) {
+        return sendFrom(null, base, request);
+    }
+
+    /**
+     * {@link #send} from a chosen local address ({@code 127.0.0.2}: Linux answers every 127.x address on
+     * loopback), so one test can be several clients; null: any.
+     */
+    public static Answer sendFrom(String localAddress, String base, byte[] request) {
         URI uri = URI.create(base);
-        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+        try (Socket socket = new Socket()) {
+            if (localAddress != null) {
+                socket.bind(new java.net.InetSocketAddress(localAddress, 0));
+            }
+            socket.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()), 5_000);
             socket.setSoTimeout(5_000); // a server that keeps the connection open: what came so far is the answer
             OutputStream out = socket.getOutputStream();
             try {

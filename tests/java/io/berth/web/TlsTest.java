@@ -62,7 +62,10 @@ class TlsTest {
             assertThat(plain == null || plain.statusCode() == 400).as("no plain HTTP on the TLS port").isTrue();
             PortalClient admin = new PortalClient(url, trusting(cert)).login("admin", BerthInstance.ADMIN_PASSWORD);
             assertThat(admin.cookieHeader()).startsWith("__Host-berth_session="); // the HTTPS name, Secure
-            assertThat(admin.get("/dashboard").statusCode()).isEqualTo(200);
+            HttpResponse<String> dashboard = admin.get("/dashboard");
+            assertThat(dashboard.statusCode()).isEqualTo(200);
+            assertThat(dashboard.headers().firstValue("Strict-Transport-Security")).as("HSTS over HTTPS")
+                    .hasValue("max-age=31536000");
 
             selfSigned(cert, key, "ec"); // certbot renewed: new key, new certificate, same paths
             Stacks.waitUntil(() -> !servedSerial(port).equals(first), Duration.ofSeconds(15));

@@ -10,7 +10,7 @@ import io.javalin.http.Context;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** {@code /api/v1/admin/…}: users, groups, every stack and the audit log; needs an admin's token with the {@code admin} scope. */
+/** {@code /api/v1/admin/…}: users, groups, every stack, login locks and the audit log; needs an admin's token with the {@code admin} scope. */
 public final class ApiAdmin {
     private final Accounts accounts;
     private final UserStore users;
@@ -19,9 +19,12 @@ public final class ApiAdmin {
     private final io.berth.store.AuditStore audit;
     private final io.berth.quota.Quotas quotas;
     private final Supplier<String> portalUrl;
+    private final io.berth.auth.LoginThrottle throttle;
 
     public ApiAdmin(Accounts accounts, UserStore users, GroupStore groups, StackStore store,
-                    io.berth.store.AuditStore audit, io.berth.quota.Quotas quotas, Supplier<String> portalUrl) {
+                    io.berth.store.AuditStore audit, io.berth.quota.Quotas quotas, Supplier<String> portalUrl,
+                    io.berth.auth.LoginThrottle throttle) {
+        this.throttle = throttle;
         this.audit = audit;
         this.quotas = quotas;
         this.accounts = accounts;
@@ -55,6 +58,13 @@ public final class ApiAdmin {
         routes.get(base + "/audit", ctx -> Bodies.send(ctx, 200, audit.find(io.berth.audit.AuditFilter.from(ctx))));
         routes.get(base + "/stacks", ctx -> Bodies.send(ctx, 200, store.all().stream()
                 .map(s -> Views.StackView.of(s, portalUrl.get())).toList()));
+        routes.get(base + "/locks", ctx -> Bodies.send(ctx, 200, throttle.locks()));
+        routes.delete(base + "/locks/{key}", ctx -> {
+            if (!throttle.unlock(ctx.pathParam("key"))) {
+                throw io.berth.web.BerthException.notFound("No such lock (it may have ended by itself).");
+            }
+            ctx.status(204);
+        });
     }
 
     private UserView view(User u) {

@@ -1,8 +1,10 @@
 package io.berth.api;
 
+import io.berth.auth.LoginThrottle;
 import io.berth.auth.Session;
 import io.berth.auth.TokenHeader;
 import io.berth.auth.Tokens;
+import io.berth.proxy.ClientAddress;
 import io.berth.web.BerthException;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -23,9 +25,13 @@ public final class ApiAuth {
     static final Set<String> PUBLIC = Set.of(ApiV1.BASE + "/openapi.json", ApiV1.BASE + "/docs");
 
     private final Tokens tokens;
+    private final LoginThrottle throttle;
+    private final ClientAddress clients;
 
-    public ApiAuth(Tokens tokens) {
+    public ApiAuth(Tokens tokens, LoginThrottle throttle, ClientAddress clients) {
         this.tokens = tokens;
+        this.throttle = throttle;
+        this.clients = clients;
     }
 
     public void before(Context ctx) {
@@ -43,7 +49,16 @@ public final class ApiAuth {
             throw new BerthException(401, "unauthorized",
                     "Send an API token: Authorization: Bearer berth_… (create one under \"API tokens\").", null);
         }
+        String address = clients.of(ctx.req().getRemoteAddr(),
+                java.util.Collections.list(ctx.req().getHeaders("X-Forwarded-For")));
+        LoginThrottle.Verdict verdict = throttle.checkToken(address);
+        if (!verdict.allowed()) { // an address guessing tokens: refused before any lookup
+            ctx.header("Retry-After", Long.toString(verdict.retryAfterSeconds()));
+            throw new BerthException(429, "too_many_requests", "Too many bad tokens from this address: wait "
+                    + verdict.retryAfterSeconds() + " s.", null);
+        }
         Tokens.Token token = tokens.resolve(header).orElseThrow(() -> {
+            throttle.failedToken(address);
             ctx.header("WWW-Authenticate", "Bearer realm=\"berth\", error=\"invalid_token\"");
             return new BerthException(401, "invalid_token", "This token is unknown, expired or revoked.", null);
         });

@@ -42,7 +42,9 @@ public final class Audit {
             Map.entry("POST /admin/users", "user.create"),
             Map.entry("POST /stacks/{owner}/{name}/shares", "stack.share"),
             Map.entry("POST /stacks/{owner}/{name}/shares/{kind}/{subject}/revoke", "stack.unshare"),
-            Map.entry("DELETE /stacks/{owner}/{name}/shares/{kind}/{subject}", "stack.unshare"));
+            Map.entry("DELETE /stacks/{owner}/{name}/shares/{kind}/{subject}", "stack.unshare"),
+            Map.entry("POST /admin/locks/unlock", "login.unlock"),
+            Map.entry("DELETE /admin/locks/{key}", "login.unlock"));
 
     private final AuditStore store;
     private final Duration retention;

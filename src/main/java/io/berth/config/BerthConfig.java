@@ -180,6 +180,8 @@ public final class BerthConfig {
         public Local local = new Local();
         /** Single sign-on with the facility's OpenID Connect provider; off while {@code issuer} is empty. */
         public Oidc oidc = new Oidc();
+        /** Slowing and locking repeated failed logins and bad API tokens (see {@link Throttle}). */
+        public Throttle throttle = new Throttle();
     }
 
     public static final class Local {

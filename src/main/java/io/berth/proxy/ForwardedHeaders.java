@@ -1,7 +1,6 @@
 package io.berth.proxy;
 
 import java.util.List;
-import java.util.Set;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 
@@ -15,23 +14,23 @@ final class ForwardedHeaders {
     private static final List<String> REPLACED = List.of("X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host",
             "X-Forwarded-Port", "X-Forwarded-Prefix", "X-Forwarded-Server", "X-Real-IP", "Forwarded");
 
-    private final Set<String> trusted;
+    private final ClientAddress trust;
 
-    ForwardedHeaders(List<String> trustedProxies) {
-        this.trusted = Set.copyOf(trustedProxies);
+    ForwardedHeaders(ClientAddress trust) {
+        this.trust = trust;
     }
 
     /** The host (and port) the client asked for: {@code Host}, or a trusted front proxy's {@code X-Forwarded-Host}. */
     String requestedHost(Request in) {
         String forwardedHost = in.getHeaders().get("X-Forwarded-Host");
-        return trusted.contains(Request.getRemoteAddr(in)) && forwardedHost != null ? forwardedHost
+        return trust.trusts(Request.getRemoteAddr(in)) && forwardedHost != null ? forwardedHost
                 : in.getHeaders().get(HttpHeader.HOST);
     }
 
     /** @param prefix the path prefix without its final slash, or null for a host-routed service */
     void apply(Request in, org.eclipse.jetty.client.Request out, String prefix) {
         String remote = Request.getRemoteAddr(in);
-        boolean fromFront = trusted.contains(remote);
+        boolean fromFront = trust.trusts(remote);
         var headers = in.getHeaders();
         String forwardedFor = headers.get("X-Forwarded-For");
         String proto = fromFront && headers.get("X-Forwarded-Proto") != null ? headers.get("X-Forwarded-Proto")

@@ -33,6 +33,12 @@ final class ProxyPages {
                 "Send one Authorization header: Authorization: Bearer berth_….", null, null);
     }
 
+    static void tooManyTries(Request request, Response response, Callback callback, long retryAfterSeconds) {
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(retryAfterSeconds));
+        send(request, response, callback, HttpStatus.TOO_MANY_REQUESTS_429, "too_many_requests",
+                "Too many bad tokens from this address: wait " + retryAfterSeconds + " s.", null, null);
+    }
+
     static void tokenScope(Request request, Response response, Callback callback) {
         send(request, response, callback, HttpStatus.FORBIDDEN_403, "insufficient_scope",
                 "This API token may not open services: create one with the \"access\" scope.", null, null);

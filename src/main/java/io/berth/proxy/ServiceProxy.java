@@ -1,8 +1,8 @@
 package io.berth.proxy;
 
+import io.berth.auth.LoginThrottle;
 import io.berth.auth.Session;
 import io.berth.auth.Sessions;
-import io.berth.auth.TokenHeader;
 import io.berth.auth.Tokens;
 import io.berth.auth.User;
 import io.berth.config.BerthConfig;
@@ -37,7 +37,6 @@ public final class ServiceProxy extends ProxyHandler {
 
     private final RouteTable routes;
     private final Sessions sessions;
-    private final Tokens tokens;
     private final Access access;
     private final HostNames hosts;
     private final HostHandoff handoff;
@@ -46,19 +45,22 @@ public final class ServiceProxy extends ProxyHandler {
     private final OpenTunnels tunnels = new OpenTunnels();
     private final io.berth.config.Proxy config;
     private final ForwardedHeaders forwarded;
+    private final TokenCallers tokenCallers;
 
     public ServiceProxy(RouteTable routes, Sessions sessions, Tokens tokens, Access access, HostNames hosts,
-                        HostHandoff handoff, Activity activity, BerthMetrics metrics, BerthConfig config) {
+                        HostHandoff handoff, Activity activity, BerthMetrics metrics, BerthConfig config,
+                        LoginThrottle throttle) {
+        ClientAddress clients = new ClientAddress(config.proxy.trustedProxies);
+        this.tokenCallers = new TokenCallers(tokens, throttle, clients);
         this.metrics = metrics;
         this.routes = routes;
         this.sessions = sessions;
-        this.tokens = tokens;
         this.access = access;
         this.hosts = hosts;
         this.handoff = handoff;
         this.activity = activity;
         this.config = config.proxy;
-        this.forwarded = new ForwardedHeaders(config.proxy.trustedProxies);
+        this.forwarded = new ForwardedHeaders(clients);
     }
 
     @Override
@@ -97,7 +99,7 @@ public final class ServiceProxy extends ProxyHandler {
             parts[0] = io.berth.auth.GroupAccounts.MARK + parts[0];
         }
         Optional<Session> session = sessions.resolve(CookieRules.read(request, sessions.cookieName()));
-        Optional<User> caller = session.isPresent() ? session.map(Session::user) : byToken(request, response, callback);
+        Optional<User> caller = session.isPresent() ? session.map(Session::user) : tokenCallers.resolve(request, response, callback);
         if (caller.isEmpty()) {
             return true; // answered
         }
@@ -136,7 +138,7 @@ public final class ServiceProxy extends ProxyHandler {
             return;
         }
         if (caller.isEmpty()) {
-            caller = byToken(request, response, callback);
+            caller = tokenCallers.resolve(request, response, callback);
         }
         if (caller.isEmpty()) {
             return; // answered
@@ -146,29 +148,6 @@ public final class ServiceProxy extends ProxyHandler {
         } else {
             forward(caller.get(), route.get(), request, response, callback);
         }
-    }
-
-    /**
-     * The caller named by a Berth API token with the {@code access} scope, in the one form {@link TokenHeader}
-     * accepts; otherwise answers (400 for several {@code Authorization} headers, 401 without a valid token, 403 for
-     * a token without that scope) and returns empty.
-     */
-    private Optional<User> byToken(Request request, Response response, Callback callback) {
-        TokenHeader header = TokenHeader.read(request.getHeaders().getValuesList(HttpHeader.AUTHORIZATION));
-        if (header.kind() == TokenHeader.Kind.SEVERAL) {
-            ProxyPages.severalAuthorizations(request, response, callback);
-            return Optional.empty();
-        }
-        Optional<Tokens.Token> token = tokens.resolve(header);
-        if (token.isEmpty()) {
-            ProxyPages.loginRequired(request, response, callback);
-            return Optional.empty();
-        }
-        if (!token.get().allows(Tokens.Scope.ACCESS)) {
-            ProxyPages.tokenScope(request, response, callback);
-            return Optional.empty();
-        }
-        return Optional.of(token.get().user());
     }
 
     /** Redeems a handoff ticket from the portal for this host's own session cookie. */

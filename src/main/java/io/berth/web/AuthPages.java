@@ -2,12 +2,14 @@ package io.berth.web;
 
 import io.berth.audit.Audit;
 import io.berth.auth.Accounts;
+import io.berth.auth.LoginThrottle;
+import io.berth.auth.Names;
 import io.berth.auth.Sessions;
 import io.berth.auth.SsoAccounts;
 import io.berth.auth.User;
-import io.berth.auth.Names;
 import io.berth.auth.oidc.OidcLogin;
 import io.berth.config.BerthConfig;
+import io.berth.proxy.ClientAddress;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.HashMap;
@@ -31,9 +33,13 @@ final class AuthPages {
     private final OidcLogin sso;
     private final SsoAccounts ssoAccounts;
     private final Supplier<String> portalUrl;
+    private final LoginThrottle throttle;
+    private final ClientAddress clients;
 
     AuthPages(Accounts accounts, Sessions sessions, Views views, BerthConfig.Auth config, OidcLogin sso,
-              SsoAccounts ssoAccounts, Supplier<String> portalUrl) {
+              SsoAccounts ssoAccounts, Supplier<String> portalUrl, LoginThrottle throttle, ClientAddress clients) {
+        this.throttle = throttle;
+        this.clients = clients;
         this.accounts = accounts;
         this.sessions = sessions;
         this.views = views;
@@ -77,9 +83,33 @@ final class AuthPages {
     private void login(Context ctx) {
         String username = Optional.ofNullable(ctx.formParam("username")).orElse("");
         ctx.attribute(Audit.ACTOR, username.length() > 64 ? username.substring(0, 64) : username);
-        Optional<User> user = accounts.authenticate(username, ctx.formParam("password"));
+        String address = clients.of(ctx.req().getRemoteAddr(),
+                java.util.Collections.list(ctx.req().getHeaders("X-Forwarded-For")));
+        LoginThrottle.Verdict verdict = throttle.check(username, address);
+        if (!verdict.allowed()) { // refused before the password is hashed: a locked try costs nothing
+            ctx.attribute(Audit.DETAIL, verdict.locked() ? "locked: too many failed logins" : "too soon after a failed login");
+            ctx.header("Retry-After", Long.toString(verdict.retryAfterSeconds()));
+            showLogin(ctx, 429, username, (verdict.locked() ? "Too many failed logins: logging in is locked here"
+                    : "Too many failed logins: wait") + " for " + verdict.retryAfterSeconds() + " s, or ask an"
+                    + " administrator to unlock it.");
+            return;
+        }
+        LoginThrottle.Claim claim = throttle.claim(address);
+        if (claim == null) { // more parallel tries from this address than it may run: each would cost a hash
+            ctx.attribute(Audit.DETAIL, "too many logins at once from this address");
+            ctx.header("Retry-After", "1");
+            showLogin(ctx, 429, username, "Too many logins at once from here: try again in a second.");
+            return;
+        }
+        Optional<User> user;
+        try (claim) {
+            user = accounts.authenticate(username, ctx.formParam("password"));
+            if (user.isEmpty()) {
+                throttle.failedLogin(username, address); // counted before the claim ends
+            }
+        }
         if (user.isEmpty()) {
-            LOG.info("failed login for \"{}\" from {}", username, ctx.ip());
+            LOG.info("failed login for \"{}\" from {}", username, address);
             ctx.attribute(Audit.DETAIL, "wrong user name or password");
             showLogin(ctx, 401, username, "Wrong user name or password.");
             return;
@@ -90,6 +120,7 @@ final class AuthPages {
                     + " administrators only here.");
             return;
         }
+        throttle.succeeded(username, address);
         startSession(ctx, user.get(), null, null);
         ctx.redirect(Guard.safeNext(ctx.formParam("next")));
     }

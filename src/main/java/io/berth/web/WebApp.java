@@ -37,12 +37,15 @@ public final class WebApp {
                                  BerthMetrics metrics, GroupStore groups, OidcLogin sso, SsoAccounts ssoAccounts,
                                  java.util.function.Supplier<String> portalUrl, io.berth.stacks.Culler culler,
                                  io.berth.audit.Audit audit, io.berth.store.AuditStore auditStore,
-                                 io.berth.quota.Quotas quotas, io.berth.stacks.Sharing sharing) {
+                                 io.berth.quota.Quotas quotas, io.berth.stacks.Sharing sharing,
+                                 io.berth.auth.LoginThrottle throttle) {
+        io.berth.proxy.ClientAddress clients = new io.berth.proxy.ClientAddress(config.proxy.trustedProxies);
         Views views = new Views();
         io.berth.stacks.Owners owners = new io.berth.stacks.Owners(catalog, sharing,
                 new io.berth.auth.GroupAccounts(users));
         Guard guard = new Guard(sessions);
-        AuthPages auth = new AuthPages(accounts, sessions, views, config.auth, sso, ssoAccounts, portalUrl);
+        AuthPages auth = new AuthPages(accounts, sessions, views, config.auth, sso, ssoAccounts, portalUrl,
+                throttle, clients);
         StackPages stackPages = new StackPages(stackStore, stacks, catalog, backend, views, culler, quotas,
                 sharing, owners);
         AdminPages admin = new AdminPages(accounts, users, views, groups);
@@ -51,15 +54,16 @@ public final class WebApp {
         ErrorMapper errors = new ErrorMapper(views);
         HostLinks hostLinks = new HostLinks(handoff);
         TokenPages tokenPages = new TokenPages(tokens, views);
-        io.berth.api.ApiAuth apiAuth = new io.berth.api.ApiAuth(tokens);
+        io.berth.api.ApiAuth apiAuth = new io.berth.api.ApiAuth(tokens, throttle, clients);
         io.berth.api.ApiV1 api = new io.berth.api.ApiV1(catalog, stackStore, stacks, tokens, groups, quotas, owners,
                 portalUrl);
         io.berth.api.ApiAdmin apiAdmin = new io.berth.api.ApiAdmin(accounts, users, groups, stackStore, auditStore,
-                quotas, portalUrl);
+                quotas, portalUrl, throttle);
         AuditPage auditPage = new AuditPage(auditStore, views);
         QuotaPage quotaPage = new QuotaPage(users, quotas, views);
         SharePages sharePages = new SharePages(stackStore, sharing);
         AdminStacksPage adminStacks = new AdminStacksPage(stackStore, views);
+        LockPages lockPages = new LockPages(throttle, views);
         io.berth.api.ApiShares apiShares = new io.berth.api.ApiShares(stackStore, stacks, sharing, portalUrl);
         io.berth.api.OpenApi openApi = new io.berth.api.OpenApi(views);
         MetricsPage metricsPage = new MetricsPage(metrics, tokens, config.server.metricsAllow);
@@ -104,6 +108,7 @@ public final class WebApp {
             quotaPage.register(c.routes);
             sharePages.register(c.routes);
             adminStacks.register(c.routes);
+            lockPages.register(c.routes);
             api.register(c.routes);
             apiAdmin.register(c.routes);
             apiShares.register(c.routes);
