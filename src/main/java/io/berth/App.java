@@ -14,6 +14,7 @@ import io.berth.backend.docker.DockerBackend;
 import java.util.function.Function;
 import io.berth.catalog.Catalog;
 import io.berth.catalog.ImageMap;
+import io.berth.catalog.RoutePolicy;
 import io.berth.catalog.TemplateRenderer;
 import io.berth.config.BerthConfig;
 import io.berth.metrics.BerthMetrics;
@@ -79,6 +80,7 @@ public final class App implements AutoCloseable {
         // opened or migrated.
         backend = backends.apply(config);
         OidcSettings.check(config.auth.oidc); // likewise a bad auth.oidc value
+        RoutePolicy routePolicy = new RoutePolicy(config.proxy.pathRouting); // and proxy.path_routing
         db = new Database(config.store);
         backups = Backups.serve(config.store, db);
         UserStore users = new UserStore(db.jdbi());
@@ -99,7 +101,7 @@ public final class App implements AutoCloseable {
         StackEvents events = new StackEvents(stackStore);
         HostNames hostNames = new HostNames(config.server, config.proxy, this::port);
         StackDetails details = new StackDetails(stackStore, catalog, renderer, backend,
-                publicHost(config.server.publicHost), hostNames);
+                publicHost(config.server.publicHost), hostNames, routePolicy);
         metrics = new BerthMetrics(stackStore);
         QuotaStore quotaStore = new QuotaStore(db.jdbi());
         Quotas quotas = new Quotas(quotaStore, config.quotas);

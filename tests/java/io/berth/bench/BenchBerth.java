@@ -79,6 +79,7 @@ public final class BenchBerth {
         config.server.publicHost = "127.0.0.1";
         config.store.url = "jdbc:h2:file:" + home.resolve("data/berth").toAbsolutePath();
         config.catalog.dir = home.resolve("templates").toString();
+        config.proxy.pathRouting = "all"; // measured on the path routes, as before host routing became the default
         int httpPort = Integer.parseInt(require(opts, "http-backend"));
         Map<String, Integer> byStack = new HashMap<>();
         if (opts.containsKey("ws-backend")) {

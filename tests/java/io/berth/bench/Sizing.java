@@ -43,6 +43,7 @@ public final class Sizing {
         config.server.port = 0;
         config.store.url = "jdbc:h2:file:" + home.resolve("data/berth").toAbsolutePath();
         config.catalog.dir = home.resolve("templates").toString();
+        config.proxy.pathRouting = "all"; // measured on the path routes, as before host routing became the default
         config.logging.levels.put("io.berth", "warn"); // a line per launch would drown the table
         String password = "sizing-admin-42";
         App app = App.start(config, password, c -> new LoopbackBackend(backend.getAddress().getPort()));

@@ -80,6 +80,7 @@ public final class BerthContainer implements AutoCloseable {
     public BerthContainer startOnSwarm() throws IOException {
         return start("""
                 server: {public_host: 127.0.0.1}
+                proxy: {path_routing: all}
                 backend: swarm
                 swarm:
                   routing_mesh: false

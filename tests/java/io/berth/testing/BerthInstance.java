@@ -46,6 +46,8 @@ public final class BerthInstance implements AutoCloseable {
         c.docker.namePrefix = run;
         c.docker.startTimeoutSeconds = 20;
         // tests of other things send wrong passwords and forged tokens on purpose, all from 127.0.0.1;
+        // The tests were written for path routes; PathRoutingTest and SharedServiceOriginTest test the default (off)
+        c.proxy.pathRouting = "all";
         // LoginThrottleTest sets the throttle it tests
         c.auth.throttle.freeFailures = 1_000;
         c.auth.throttle.lockAfter = 0;

@@ -40,6 +40,7 @@ public final class BerthProcess {
                 server: {port: %d}
                 store: {url: "%s"}
                 catalog: {dir: "%s"}
+                proxy: {path_routing: all}
                 docker:
                   name_prefix: %s
                   labels: {%s: %s}

@@ -8,12 +8,20 @@ import java.util.Set;
 /**
  * A stack template from {@code templates/<name>.yaml}, validated: what a user can launch. Strings may still hold
  * {@code ${…}} references; {@link TemplateRenderer} resolves them for one stack. {@code services} are in start order
- * (every service after those it depends on).
+ * (every service after those it depends on). {@code trusted}: the site vouches that no user controls what its
+ * services' pages run, so they may be served on a path of the portal's origin ({@code proxy.path_routing}).
  */
 public record Template(String name, String title, String description, String icon, String category,
                        Set<OwnerKind> ownerKinds, Duration idleTimeout, Duration maxAge,
                        List<Parameter> parameters, List<String> secrets, Map<String, Volume> volumes,
-                       List<Service> services) {
+                       List<Service> services, boolean trusted) {
+
+    /** This template with each HTTP service's route set as given (services not named keep theirs). */
+    public Template withRoutes(Map<String, Expose.Route> routes) {
+        List<Service> changed = services.stream().map(s -> s.withRoute(routes.get(s.name()))).toList();
+        return new Template(name, title, description, icon, category, ownerKinds, idleTimeout, maxAge, parameters,
+                secrets, volumes, changed, trusted);
+    }
 
     /** Who a stack of this template may belong to. */
     public enum OwnerKind { USER, GROUP }
@@ -37,6 +45,18 @@ public record Template(String name, String title, String description, String ico
     public record Service(String name, String image, List<String> command, List<String> args, Map<String, String> env,
                           List<Mount> mounts, double cpus, long memoryBytes, Health health, List<String> dependsOn,
                           String user, List<Expose> expose, List<String> placement) {
+
+        /** This service with its HTTP port served by {@code route} (unchanged when null or without one). */
+        Service withRoute(Expose.Route route) {
+            Expose http = http();
+            if (route == null || http == null || http.route() == route) {
+                return this;
+            }
+            List<Expose> changed = expose.stream().map(e -> e != http ? e : new Expose(e.kind(), e.port(), route,
+                    e.name(), e.connection(), e.snippet(), e.open())).toList();
+            return new Service(name, image, command, args, env, mounts, cpus, memoryBytes, health, dependsOn, user,
+                    changed, placement);
+        }
 
         /** The HTTP port the proxy serves, if any. */
         public Expose http() {

@@ -25,7 +25,7 @@ public final class TemplateParser {
     static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{0,39}");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*([smhd])");
     private static final Set<String> TOP = Set.of("name", "title", "description", "icon", "category", "owner_kinds",
-            "idle_timeout", "max_age", "parameters", "secrets", "volumes", "services");
+            "idle_timeout", "max_age", "parameters", "secrets", "volumes", "services", "trusted");
     private static final Set<String> PARAMETER = Set.of("type", "label", "help", "default", "regex", "max_length",
             "min", "max", "choices");
 
@@ -60,8 +60,9 @@ public final class TemplateParser {
         for (var entry : serviceNodes.entrySet()) {
             services.add(serviceParser.parse(entry.getKey(), servicesNode.key(entry.getKey()), entry.getValue()));
         }
+        boolean trusted = top.containsKey("trusted") && top.get("trusted").bool();
         Template template = new Template(name, title, description, icon, category, ownerKinds, idle, maxAge,
-                parameters, secrets, volumes, services);
+                parameters, secrets, volumes, services, trusted);
         return TemplateChecks.check(template, serviceNodes);
     }
 

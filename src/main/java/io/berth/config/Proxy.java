@@ -3,6 +3,7 @@ package io.berth.config;
 /** The reverse proxy in front of users' services ({@code proxy:} in berth.yaml). */
 public final class Proxy {
     public static final String DEFAULT_APPS_DOMAIN = "localhost";
+    public static final String DEFAULT_PATH_ROUTING = "off";
 
     /**
      * Domain under which host-routed services answer, one name each: {@code <service>--<stack>--<owner>.<domain>}
@@ -10,6 +11,14 @@ public final class Proxy {
      * the default {@code localhost} works in browsers with no DNS.
      */
     public String appsDomain = DEFAULT_APPS_DOMAIN;
+    /**
+     * Which services may be served on a path of the portal's own origin ({@code /user/<owner>/<stack>/<service>/},
+     * for templates whose port says {@code route: path}): {@code off} (none: every service gets a host of its own
+     * under {@code apps_domain}), {@code trusted-templates} (only templates marked {@code trusted: true}) or
+     * {@code all}. Risk: a page served on the portal's origin runs its scripts with the portal rights of whoever
+     * opens it (a shared stack's owner can then act as the people it is shared with).
+     */
+    public String pathRouting = DEFAULT_PATH_ROUTING;
     /** Whether admins may open every user's services (JupyterHub's {@code admin_access}); off by default. */
     public boolean adminAccess = false;
     /**

@@ -2,12 +2,14 @@ package io.berth.stacks;
 
 import io.berth.backend.Backend;
 import io.berth.catalog.Catalog;
+import io.berth.catalog.RoutePolicy;
 import io.berth.catalog.Template;
 import io.berth.catalog.TemplateRenderer;
 import io.berth.proxy.HostNames;
 import io.berth.store.StackStore;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What pages show about a stack beyond its record: its services, links, connection strings for clients outside
@@ -20,15 +22,36 @@ public final class StackDetails {
     private final Backend backend;
     private final String publicHost;
     private final HostNames hostNames;
+    private final RoutePolicy routePolicy;
 
     public StackDetails(StackStore store, Catalog catalog, TemplateRenderer renderer, Backend backend,
-                        String publicHost, HostNames hostNames) {
+                        String publicHost, HostNames hostNames, RoutePolicy routePolicy) {
+        this.routePolicy = routePolicy;
         this.store = store;
         this.catalog = catalog;
         this.renderer = renderer;
         this.backend = backend;
         this.publicHost = publicHost;
         this.hostNames = hostNames;
+    }
+
+    /**
+     * The template of a stack as this stack runs it: the catalog's, with each web service served the way that was
+     * decided when the stack was launched or last started ({@link RoutePolicy}); empty when it left the catalog.
+     */
+    public Optional<Template> templateOf(Stack stack) {
+        Map<String, Template.Expose.Route> routes = new java.util.HashMap<>();
+        store.routeModes(stack.id()).forEach((service, mode) -> routes.put(service,
+                "host".equals(mode) ? Template.Expose.Route.HOST : Template.Expose.Route.PATH));
+        return catalog.find(stack.template()).map(t -> t.withRoutes(routes));
+    }
+
+    /** How each web service of a stack launched or started now from {@code template} is served. */
+    public Map<String, String> decideRoutes(Template template) {
+        Map<String, String> modes = new java.util.LinkedHashMap<>();
+        routePolicy.decide(template).forEach((service, route) ->
+                modes.put(service, route.name().toLowerCase(java.util.Locale.ROOT)));
+        return modes;
     }
 
     /** A link to one of a stack's web UIs: where it points, and the address to show. */
@@ -61,7 +84,7 @@ public final class StackDetails {
 
     /** How clients outside Berth reach the stack's TCP ports: one line per published port, with its string. */
     public List<Connection> connections(Stack stack) {
-        Template template = catalog.find(stack.template()).orElse(null);
+        Template template = templateOf(stack).orElse(null);
         if (template == null) {
             return List.of();
         }
@@ -99,7 +122,7 @@ public final class StackDetails {
      * portal's {@code /hosts/open/…}, which hands the login over to the service's host.
      */
     public List<Link> links(Stack stack) {
-        Template template = catalog.find(stack.template()).orElse(null);
+        Template template = templateOf(stack).orElse(null);
         if (template == null) {
             return List.of();
         }

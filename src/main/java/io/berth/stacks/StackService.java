@@ -72,6 +72,8 @@ public final class StackService {
         Template template = catalog.find(templateName == null ? "" : templateName)
                 .orElseThrow(() -> BerthException.badRequest("template", "There is no template \"" + templateName + "\"."));
         String name = stackName == null || stackName.isBlank() ? template.name() : stackName.trim();
+        Map<String, String> routeModes = details.decideRoutes(template);
+        template = template.withRoutes(routes(routeModes));
         if (!TemplateParser.SLUG.matcher(name).matches()) {
             throw BerthException.badRequest("name",
                     "A stack name is 1-30 characters: lower-case letters, digits and -, starting with a letter or digit.");
@@ -111,9 +113,6 @@ public final class StackService {
         }
         Map<String, String> secrets = new LinkedHashMap<>();
         template.secrets().forEach(secret -> secrets.put(secret, Secrets.generate()));
-        Map<String, String> routeModes = new LinkedHashMap<>();
-        template.services().stream().filter(s -> s.http() != null).forEach(s ->
-                routeModes.put(s.name(), s.http().route().name().toLowerCase(java.util.Locale.ROOT)));
         Amounts takes = Quotas.of(template);
         Stack stack = store.create(owner.id(), name, template.name(), routeModes, params, secrets, takes,
                         h -> quotas.admit(h, owner.id(), owner.username(), name, takes))
@@ -135,6 +134,7 @@ public final class StackService {
                 h -> quotas.admit(h, stack.ownerId(), stack.owner(), stack.name(), takes))) {
             throw BerthException.conflict(null, "The stack is " + current(stack) + "; only a stopped or failed stack can be started.");
         }
+        moveRoutes(stack, template);
         changed(stack);
         submitStart(stack);
     }
@@ -205,13 +205,38 @@ public final class StackService {
         });
     }
 
+    /**
+     * A start from STOPPED or FAILED serves the stack as the site's policy says now ({@code proxy.path_routing}): so
+     * stopping and starting moves a stack launched under path routing to hosts of its own. A service whose host
+     * name would not fit DNS keeps its path.
+     */
+    private void moveRoutes(Stack stack, Template template) {
+        Map<String, String> now = store.routeModes(stack.id());
+        Map<String, String> decided = new LinkedHashMap<>(details.decideRoutes(template));
+        decided.entrySet().removeIf(e -> e.getValue().equals(now.get(e.getKey()))
+                || "host".equals(e.getValue()) && !io.berth.proxy.HostNames.fits(stack.owner(), stack.name(), e.getKey()));
+        if (!decided.isEmpty()) {
+            store.setRouteModes(stack.id(), decided);
+            events.add(stack.id(), "Served from now on " + decided.entrySet().stream().map(e -> e.getKey() + " on "
+                    + ("host".equals(e.getValue()) ? "a host of its own" : "a path of the portal")).toList());
+            LOG.info("stack \"{}\" of \"{}\": routes now {}", stack.name(), stack.owner(), decided);
+        }
+    }
+
+    private static Map<String, Template.Expose.Route> routes(Map<String, String> modes) {
+        Map<String, Template.Expose.Route> out = new LinkedHashMap<>();
+        modes.forEach((service, mode) -> out.put(service, "host".equals(mode) ? Template.Expose.Route.HOST
+                : Template.Expose.Route.PATH));
+        return out;
+    }
+
     private void runStart(Stack stack) {
         if (!store.transition(stack.id(), EnumSet.of(StackState.PENDING, StackState.STARTING), StackState.STARTING, null)) {
             return; // stopped or deleted before the job ran
         }
         changed(stack);
         events.add(stack.id(), STARTING_EVENT);
-        Template template = catalog.find(stack.template()).orElse(null);
+        Template template = details.templateOf(stack).orElse(null);
         if (template == null) {
             failLaunch(stack, "The template \"" + stack.template() + "\" is no longer in the catalog.");
             return;

@@ -266,4 +266,21 @@ public final class StackStore {
                 .forEach(e -> counts.put(e.getKey(), e.getValue())));
         return counts;
     }
+
+    /** How each HTTP service of a stack is served: service → {@code path} or {@code host}. */
+    public Map<String, String> routeModes(long stackId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT service, mode FROM routes WHERE stack_id = :s")
+                .bind("s", stackId).setMapKeyColumn("service").setMapValueColumn("mode")
+                .collectInto(new org.jdbi.v3.core.generic.GenericType<Map<String, String>>() { }));
+    }
+
+    /** Sets how each named HTTP service of a stack is served (a start from STOPPED re-decides it). */
+    public void setRouteModes(long stackId, Map<String, String> modes) {
+        jdbi.useTransaction(h -> {
+            for (var mode : modes.entrySet()) {
+                h.createUpdate("UPDATE routes SET mode = :m WHERE stack_id = :s AND service = :svc")
+                        .bind("m", mode.getValue()).bind("s", stackId).bind("svc", mode.getKey()).execute();
+            }
+        });
+    }
 }
