@@ -12,6 +12,8 @@ public final class Proxy {
     public String appsDomain = DEFAULT_APPS_DOMAIN;
     /** Whether admins may open every user's services (JupyterHub's {@code admin_access}); off by default. */
     public boolean adminAccess = false;
+    /** Which templates may path-route (serve on the portal's own origin): off (default), trusted-templates or all. */
+    public String pathRouting = "off";
     /**
      * Addresses of front proxies (exact IPs) whose {@code X-Forwarded-For/Proto/Host} Berth trusts and passes on;
      * from anyone else those headers are replaced.
