@@ -82,7 +82,11 @@ class PathRoutingTest {
         launch(alice, "wants-path", "lab");
         launch(alice, "curated", "cur");
 
-        assertThat(alice.get("/user/alice/lab/web/").statusCode()).isEqualTo(404);
+        var notServed = alice.get("/user/alice/lab/web/");
+        assertThat(notServed.statusCode()).isEqualTo(404);
+        assertThat(notServed.headers().firstValue("Content-Security-Policy")).as("the proxy's own page")
+                .hasValueSatisfying(csp -> assertThat(csp).startsWith("default-src 'none'"));
+        assertThat(notServed.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
         assertThat(alice.get("/user/alice/cur/web/").statusCode()).as("trusted or not: off is off").isEqualTo(404);
         assertThat(alice.get("/stacks/alice/lab").body()).contains(hostLink("lab"))
                 .doesNotContain("href=\"/user/alice/lab/web/\"");

@@ -106,6 +106,12 @@ final class ProxyPages {
                              String message, String link, String linkText) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        // Berth's own answer on a service's path or host: no script, not framable, never sniffed as something else
+        response.getHeaders().put("X-Content-Type-Options", "nosniff");
+        response.getHeaders().put("X-Frame-Options", "DENY");
+        response.getHeaders().put("Content-Security-Policy", "default-src 'none'; style-src "
+                + (portal(request).isEmpty() ? "'self'" : portal(request)) + "; frame-ancestors 'none'; base-uri 'none';"
+                + " form-action 'none'");
         String body;
         if (wantsHtml(request)) {
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
