@@ -5,10 +5,11 @@ import io.berth.auth.Accounts;
 import io.berth.auth.LoginThrottle;
 import io.berth.auth.Sessions;
 import io.berth.auth.SsoAccounts;
+import io.berth.auth.Tokens;
+import io.berth.auth.User;
 import io.berth.auth.oidc.OidcLogin;
 import io.berth.auth.oidc.OidcSettings;
 import io.berth.auth.oidc.SessionRecheck;
-import io.berth.auth.Tokens;
 import io.berth.backend.Backend;
 import io.berth.backend.docker.DockerBackend;
 import java.util.function.Function;
@@ -99,7 +100,8 @@ public final class App implements AutoCloseable {
         jobs = Executors.newFixedThreadPool(JOB_THREADS, named("berth-job"));
         TemplateRenderer renderer = new TemplateRenderer(new ImageMap(config.images), config.docker.hostPaths);
         StackEvents events = new StackEvents(stackStore);
-        HostNames hostNames = new HostNames(config.server, config.proxy, this::port);
+        HostNames hostNames = new HostNames(config.server, config.proxy, this::port,
+                id -> users.byId(id).map(User::username));
         StackDetails details = new StackDetails(stackStore, catalog, renderer, backend,
                 publicHost(config.server.publicHost), hostNames, routePolicy);
         metrics = new BerthMetrics(stackStore);

@@ -128,6 +128,36 @@ class PathRoutingTest {
     }
 
     @Test
+    void an_owner_whose_name_is_too_long_for_a_host_label_gets_one_by_account_id() {
+        PortalClient alice = start("off");
+        String longName = "firstname.lastname@physik.uni-heidelberg.example.org"; // 48 characters escaped twice
+        PortalClient admin = new PortalClient(berth.url()).login("admin", BerthInstance.ADMIN_PASSWORD);
+        admin.get("/admin/users");
+        assertThat(admin.post("/admin/users", Map.of("username", longName, "password", "long-password"))
+                .statusCode()).isEqualTo(302);
+        PortalClient user = new PortalClient(berth.url()).login(longName, "long-password");
+        Stacks.launch(user, "wants-path", "lab");
+        assertThat(Stacks.waitForState(user, "/stacks/" + longName + "/lab", "READY", Duration.ofSeconds(30)))
+                .isEqualTo("READY");
+
+        String page = user.get("/stacks/" + longName + "/lab").body();
+        java.util.regex.Matcher host = java.util.regex.Pattern.compile("http://(web--lab---id\\d+)\\.localhost:\\d+/")
+                .matcher(page);
+        assertThat(host.find()).as(page).isTrue();
+        assertThat(host.group(1)).hasSizeLessThanOrEqualTo(63);
+        String token = user.createToken("access", "access");
+        String hostHeader = "Host: " + host.group(1) + ".localhost:" + java.net.URI.create(berth.url()).getPort();
+        assertThat(RawHttp.get(berth.url(), "/runs", hostHeader, "Authorization: Bearer " + token).status())
+                .isEqualTo(200);
+        String aliceToken = alice.createToken("access", "access");
+        assertThat(RawHttp.get(berth.url(), "/runs", hostHeader, "Authorization: Bearer " + aliceToken).status())
+                .as("another user: the same answer as for nothing there").isEqualTo(404);
+        String otherId = hostHeader.replaceAll("---id(\\d+)", "---id999");
+        assertThat(RawHttp.get(berth.url(), "/runs", otherId, "Authorization: Bearer " + token).status())
+                .isEqualTo(404);
+    }
+
+    @Test
     void an_unknown_policy_stops_berth_naming_the_key() {
         BerthConfig c = berth.config();
         c.proxy.pathRouting = "sometimes";

@@ -81,7 +81,18 @@ public record Template(String name, String title, String description, String ico
                          String open) {
         public enum Kind { HTTP, TCP }
 
-        public enum Route { PATH, HOST }
+        public enum Route {
+            PATH, HOST;
+
+            /** As stored with a stack ({@code routes.mode}): {@code path} or {@code host}. */
+            public String mode() {
+                return name().toLowerCase(java.util.Locale.ROOT);
+            }
+
+            public static Route of(String mode) {
+                return "host".equals(mode) ? HOST : PATH;
+            }
+        }
     }
 
     public List<String> httpServices() {

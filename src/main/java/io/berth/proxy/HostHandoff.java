@@ -43,8 +43,9 @@ public final class HostHandoff {
             return Optional.empty();
         }
         String token = Sessions.randomToken();
-        tickets.put(token, new Ticket(portal, HostNames.label(owner, stack, service)));
-        return Optional.of(hosts.url(owner, stack, service) + ENTER_PATH.substring(1) + "?token=" + token
+        long ownerId = route.get().ownerId();
+        tickets.put(token, new Ticket(portal, HostNames.label(owner, ownerId, stack, service)));
+        return Optional.of(hosts.url(owner, ownerId, stack, service) + ENTER_PATH.substring(1) + "?token=" + token
                 + "&next=" + java.net.URLEncoder.encode(safeNext(next), java.nio.charset.StandardCharsets.UTF_8));
     }
 

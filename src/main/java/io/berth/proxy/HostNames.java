@@ -8,25 +8,37 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.IntSupplier;
+import java.util.function.LongFunction;
 
 /**
  * Host names of host-routed services: {@code <service>--<stack>--<owner>.<apps_domain>}, each part escaped like
  * container names ({@link ObjectNames#escape}: {@code [a-z0-9]} kept, other bytes as {@code -xx}), so the label is
- * DNS-safe and reads back to exactly one (owner, stack, service). Only the canonical spelling of a label is
- * accepted, so one service never answers on two origins. Also knows the portal's own URL.
+ * DNS-safe and reads back to exactly one (owner, stack, service). An owner whose escaped name would make the label
+ * longer than DNS allows (63; long e-mail-like names from an identity provider) is written {@code -id<number>} (the
+ * account's id) instead: an escaped part never starts with {@code -i} ({@code i} is no hex digit), so the two forms
+ * cannot meet. Only the canonical spelling of a label is accepted, so one service never answers on two origins.
+ * Also knows the portal's own URL.
  */
 public final class HostNames {
-    /** What a service host name names. */
-    public record Key(String owner, String stack, String service) { }
+    /** What a service host name names, and its canonical label (sessions on a service host are bound to it). */
+    public record Key(String owner, String stack, String service, String label) { }
 
     private static final int MAX_LABEL = 63;
+    private static final String OWNER_ID = "-id";
 
     private final String domainSuffix;
     private final BerthConfig.Server server;
     private final IntSupplier port;
 
-    /** {@code port}: the port Berth listens on, asked when a URL is built (it is known only once serving). */
-    public HostNames(BerthConfig.Server server, io.berth.config.Proxy proxy, IntSupplier port) {
+    private final LongFunction<Optional<String>> ownerNames;
+
+    /**
+     * {@code port}: the port Berth listens on, asked when a URL is built (it is known only once serving);
+     * {@code ownerNames}: an account's name by its id, for labels in the {@code -id<number>} form.
+     */
+    public HostNames(BerthConfig.Server server, io.berth.config.Proxy proxy, IntSupplier port,
+                     LongFunction<Optional<String>> ownerNames) {
+        this.ownerNames = ownerNames;
         this.domainSuffix = "." + proxy.appsDomain.toLowerCase(Locale.ROOT).replaceAll("^\\.+|\\.+$", "");
         this.server = server;
         this.port = port;
@@ -40,19 +52,22 @@ public final class HostNames {
         return URI.create(url);
     }
 
-    public static String label(String owner, String stack, String service) {
-        return ObjectNames.escape(service) + "--" + ObjectNames.escape(stack) + "--" + ObjectNames.escape(owner);
+    /** The canonical label of a service host: the owner's escaped name, or its id when the name is too long. */
+    public static String label(String owner, long ownerId, String stack, String service) {
+        String head = ObjectNames.escape(service) + "--" + ObjectNames.escape(stack) + "--";
+        String readable = head + ObjectNames.escape(owner);
+        return readable.length() <= MAX_LABEL ? readable : head + OWNER_ID + ownerId;
     }
 
     /** Whether the service's host label fits DNS (63 characters); launching refuses names that do not. */
-    public static boolean fits(String owner, String stack, String service) {
-        return label(owner, stack, service).length() <= MAX_LABEL;
+    public static boolean fits(String owner, long ownerId, String stack, String service) {
+        return label(owner, ownerId, stack, service).length() <= MAX_LABEL;
     }
 
     /** The service's base URL, with the portal's scheme and port: {@code http://web--lab--alice.localhost:8000/}. */
-    public String url(String owner, String stack, String service) {
+    public String url(String owner, long ownerId, String stack, String service) {
         URI portal = portal();
-        return portal.getScheme() + "://" + label(owner, stack, service) + domainSuffix
+        return portal.getScheme() + "://" + label(owner, ownerId, stack, service) + domainSuffix
                 + (portal.getPort() < 0 ? "" : ":" + portal.getPort()) + "/";
     }
 
@@ -80,17 +95,28 @@ public final class HostNames {
         }
         Optional<String> service = unescape(parts[0]);
         Optional<String> stack = unescape(parts[1]);
-        Optional<String> owner = unescape(parts[2]);
-        if (service.isEmpty() || stack.isEmpty() || owner.isEmpty()
-                || !label(owner.get(), stack.get(), service.get()).equals(label)) {
+        long ownerId = ownerId(parts[2]);
+        // an unknown id names nobody's service (answered 404 like any missing one): never a name, so nothing matches
+        Optional<String> owner = ownerId >= 0 ? ownerNames.apply(ownerId) : unescape(parts[2]);
+        if (service.isEmpty() || stack.isEmpty() || ownerId < 0 && owner.isEmpty()) {
+            return Optional.empty();
+        }
+        if (owner.isEmpty()) {
+            return Optional.of(new Key(parts[2], stack.get(), service.get(), label));
+        }
+        if (ownerId < 0 && !label(owner.get(), 0, stack.get(), service.get()).equals(label)
+                || ownerId >= 0 && !label(owner.get(), ownerId, stack.get(), service.get()).equals(label)) {
             return Optional.empty(); // not the canonical spelling
         }
-        return Optional.of(new Key(owner.get(), stack.get(), service.get()));
+        return Optional.of(new Key(owner.get(), stack.get(), service.get(), label));
     }
 
-    /** The label this host name was built from, for binding sessions to it. */
-    public static String label(Key key) {
-        return label(key.owner(), key.stack(), key.service());
+    /** The account id of an owner part in the {@code -id<number>} form; -1 for any other part. */
+    private static long ownerId(String part) {
+        if (!part.startsWith(OWNER_ID) || !part.substring(OWNER_ID.length()).matches("[1-9][0-9]{0,17}")) {
+            return -1;
+        }
+        return Long.parseLong(part.substring(OWNER_ID.length()));
     }
 
     private static Optional<String> unescape(String part) {

@@ -120,7 +120,7 @@ public final class ServiceProxy extends ProxyHandler {
     }
 
     private void handleHost(HostNames.Key key, Request request, Response response, Callback callback) {
-        String label = HostNames.label(key);
+        String label = key.label();
         request.setAttribute(ProxyPages.PORTAL, hosts.portalUrl());
         String path = request.getHttpURI().getCanonicalPath();
         Optional<Route> route = routes.find(key.owner(), key.stack(), key.service()).filter(Route::hostRouted);

@@ -41,17 +41,29 @@ public final class StackDetails {
      */
     public Optional<Template> templateOf(Stack stack) {
         Map<String, Template.Expose.Route> routes = new java.util.HashMap<>();
-        store.routeModes(stack.id()).forEach((service, mode) -> routes.put(service,
-                "host".equals(mode) ? Template.Expose.Route.HOST : Template.Expose.Route.PATH));
+        store.routeModes(stack.id()).forEach((service, mode) -> routes.put(service, Template.Expose.Route.of(mode)));
         return catalog.find(stack.template()).map(t -> t.withRoutes(routes));
     }
 
-    /** How each web service of a stack launched or started now from {@code template} is served. */
-    public Map<String, String> decideRoutes(Template template) {
+    /** How each web service of a stack launched now from {@code template} is served ({@link RoutePolicy}). */
+    public Map<String, Template.Expose.Route> decideRoutes(Template template) {
+        return routePolicy.decide(template);
+    }
+
+    /**
+     * A start from STOPPED or FAILED serves the stack as the site's policy says now ({@code proxy.path_routing}), so
+     * stopping and starting moves a stack launched under path routing to hosts of its own (a service whose host name
+     * would not fit DNS keeps its path). Returns what changed: service → its new route.
+     */
+    public Map<String, Template.Expose.Route> moveRoutes(Stack stack, Template template) {
+        Map<String, String> now = store.routeModes(stack.id());
+        Map<String, Template.Expose.Route> moved = new java.util.LinkedHashMap<>(routePolicy.decide(template));
+        moved.entrySet().removeIf(e -> e.getValue().mode().equals(now.get(e.getKey()))
+                || e.getValue() == Template.Expose.Route.HOST && !HostNames.fits(stack.owner(), stack.ownerId(), stack.name(), e.getKey()));
         Map<String, String> modes = new java.util.LinkedHashMap<>();
-        routePolicy.decide(template).forEach((service, route) ->
-                modes.put(service, route.name().toLowerCase(java.util.Locale.ROOT)));
-        return modes;
+        moved.forEach((service, route) -> modes.put(service, route.mode()));
+        store.setRouteModes(stack.id(), modes);
+        return moved;
     }
 
     /** A link to one of a stack's web UIs: where it points, and the address to show. */
@@ -132,7 +144,7 @@ public final class StackDetails {
             if (s.http().route() == Template.Expose.Route.PATH) {
                 return new Link(s.name(), path, path);
             }
-            String host = hostNames.url(stack.owner(), stack.name(), s.name());
+            String host = hostNames.url(stack.owner(), stack.ownerId(), stack.name(), s.name());
             return new Link(s.name(), "/hosts/open/" + stack.owner() + "/" + stack.name() + "/" + s.name()
                     + "?next=" + java.net.URLEncoder.encode(path, java.nio.charset.StandardCharsets.UTF_8),
                     host.substring(0, host.length() - 1) + path);

@@ -72,8 +72,7 @@ public final class StackService {
         Template template = catalog.find(templateName == null ? "" : templateName)
                 .orElseThrow(() -> BerthException.badRequest("template", "There is no template \"" + templateName + "\"."));
         String name = stackName == null || stackName.isBlank() ? template.name() : stackName.trim();
-        Map<String, String> routeModes = details.decideRoutes(template);
-        template = template.withRoutes(routes(routeModes));
+        template = template.withRoutes(details.decideRoutes(template));
         if (!TemplateParser.SLUG.matcher(name).matches()) {
             throw BerthException.badRequest("name",
                     "A stack name is 1-30 characters: lower-case letters, digits and -, starting with a letter or digit.");
@@ -105,12 +104,15 @@ public final class StackService {
         }
         for (Template.Service s : template.services()) {
             if (s.http() != null && s.http().route() == Template.Expose.Route.HOST
-                    && !io.berth.proxy.HostNames.fits(owner.username(), name, s.name())) {
+                    && !io.berth.proxy.HostNames.fits(owner.username(), owner.id(), name, s.name())) {
                 throw BerthException.badRequest("name", "The service \"" + s.name() + "\" gets a host name of its own,"
                         + " and with this stack name it would be longer than DNS allows (63 characters). Choose a"
                         + " shorter stack name.");
             }
         }
+        Map<String, String> routeModes = new LinkedHashMap<>();
+        template.services().stream().filter(s -> s.http() != null).forEach(s ->
+                routeModes.put(s.name(), s.http().route().mode()));
         Map<String, String> secrets = new LinkedHashMap<>();
         template.secrets().forEach(secret -> secrets.put(secret, Secrets.generate()));
         Amounts takes = Quotas.of(template);
@@ -205,29 +207,15 @@ public final class StackService {
         });
     }
 
-    /**
-     * A start from STOPPED or FAILED serves the stack as the site's policy says now ({@code proxy.path_routing}): so
-     * stopping and starting moves a stack launched under path routing to hosts of its own. A service whose host
-     * name would not fit DNS keeps its path.
-     */
+    /** Re-decides the stack's routes at a start (see {@link StackDetails#moveRoutes}), and says what moved. */
     private void moveRoutes(Stack stack, Template template) {
-        Map<String, String> now = store.routeModes(stack.id());
-        Map<String, String> decided = new LinkedHashMap<>(details.decideRoutes(template));
-        decided.entrySet().removeIf(e -> e.getValue().equals(now.get(e.getKey()))
-                || "host".equals(e.getValue()) && !io.berth.proxy.HostNames.fits(stack.owner(), stack.name(), e.getKey()));
-        if (!decided.isEmpty()) {
-            store.setRouteModes(stack.id(), decided);
-            events.add(stack.id(), "Served from now on " + decided.entrySet().stream().map(e -> e.getKey() + " on "
-                    + ("host".equals(e.getValue()) ? "a host of its own" : "a path of the portal")).toList());
-            LOG.info("stack \"{}\" of \"{}\": routes now {}", stack.name(), stack.owner(), decided);
+        Map<String, Template.Expose.Route> moved = details.moveRoutes(stack, template);
+        if (!moved.isEmpty()) {
+            events.add(stack.id(), "Served from now on " + moved.entrySet().stream().map(e -> e.getKey() + " on "
+                    + (e.getValue() == Template.Expose.Route.HOST ? "a host of its own" : "a path of the portal"))
+                    .toList());
+            LOG.info("stack \"{}\" of \"{}\": routes now {}", stack.name(), stack.owner(), moved);
         }
-    }
-
-    private static Map<String, Template.Expose.Route> routes(Map<String, String> modes) {
-        Map<String, Template.Expose.Route> out = new LinkedHashMap<>();
-        modes.forEach((service, mode) -> out.put(service, "host".equals(mode) ? Template.Expose.Route.HOST
-                : Template.Expose.Route.PATH));
-        return out;
     }
 
     private void runStart(Stack stack) {
