@@ -1,5 +1,6 @@
 package io.berth.stacks;
 
+import io.berth.auth.User;
 import io.berth.backend.Backend;
 import io.berth.catalog.Catalog;
 import io.berth.catalog.RoutePolicy;
@@ -7,6 +8,7 @@ import io.berth.catalog.Template;
 import io.berth.catalog.TemplateRenderer;
 import io.berth.proxy.HostNames;
 import io.berth.store.StackStore;
+import io.berth.web.BerthException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,6 +50,18 @@ public final class StackDetails {
     /** How each web service of a stack launched now from {@code template} is served ({@link RoutePolicy}). */
     public Map<String, Template.Expose.Route> decideRoutes(Template template) {
         return routePolicy.decide(template);
+    }
+
+    /** Refuses (400, field {@code name}) a stack name that would give one of its services too long a host name. */
+    public void requireHostNamesFit(User owner, String name, Template template) {
+        for (Template.Service s : template.services()) {
+            if (s.http() != null && s.http().route() == Template.Expose.Route.HOST
+                    && !HostNames.fits(owner.username(), owner.id(), name, s.name())) {
+                throw BerthException.badRequest("name", "The service \"" + s.name() + "\" gets a host name of its own,"
+                        + " and with this stack name it would be longer than DNS allows (63 characters). Choose a"
+                        + " shorter stack name.");
+            }
+        }
     }
 
     /**

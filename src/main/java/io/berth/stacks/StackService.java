@@ -102,14 +102,7 @@ public final class StackService {
                 }
             }
         }
-        for (Template.Service s : template.services()) {
-            if (s.http() != null && s.http().route() == Template.Expose.Route.HOST
-                    && !io.berth.proxy.HostNames.fits(owner.username(), owner.id(), name, s.name())) {
-                throw BerthException.badRequest("name", "The service \"" + s.name() + "\" gets a host name of its own,"
-                        + " and with this stack name it would be longer than DNS allows (63 characters). Choose a"
-                        + " shorter stack name.");
-            }
-        }
+        details.requireHostNamesFit(owner, name, template);
         Map<String, String> routeModes = new LinkedHashMap<>();
         template.services().stream().filter(s -> s.http() != null).forEach(s ->
                 routeModes.put(s.name(), s.http().route().mode()));
