@@ -19,12 +19,21 @@ public final class BerthProcess {
     private final int port;
     private Process process;
     private String more = "";
+    private String storeUrl;
+    private String storeUser;
 
     public BerthProcess(BerthInstance instance) throws IOException {
         this.instance = instance;
         try (ServerSocket s = new ServerSocket(0)) {
             this.port = s.getLocalPort();
         }
+    }
+
+    /** Another store than the instance's H2 file for the next {@link #start()} (PostgreSQL: user, no password). */
+    public BerthProcess withStore(String url, String user) {
+        this.storeUrl = url;
+        this.storeUser = user;
+        return this;
     }
 
     /** More berth.yaml for the next {@link #start()} (top-level sections not written otherwise, e.g. logging). */
@@ -38,12 +47,13 @@ public final class BerthProcess {
         Path yaml = instance.home.resolve("berth.yaml");
         Files.writeString(yaml, """
                 server: {port: %d}
-                store: {url: "%s"}
+                store: {url: "%s", user: "%s"}
                 catalog: {dir: "%s"}
                 docker:
                   name_prefix: %s
                   labels: {%s: %s}
-                """.formatted(port, c.store.url, c.catalog.dir, c.docker.namePrefix, TestDocker.TEST_LABEL,
+                """.formatted(port, storeUrl == null ? c.store.url : storeUrl, storeUser == null ? c.store.user : storeUser,
+                c.catalog.dir, c.docker.namePrefix, TestDocker.TEST_LABEL,
                 instance.run) + more);
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.berth.Main", "--config", yaml.toString())

@@ -129,6 +129,7 @@ public final class Reconciler {
                 down.remove(stack.id());
                 updateTargets(stack, services);
             }
+            case DELETING -> stacks.submitDelete(stack, store.deleteKeepsData(stack.id()));
             case FAILED -> {
                 boolean failedOutside = stack.reason() != null && stack.reason().startsWith(OUTSIDE);
                 if (failedOutside && !services.isEmpty() && notRunning(stack, services).isEmpty()) {
