@@ -20,6 +20,7 @@ import io.berth.proxy.HostHandoff;
 import io.berth.proxy.HostNames;
 import io.berth.proxy.RouteTable;
 import io.berth.proxy.ServiceProxy;
+import io.berth.stacks.Adoption;
 import io.berth.stacks.Culler;
 import io.berth.stacks.Reconciler;
 import io.berth.stacks.Sharing;
@@ -100,7 +101,6 @@ public final class App implements AutoCloseable {
         metrics.bindUsage(quotaStore::usageOfAll);
         StackService stacks = new StackService(stackStore, events, catalog, renderer, backend, routes, jobs, details,
                 metrics, quotas);
-        Reconciler reconciler = new Reconciler(stackStore, backend, stacks, routes);
         GroupStore groups = new GroupStore(db.jdbi());
         Sharing sharing = new Sharing(new ShareStore(db.jdbi()), users, groups, config.groupStacks.managedBy);
         Access access = new Access(config.proxy, sharing);
@@ -108,6 +108,9 @@ public final class App implements AutoCloseable {
         activity = new Activity(stackStore);
         AuditStore auditStore = new AuditStore(db.jdbi());
         Audit audit = new Audit(auditStore, config.audit.retentionDays);
+        Adoption adoption = new Adoption(stackStore, users, catalog, events,
+                (stack, why) -> audit.record("berth", "stack.adopt", stack.owner() + "/" + stack.name(), why));
+        Reconciler reconciler = new Reconciler(stackStore, backend, stacks, routes, adoption);
         Culler culler = new Culler(stackStore, catalog, stacks, events, activity::lastSeen,
                 (stack, why) -> {
                     audit.record("berth", "stack.cull", stack.owner() + "/" + stack.name(), why);

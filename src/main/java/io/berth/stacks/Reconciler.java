@@ -34,12 +34,16 @@ public final class Reconciler {
     private final Backend backend;
     private final StackService stacks;
     private final RouteTable routes;
+    private final Adoption adoption;
     /** READY stacks found with a service down, and in how many passes in a row. */
     private final Map<Long, Integer> down = new java.util.concurrent.ConcurrentHashMap<>();
     /** The endpoints last written per stack, so a pass writes only what changed. */
     private final Map<Long, java.util.Set<Endpoint>> written = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Stacks whose containers had no record in the last pass. */
+    private final Set<StackRef> orphans = new HashSet<>();
 
-    public Reconciler(StackStore store, Backend backend, StackService stacks, RouteTable routes) {
+    public Reconciler(StackStore store, Backend backend, StackService stacks, RouteTable routes, Adoption adoption) {
+        this.adoption = adoption;
         this.store = store;
         this.backend = backend;
         this.stacks = stacks;
@@ -75,10 +79,22 @@ public final class Reconciler {
                 LOG.warn("reconcile of stack \"{}\" of \"{}\" failed: {}", stack.name(), stack.owner(), e.toString());
             }
         }
-        for (StackRef orphan : actual.keySet()) {
-            if (!known.contains(orphan)) {
-                LOG.warn("reconcile: containers of stack {} have no record in the store; removing them", orphan);
-                backend.remove(orphan, true); // keep data: a record lost by mistake must not cost the volumes
+        // The containers were listed before the records were read, and a record is written before its containers are
+        // made: containers without a record have lost it, unless a delete removed them and then the record between
+        // the two reads. So an orphan is adopted when seen in two passes in a row (at once at start-up: no job ran).
+        Set<StackRef> seenBefore = Set.copyOf(orphans);
+        orphans.clear();
+        for (var orphan : actual.entrySet()) {
+            if (!known.contains(orphan.getKey())) {
+                orphans.add(orphan.getKey());
+                if (!startup && !seenBefore.contains(orphan.getKey())) {
+                    continue;
+                }
+                try {
+                    adoption.adopt(orphan.getKey(), orphan.getValue());
+                } catch (RuntimeException e) {
+                    LOG.warn("reconcile: adopting stack {} failed: {}", orphan.getKey(), e.toString());
+                }
             }
         }
     }
@@ -131,6 +147,9 @@ public final class Reconciler {
             }
             case DELETING -> stacks.submitDelete(stack, store.deleteKeepsData(stack.id()));
             case FAILED -> {
+                if (Adoption.isAdopted(stack)) {
+                    return; // kept as found until its owner or an admin deletes it
+                }
                 boolean failedOutside = stack.reason() != null && stack.reason().startsWith(OUTSIDE);
                 if (failedOutside && !services.isEmpty() && notRunning(stack, services).isEmpty()) {
                     if (stacks.recovered(stack)) {
