@@ -21,6 +21,7 @@ import io.berth.proxy.HostNames;
 import io.berth.proxy.RouteTable;
 import io.berth.proxy.ServiceProxy;
 import io.berth.stacks.Adoption;
+import io.berth.stacks.CrashLoops;
 import io.berth.stacks.Culler;
 import io.berth.stacks.Reconciler;
 import io.berth.stacks.Sharing;
@@ -92,9 +93,15 @@ public final class App implements AutoCloseable {
         TemplateRenderer renderer = new TemplateRenderer(new ImageMap(config.images), config.docker.hostPaths);
         StackEvents events = new StackEvents(stackStore);
         HostNames hostNames = new HostNames(config.server, config.proxy, this::port);
-        StackDetails details = new StackDetails(stackStore, catalog, renderer, backend,
-                publicHost(config.server.publicHost), hostNames);
+        AuditStore auditStore = new AuditStore(db.jdbi());
+        Audit audit = new Audit(auditStore, config.audit.retentionDays);
         metrics = new BerthMetrics(stackStore);
+        CrashLoops crashLoops = new CrashLoops(backend, config.docker.crashLoopRestarts, (stack, reason) -> {
+            audit.record("berth", "stack.crash_loop", stack.owner() + "/" + stack.name(), reason);
+            metrics.crashLooped();
+        });
+        StackDetails details = new StackDetails(stackStore, catalog, renderer, backend, crashLoops,
+                publicHost(config.server.publicHost), hostNames);
         QuotaStore quotaStore = new QuotaStore(db.jdbi());
         Quotas quotas = new Quotas(quotaStore, config.quotas);
         quotaStore.backfill(name -> catalog.find(name).map(Quotas::of));
@@ -106,18 +113,16 @@ public final class App implements AutoCloseable {
         Access access = new Access(config.proxy, sharing);
         HostHandoff handoff = new HostHandoff(routes, access, hostNames);
         activity = new Activity(stackStore);
-        AuditStore auditStore = new AuditStore(db.jdbi());
-        Audit audit = new Audit(auditStore, config.audit.retentionDays);
         Adoption adoption = new Adoption(stackStore, users, catalog, events,
                 (stack, why) -> audit.record("berth", "stack.adopt", stack.owner() + "/" + stack.name(), why));
-        Reconciler reconciler = new Reconciler(stackStore, backend, stacks, routes, adoption);
+        Reconciler reconciler = new Reconciler(stackStore, backend, stacks, routes, adoption, crashLoops);
         Culler culler = new Culler(stackStore, catalog, stacks, events, activity::lastSeen,
                 (stack, why) -> {
                     audit.record("berth", "stack.cull", stack.owner() + "/" + stack.name(), why);
                     metrics.culled(why);
                 });
         ServiceProxy proxy = new ServiceProxy(routes, sessions, tokens, access, hostNames, handoff, activity, metrics,
-                config);
+                config, crashLoops::restarting);
 
         sharing.onRevoked(proxy::revalidate);
         OidcLogin sso = new OidcLogin(config.auth.oidc, config.https(), hostNames::portalUrl);

@@ -29,6 +29,14 @@ public final class BerthProcess {
         }
     }
 
+    private final java.util.Map<String, String> env = new java.util.HashMap<>();
+
+    /** An environment variable for the next {@link #start()} ({@code BERTH_…} keys override berth.yaml). */
+    public BerthProcess withEnv(String name, String value) {
+        env.put(name, value);
+        return this;
+    }
+
     /** Another store than the instance's H2 file for the next {@link #start()} (PostgreSQL: user, no password). */
     public BerthProcess withStore(String url, String user) {
         this.storeUrl = url;
@@ -60,6 +68,7 @@ public final class BerthProcess {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(instance.home.resolve("berth.log").toFile()));
         pb.environment().put("BERTH_ADMIN_PASSWORD", BerthInstance.ADMIN_PASSWORD);
+        pb.environment().putAll(env);
         process = pb.start();
         waitForHealth();
         return this;

@@ -35,6 +35,7 @@ public final class Reconciler {
     private final StackService stacks;
     private final RouteTable routes;
     private final Adoption adoption;
+    private final CrashLoops crashLoops;
     /** READY stacks found with a service down, and in how many passes in a row. */
     private final Map<Long, Integer> down = new java.util.concurrent.ConcurrentHashMap<>();
     /** The endpoints last written per stack, so a pass writes only what changed. */
@@ -42,8 +43,10 @@ public final class Reconciler {
     /** Stacks whose containers had no record in the last pass. */
     private final Set<StackRef> orphans = new HashSet<>();
 
-    public Reconciler(StackStore store, Backend backend, StackService stacks, RouteTable routes, Adoption adoption) {
+    public Reconciler(StackStore store, Backend backend, StackService stacks, RouteTable routes, Adoption adoption,
+                      CrashLoops crashLoops) {
         this.adoption = adoption;
+        this.crashLoops = crashLoops;
         this.store = store;
         this.backend = backend;
         this.stacks = stacks;
@@ -67,6 +70,8 @@ public final class Reconciler {
         Set<Long> ids = all.stream().map(Stack::id).collect(Collectors.toSet());
         written.keySet().retainAll(ids);
         down.keySet().retainAll(ids);
+        crashLoops.keepOnly(all.stream().filter(s -> s.state() == StackState.READY).map(Stack::id)
+                .collect(Collectors.toSet()));
         for (Stack stack : all) {
             known.add(stack.ref());
             if (stacks.busy(stack.id())) {
@@ -118,6 +123,14 @@ public final class Reconciler {
                 }
             }
             case READY -> {
+                var loop = crashLoops.observe(stack, services);
+                if (loop.isPresent()) {
+                    // its containers go with the next pass (FAILED with running containers): the loop ends, and the
+                    // reason keeps the exit code and the last log line
+                    stacks.fail(stack, loop.get() + ". Fix the cause, then start the stack again.");
+                    crashLoops.failed(stack, loop.get());
+                    return;
+                }
                 List<String> missing = notRunning(stack, services);
                 if (!missing.isEmpty()) {
                     // Twice in a row: a Docker daemon that is restarting its containers is not a crash; longer while
