@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
  * a container list (most of the time the container is "Up 2 seconds"), and {@code RestartCount} counts since
  * creation and loses the exit code once the container runs again; the events keep both.
  *
- * <p>Only containers that are young ("Up N seconds") or restarting are asked about, one bounded call each: a service
- * that has been up for a minute is not in a loop that matters now, and a healthy engine with many containers costs
- * nothing extra per reconcile pass.
+ * <p>Only containers that are restarting, or young ("Up N seconds") although created well before that (so they have
+ * been restarted), are asked about, one bounded call each: a fresh container that runs since it was made, or one up
+ * for a minute, is not in a loop that matters now, and a healthy engine costs nothing extra per reconcile pass.
  */
 final class Restarts {
     /** Restarts within the window, the exit code of the last one and when the first was (nulls when none). */
@@ -28,6 +28,9 @@ final class Restarts {
     }
 
     private static final Duration EVENTS_TIMEOUT = Duration.ofSeconds(5);
+    /** Seconds from creating a container to running it (Berth starts it right after); more only costs one call. */
+    private static final long START_SLACK_SECONDS = 3;
+    private static final java.util.regex.Pattern UP_SECONDS = java.util.regex.Pattern.compile("Up (\\d+) seconds?\\b.*");
 
     private final DockerCalls docker;
     private final int windowSeconds;
@@ -39,11 +42,14 @@ final class Restarts {
 
     Count of(Container container) {
         String status = container.getStatus() == null ? "" : container.getStatus();
-        boolean young = status.startsWith("Up ") && (status.contains("second") || status.contains("Less than"));
-        if (!young && !"restarting".equals(container.getState())) {
+        long now = Instant.now().getEpochSecond();
+        java.util.regex.Matcher up = UP_SECONDS.matcher(status);
+        long upSeconds = status.startsWith("Up Less than") ? 0 : up.matches() ? Long.parseLong(up.group(1)) : -1;
+        boolean restartedLately = upSeconds >= 0 && container.getCreated() != null
+                && now - container.getCreated() > upSeconds + START_SLACK_SECONDS;
+        if (!restartedLately && !"restarting".equals(container.getState())) {
             return Count.NONE;
         }
-        long now = Instant.now().getEpochSecond();
         List<Event> dies = docker.call("events of container " + container.getId(), EVENTS_TIMEOUT.plusSeconds(1), c -> {
             List<Event> found = new ArrayList<>();
             try {
