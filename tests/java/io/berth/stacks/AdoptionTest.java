@@ -107,6 +107,27 @@ class AdoptionTest {
         assertThat(call(token, "GET", "/stacks/admin/kept", null).statusCode()).as("not adopted again").isEqualTo(404);
     }
 
+    @Test
+    void a_record_lost_while_berth_was_down_is_adopted_back_at_start_up_on_the_h2_file() throws Exception {
+        berth = new BerthProcess(instance).start();
+        String token = new PortalClient(berth.url()).login("admin", BerthInstance.ADMIN_PASSWORD)
+                .createToken("adoption", "read launch");
+        assertThat(call(token, "POST", "/stacks", "{\"template\": \"keeper\", \"name\": \"kept\"}").statusCode())
+                .isEqualTo(201);
+        Stacks.waitUntil("kept READY", () -> state(token).equals("READY"), Duration.ofSeconds(30), () -> state(token));
+        String container = instance.run + "-admin--kept--keep";
+        String id = TestDocker.inspect(container, "{{.Id}}");
+
+        berth.kill(); // the H2 file is Berth's while it runs; its containers keep running
+        try (Connection c = DriverManager.getConnection(instance.config().store.url, "berth", "")) {
+            assertThat(c.createStatement().executeUpdate("DELETE FROM stacks WHERE name = 'kept'")).isEqualTo(1);
+        }
+        berth.start();
+        assertThat(state(token)).as("adopted by the first pass, before Berth serves").startsWith("FAILED (Adopted back: ");
+        assertThat(TestDocker.inspect(container, "{{.Id}} {{.State.Running}}")).isEqualTo(id + " true");
+        assertThat(TestDocker.volumes(instance.run)).hasSize(1);
+    }
+
     private String state(String token) {
         HttpResponse<String> r = call(token, "GET", "/stacks/admin/kept", null);
         if (r.statusCode() != 200) {
