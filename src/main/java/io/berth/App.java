@@ -25,6 +25,8 @@ import io.berth.proxy.HostHandoff;
 import io.berth.proxy.HostNames;
 import io.berth.proxy.RouteTable;
 import io.berth.proxy.ServiceProxy;
+import io.berth.stacks.Adoption;
+import io.berth.stacks.CrashLoops;
 import io.berth.stacks.Culler;
 import io.berth.stacks.Reconciler;
 import io.berth.stacks.Sharing;
@@ -102,23 +104,29 @@ public final class App implements AutoCloseable {
         StackEvents events = new StackEvents(stackStore);
         HostNames hostNames = new HostNames(config.server, config.proxy, this::port,
                 id -> users.byId(id).map(User::username));
-        StackDetails details = new StackDetails(stackStore, catalog, renderer, backend,
-                publicHost(config.server.publicHost), hostNames, routePolicy);
+        AuditStore auditStore = new AuditStore(db.jdbi());
+        Audit audit = new Audit(auditStore, config.audit.retentionDays);
         metrics = new BerthMetrics(stackStore);
+        CrashLoops crashLoops = new CrashLoops(backend, config.docker.crashLoopRestarts, (stack, reason) -> {
+            audit.record("berth", "stack.crash_loop", stack.owner() + "/" + stack.name(), reason);
+            metrics.crashLooped();
+        });
+        StackDetails details = new StackDetails(stackStore, catalog, renderer, backend, crashLoops,
+                publicHost(config.server.publicHost), hostNames, routePolicy);
         QuotaStore quotaStore = new QuotaStore(db.jdbi());
         Quotas quotas = new Quotas(quotaStore, config.quotas);
         quotaStore.backfill(name -> catalog.find(name).map(Quotas::of));
         metrics.bindUsage(quotaStore::usageOfAll);
         StackService stacks = new StackService(stackStore, events, catalog, renderer, backend, routes, jobs, details,
                 metrics, quotas);
-        Reconciler reconciler = new Reconciler(stackStore, backend, stacks, routes);
         GroupStore groups = new GroupStore(db.jdbi());
         Sharing sharing = new Sharing(new ShareStore(db.jdbi()), users, groups, config.groupStacks.managedBy);
         Access access = new Access(config.proxy, sharing);
         HostHandoff handoff = new HostHandoff(routes, access, hostNames);
         activity = new Activity(stackStore);
-        AuditStore auditStore = new AuditStore(db.jdbi());
-        Audit audit = new Audit(auditStore, config.audit.retentionDays);
+        Adoption adoption = new Adoption(stackStore, users, catalog, events,
+                (stack, why) -> audit.record("berth", "stack.adopt", stack.owner() + "/" + stack.name(), why));
+        Reconciler reconciler = new Reconciler(stackStore, backend, stacks, routes, adoption, crashLoops);
         Culler culler = new Culler(stackStore, catalog, stacks, events, activity::lastSeen,
                 (stack, why) -> {
                     audit.record("berth", "stack.cull", stack.owner() + "/" + stack.name(), why);
@@ -128,7 +136,7 @@ public final class App implements AutoCloseable {
         LoginThrottle throttle = new LoginThrottle(config.auth.throttle, lock -> audit.record(null, "login.lock",
                 lock.key(), lock.address(), 429, lock.failures() + " failures; locked until " + lock.until()));
         ServiceProxy proxy = new ServiceProxy(routes, sessions, tokens, access, hostNames, handoff, activity, metrics,
-                config, throttle);
+                config, throttle, crashLoops::restarting);
 
         sharing.onRevoked(proxy::revalidate);
         OidcLogin sso = new OidcLogin(config.auth.oidc, config.https(), hostNames::portalUrl);

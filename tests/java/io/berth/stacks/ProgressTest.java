@@ -71,4 +71,37 @@ class ProgressTest {
         PortalClient eve = new PortalClient(berth.url()).login("eve", "eve-password");
         assertThat(eve.events("/stacks/admin/settled/progress", Duration.ofSeconds(5))).isEmpty();
     }
+
+    @Test
+    void a_stream_opened_after_a_failed_launch_replays_every_event_with_the_reason_then_done() throws Exception {
+        launch(admin, "ghost", "ghost");
+        assertThat(io.berth.testing.Stacks.waitForState(admin, "/stacks/admin/ghost", "FAILED", Duration.ofSeconds(20))).isEqualTo("FAILED");
+
+        List<String[]> events = admin.events("/stacks/admin/ghost/progress", Duration.ofSeconds(10));
+        List<String> messages = events.stream().filter(e -> e[0].equals("progress")).map(e -> e[1]).toList();
+        assertThat(String.join("\n", messages)).containsSubsequence("\"Launched from template ghost", "\"Starting\"",
+                "\"Failed: ", "berth/no-such-image:1.0");
+        assertThat(events.get(events.size() - 1)).containsExactly("done", "{\"state\":\"FAILED\"}");
+        assertThat(events.stream().filter(e -> e[0].equals("done")).count()).isEqualTo(1);
+
+        // From Last-Event-ID on: only what came after that event, then done.
+        java.net.http.HttpResponse<String> after = admin.http().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(berth.url() + "/stacks/admin/ghost/progress"))
+                .header("Accept", "text/event-stream").header("Last-Event-ID", firstId(admin))
+                .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(after.body()).doesNotContain("Launched from template ghost").contains("Failed: ")
+                .contains("event: done");
+        assertThat(after.body().split("event: progress", -1)).hasSize(messages.size()); // all but the first
+    }
+
+    /** The id of the ghost stack's first event, read from a replay with ids. */
+    private static String firstId(PortalClient client) throws Exception {
+        String body = client.http().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(berth.url() + "/stacks/admin/ghost/progress"))
+                .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(10)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^id: ?(\\d+)").matcher(body);
+        assertThat(m.find()).as(body).isTrue();
+        return m.group(1);
+    }
 }

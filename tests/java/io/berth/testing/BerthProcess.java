@@ -19,12 +19,29 @@ public final class BerthProcess {
     private final int port;
     private Process process;
     private String more = "";
+    private String storeUrl;
+    private String storeUser;
 
     public BerthProcess(BerthInstance instance) throws IOException {
         this.instance = instance;
         try (ServerSocket s = new ServerSocket(0)) {
             this.port = s.getLocalPort();
         }
+    }
+
+    private final java.util.Map<String, String> env = new java.util.HashMap<>();
+
+    /** An environment variable for the next {@link #start()} ({@code BERTH_…} keys override berth.yaml). */
+    public BerthProcess withEnv(String name, String value) {
+        env.put(name, value);
+        return this;
+    }
+
+    /** Another store than the instance's H2 file for the next {@link #start()} (PostgreSQL: user, no password). */
+    public BerthProcess withStore(String url, String user) {
+        this.storeUrl = url;
+        this.storeUser = user;
+        return this;
     }
 
     /** More berth.yaml for the next {@link #start()} (top-level sections not written otherwise, e.g. logging). */
@@ -38,19 +55,21 @@ public final class BerthProcess {
         Path yaml = instance.home.resolve("berth.yaml");
         Files.writeString(yaml, """
                 server: {port: %d}
-                store: {url: "%s"}
+                store: {url: "%s", user: "%s"}
                 catalog: {dir: "%s"}
                 proxy: {path_routing: all}
                 docker:
                   name_prefix: %s
                   labels: {%s: %s}
-                """.formatted(port, c.store.url, c.catalog.dir, c.docker.namePrefix, TestDocker.TEST_LABEL,
+                """.formatted(port, storeUrl == null ? c.store.url : storeUrl, storeUser == null ? c.store.user : storeUser,
+                c.catalog.dir, c.docker.namePrefix, TestDocker.TEST_LABEL,
                 instance.run) + more);
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.berth.Main", "--config", yaml.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(instance.home.resolve("berth.log").toFile()));
         pb.environment().put("BERTH_ADMIN_PASSWORD", BerthInstance.ADMIN_PASSWORD);
+        pb.environment().putAll(env);
         process = pb.start();
         waitForHealth();
         return this;

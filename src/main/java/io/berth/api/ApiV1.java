@@ -106,7 +106,8 @@ public final class ApiV1 {
         List<Views.LinkView> links = stacks.details().links(stack).stream()
                 .map(l -> new Views.LinkView(l.service(), absolute(l.href()))).toList();
         Bodies.send(ctx, 200, new Views.StackDetail(Views.StackView.of(stack, portalUrl.get()), links,
-                connections(stack), store.values(stack.id(), "param"), stacks.details().serviceNames(stack)));
+                connections(stack), store.values(stack.id(), "param"), stacks.details().serviceNames(stack),
+                stacks.details().restarting(stack)));
     }
 
     private List<io.berth.stacks.StackDetails.Connection> connections(Stack stack) {

@@ -33,6 +33,9 @@ final class Bodies {
             throw new BerthException(415, "unsupported_media_type", "Send the body as JSON"
                     + " (Content-Type: application/json).", null);
         }
+        if (ctx.contentLength() > MAX_BYTES) { // refused before reading it (the framework's own limit answers in text)
+            throw new BerthException(413, "too_large", "The body is larger than " + MAX_BYTES / 1024 + " KiB.", null);
+        }
         byte[] body = ctx.bodyAsBytes();
         if (body.length > MAX_BYTES) {
             throw new BerthException(413, "too_large", "The body is larger than " + MAX_BYTES / 1024 + " KiB.", null);

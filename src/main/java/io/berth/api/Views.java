@@ -42,7 +42,7 @@ final class Views {
     record LinkView(String service, String url) { }
 
     record StackDetail(StackView stack, List<LinkView> links, List<StackDetails.Connection> connections,
-                       java.util.Map<String, String> parameters, List<String> services) { }
+                       java.util.Map<String, String> parameters, List<String> services, List<String> restarting) { }
 
     record ConnectionList(String state, List<StackDetails.Connection> connections) { }
 }

@@ -129,6 +129,8 @@ public final class BerthConfig {
         public static final int DEFAULT_PIDS_LIMIT = 1024;
         public static final int DEFAULT_RECONCILE_SECONDS = 3;
         public static final String DEFAULT_PUBLISH_HOST = "0.0.0.0";
+        public static final int DEFAULT_CRASH_LOOP_RESTARTS = 5;
+        public static final int DEFAULT_CRASH_LOOP_WINDOW_SECONDS = 300;
 
         /** Docker Engine API endpoint. */
         public String host = DEFAULT_HOST;
@@ -161,6 +163,14 @@ public final class BerthConfig {
          * compute nodes on every interface; set an address of the cluster network to narrow it.
          */
         public String publishHost = DEFAULT_PUBLISH_HOST;
+        /**
+         * A READY stack fails ("crash loop") when the engine has restarted one of its services this many times within
+         * {@code crash_loop_window_seconds}; until then its page shows the restarts, the last exit code and the last
+         * log line. 0: never fail a stack for restarts (they are still shown).
+         */
+        public int crashLoopRestarts = DEFAULT_CRASH_LOOP_RESTARTS;
+        /** The window, in seconds, in which {@code crash_loop_restarts} restarts of one service fail its stack. */
+        public int crashLoopWindowSeconds = DEFAULT_CRASH_LOOP_WINDOW_SECONDS;
     }
 
     public static final class Auth {

@@ -129,6 +129,12 @@ public final class BerthMetrics implements AutoCloseable {
                 .tag("reason", why.contains("max_age") ? "max_age" : "idle_timeout").register(registry).increment();
     }
 
+    /** A READY stack failed because the engine kept restarting one of its services ({@code berth_crash_loops_total}). */
+    public void crashLooped() {
+        Counter.builder("berth.crash.loops").description("Stacks failed for a service the engine kept restarting")
+                .register(registry).increment();
+    }
+
     /** Incremented when a WebSocket opens through the proxy, decremented when it closes. */
     public AtomicInteger openWebSockets() {
         return openWebSockets;

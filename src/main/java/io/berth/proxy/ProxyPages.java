@@ -59,7 +59,8 @@ final class ProxyPages {
         // READY without an address: the engine is restarting or replacing the service (the reconciler cleared it)
         boolean restarting = route.state() == io.berth.stacks.StackState.READY;
         boolean starting = restarting
-                || route.state().inProgress() && route.state() != io.berth.stacks.StackState.STOPPING;
+                || route.state().inProgress() && route.state() != io.berth.stacks.StackState.STOPPING
+                && route.state() != io.berth.stacks.StackState.DELETING;
         String message = restarting
                 ? "Service \"" + route.service() + "\" of \"" + route.stack() + "\" is being restarted; this page"
                 + " reloads until it answers."

@@ -41,17 +41,23 @@ public final class ServiceProxy extends ProxyHandler {
     private final HostNames hosts;
     private final HostHandoff handoff;
     private final Activity activity;
+    private final java.util.function.BiPredicate<Long, String> restarting;
     private final BerthMetrics metrics;
     private final OpenTunnels tunnels = new OpenTunnels();
     private final io.berth.config.Proxy config;
     private final ForwardedHeaders forwarded;
     private final TokenCallers tokenCallers;
 
+    /**
+     * @param restarting whether the engine restarts a service (stack id, service name) lately: a refused connection
+     *                   to it is "being restarted", not a bare 502
+     */
     public ServiceProxy(RouteTable routes, Sessions sessions, Tokens tokens, Access access, HostNames hosts,
                         HostHandoff handoff, Activity activity, BerthMetrics metrics, BerthConfig config,
-                        LoginThrottle throttle) {
+                        LoginThrottle throttle, java.util.function.BiPredicate<Long, String> restarting) {
         ClientAddress clients = new ClientAddress(config.proxy.trustedProxies);
         this.tokenCallers = new TokenCallers(tokens, throttle, clients);
+        this.restarting = restarting;
         this.metrics = metrics;
         this.routes = routes;
         this.sessions = sessions;
@@ -256,8 +262,26 @@ public final class ServiceProxy extends ProxyHandler {
     protected void onServerToProxyResponseFailure(Request request, org.eclipse.jetty.client.Request toService,
                                                   org.eclipse.jetty.client.Response answer, Response response,
                                                   Callback callback, Throwable failure) {
-        ProxyPages.badGateway(request, response, callback, failure);
+        Route route = (Route) request.getAttribute(ROUTE);
+        if (!response.isCommitted() && route != null && refused(failure)
+                && restarting.test(route.stackId(), route.service())) {
+            // nothing listens at the address of a service the engine keeps restarting: between two of its lives it
+            // gets the "being restarted" page that reloads itself, not a bare 502
+            response.getHeaders().clear();
+            ProxyPages.notRunning(request, response, callback, route);
+        } else {
+            ProxyPages.badGateway(request, response, callback, failure);
+        }
         measure(request, response, response.getStatus());
+    }
+
+    private static boolean refused(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -34,12 +34,19 @@ public final class Reconciler {
     private final Backend backend;
     private final StackService stacks;
     private final RouteTable routes;
+    private final Adoption adoption;
+    private final CrashLoops crashLoops;
     /** READY stacks found with a service down, and in how many passes in a row. */
     private final Map<Long, Integer> down = new java.util.concurrent.ConcurrentHashMap<>();
     /** The endpoints last written per stack, so a pass writes only what changed. */
     private final Map<Long, java.util.Set<Endpoint>> written = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Stacks whose containers had no record in the last pass. */
+    private final Set<StackRef> orphans = new HashSet<>();
 
-    public Reconciler(StackStore store, Backend backend, StackService stacks, RouteTable routes) {
+    public Reconciler(StackStore store, Backend backend, StackService stacks, RouteTable routes, Adoption adoption,
+                      CrashLoops crashLoops) {
+        this.adoption = adoption;
+        this.crashLoops = crashLoops;
         this.store = store;
         this.backend = backend;
         this.stacks = stacks;
@@ -63,6 +70,8 @@ public final class Reconciler {
         Set<Long> ids = all.stream().map(Stack::id).collect(Collectors.toSet());
         written.keySet().retainAll(ids);
         down.keySet().retainAll(ids);
+        crashLoops.keepOnly(all.stream().filter(s -> s.state() == StackState.READY).map(Stack::id)
+                .collect(Collectors.toSet()));
         for (Stack stack : all) {
             known.add(stack.ref());
             if (stacks.busy(stack.id())) {
@@ -75,10 +84,22 @@ public final class Reconciler {
                 LOG.warn("reconcile of stack \"{}\" of \"{}\" failed: {}", stack.name(), stack.owner(), e.toString());
             }
         }
-        for (StackRef orphan : actual.keySet()) {
-            if (!known.contains(orphan)) {
-                LOG.warn("reconcile: containers of stack {} have no record in the store; removing them", orphan);
-                backend.remove(orphan, true); // keep data: a record lost by mistake must not cost the volumes
+        // The containers were listed before the records were read, and a record is written before its containers are
+        // made: containers without a record have lost it, unless a delete removed them and then the record between
+        // the two reads. So an orphan is adopted when seen in two passes in a row (at once at start-up: no job ran).
+        Set<StackRef> seenBefore = Set.copyOf(orphans);
+        orphans.clear();
+        for (var orphan : actual.entrySet()) {
+            if (!known.contains(orphan.getKey())) {
+                orphans.add(orphan.getKey());
+                if (!startup && !seenBefore.contains(orphan.getKey())) {
+                    continue;
+                }
+                try {
+                    adoption.adopt(orphan.getKey(), orphan.getValue());
+                } catch (RuntimeException e) {
+                    LOG.warn("reconcile: adopting stack {} failed: {}", orphan.getKey(), e.toString());
+                }
             }
         }
     }
@@ -102,6 +123,14 @@ public final class Reconciler {
                 }
             }
             case READY -> {
+                var loop = crashLoops.observe(stack, services);
+                if (loop.isPresent()) {
+                    // its containers go with the next pass (FAILED with running containers): the loop ends, and the
+                    // reason keeps the exit code and the last log line
+                    stacks.fail(stack, loop.get() + ". Fix the cause, then start the stack again.");
+                    crashLoops.failed(stack, loop.get());
+                    return;
+                }
                 List<String> missing = notRunning(stack, services);
                 if (!missing.isEmpty()) {
                     // Twice in a row: a Docker daemon that is restarting its containers is not a crash; longer while
@@ -129,7 +158,11 @@ public final class Reconciler {
                 down.remove(stack.id());
                 updateTargets(stack, services);
             }
+            case DELETING -> stacks.submitDelete(stack, store.deleteKeepsData(stack.id()));
             case FAILED -> {
+                if (Adoption.isAdopted(stack)) {
+                    return; // kept as found until its owner or an admin deletes it
+                }
                 boolean failedOutside = stack.reason() != null && stack.reason().startsWith(OUTSIDE);
                 if (failedOutside && !services.isEmpty() && notRunning(stack, services).isEmpty()) {
                     if (stacks.recovered(stack)) {

@@ -25,10 +25,12 @@ public final class StackDetails {
     private final String publicHost;
     private final HostNames hostNames;
     private final RoutePolicy routePolicy;
+    private final CrashLoops crashLoops;
 
     public StackDetails(StackStore store, Catalog catalog, TemplateRenderer renderer, Backend backend,
-                        String publicHost, HostNames hostNames, RoutePolicy routePolicy) {
+                        CrashLoops crashLoops, String publicHost, HostNames hostNames, RoutePolicy routePolicy) {
         this.routePolicy = routePolicy;
+        this.crashLoops = crashLoops;
         this.store = store;
         this.catalog = catalog;
         this.renderer = renderer;
@@ -78,6 +80,14 @@ public final class StackDetails {
         moved.forEach((service, route) -> modes.put(service, route.mode()));
         store.setRouteModes(stack.id(), modes);
         return moved;
+    }
+
+    /**
+     * Services of the stack that the engine keeps restarting, one line each: "web: restarting (3 times in 16 s), last
+     * exit 7: &lt;last log line&gt;"; empty when none does.
+     */
+    public List<String> restarting(Stack stack) {
+        return stack.state() == StackState.READY ? crashLoops.of(stack.id()) : List.of();
     }
 
     /** A link to one of a stack's web UIs: where it points, and the address to show. */

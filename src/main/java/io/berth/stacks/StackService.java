@@ -144,13 +144,18 @@ public final class StackService {
         submit(stack, () -> runStop(stack));
     }
 
-    /** Removes a stack and what it created; its stack-scoped volumes too unless {@code keepData}. */
+    /**
+     * Removes a stack and what it created; its stack-scoped volumes too unless {@code keepData}. The wish is written
+     * first (DELETING), so once this returns the delete happens even if Berth is killed before the job ran.
+     */
     public void delete(Stack stack, boolean keepData) {
-        StackState state = current(stack);
-        if (state == StackState.PENDING || state == StackState.STARTING || state == StackState.READY) {
-            store.transition(stack.id(), StackState.ACTIVE, StackState.STOPPING, null);
-        }
+        store.markDeleting(stack.id(), keepData);
         changed(stack);
+        submitDelete(stack, keepData);
+    }
+
+    /** Runs (again) the delete recorded for a DELETING stack, e.g. after a restart of Berth. */
+    void submitDelete(Stack stack, boolean keepData) {
         submit(stack, () -> {
             backend.remove(stack.ref(), keepData);
             store.delete(stack.id());
@@ -266,7 +271,9 @@ public final class StackService {
 
     void fail(Stack stack, String reason) {
         String text = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "…" : reason;
-        if (store.transition(stack.id(), EnumSet.complementOf(EnumSet.of(StackState.STOPPED)), StackState.FAILED, text)) {
+        // a stopped or deleting stack stays so: a job that fails late must not undo a stop or a delete
+        EnumSet<StackState> from = EnumSet.complementOf(EnumSet.of(StackState.STOPPED, StackState.DELETING));
+        if (store.transition(stack.id(), from, StackState.FAILED, text)) {
             events.add(stack.id(), "Failed: " + text);
             LOG.warn("stack \"{}\" of \"{}\" FAILED: {}", stack.name(), stack.owner(), firstLine(text));
         }

@@ -3,9 +3,12 @@ package io.berth.stacks;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** Where a stack is in its life: {@code PENDING → STARTING → READY → STOPPING → STOPPED}, or {@code FAILED}. */
+/**
+ * Where a stack is in its life: {@code PENDING → STARTING → READY → STOPPING → STOPPED}, or {@code FAILED}; from any
+ * of them {@code DELETING}, recorded before a delete is answered so that the delete survives a crash of Berth.
+ */
 public enum StackState {
-    PENDING, STARTING, READY, STOPPING, STOPPED, FAILED;
+    PENDING, STARTING, READY, STOPPING, STOPPED, FAILED, DELETING;
 
     /** States from which a stack can be (re)started. */
     public static final Set<StackState> STARTABLE = EnumSet.of(STOPPED, FAILED);
@@ -14,6 +17,6 @@ public enum StackState {
 
     /** Whether this state is still changing by itself (pages refresh while it is). */
     public boolean inProgress() {
-        return this == PENDING || this == STARTING || this == STOPPING;
+        return this == PENDING || this == STARTING || this == STOPPING || this == DELETING;
     }
 }

@@ -2,6 +2,7 @@ package io.berth.store;
 
 import io.berth.config.BerthConfig;
 import java.util.Arrays;
+import java.util.Locale;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
@@ -24,9 +25,7 @@ public final class Database implements AutoCloseable {
     private final Jdbi jdbi;
 
     public Database(BerthConfig.Store config) {
-        // An H2 file database is created on first use; DB_CLOSE_ON_EXIT=FALSE leaves closing to us (shutdown hook order).
-        String url = config.url.startsWith("jdbc:h2:") && !config.url.contains("DB_CLOSE_ON_EXIT")
-                ? config.url + ";DB_CLOSE_ON_EXIT=FALSE" : config.url;
+        String url = h2Url(config.url);
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("berth-db");
         hikari.setJdbcUrl(url);
@@ -47,6 +46,46 @@ public final class Database implements AutoCloseable {
             LOG.info("database {} migrated to version {}", config.url, result.targetSchemaVersion);
         }
         jdbi = Jdbi.create(pool);
+        if (url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")) {
+            if (url.toUpperCase(Locale.ROOT).matches(".*;WRITE_DELAY=0+(;.*)?")) {
+                DurableCommits.install(jdbi);
+            } else {
+                LOG.warn("database {} sets its own WRITE_DELAY: changes answered as done may be lost when Berth or the "
+                        + "machine stops abruptly (remove WRITE_DELAY from the URL to keep them)", config.url);
+            }
+        } else if (url.startsWith("jdbc:postgresql:")) {
+            warnIfPostgresMayLoseCommits(config.url);
+        }
+    }
+
+    /**
+     * The H2 URL Berth opens: an H2 file database is created on first use; DB_CLOSE_ON_EXIT=FALSE leaves closing to us
+     * (shutdown hook order); WRITE_DELAY=0 makes H2 write a transaction to the file at commit instead of up to 500 ms
+     * later (see {@link DurableCommits}). An explicit WRITE_DELAY in the configured URL is kept (for benchmarks).
+     */
+    static String h2Url(String url) {
+        if (!url.startsWith("jdbc:h2:")) {
+            return url;
+        }
+        String upper = url.toUpperCase(Locale.ROOT);
+        String more = (upper.contains("DB_CLOSE_ON_EXIT") ? "" : ";DB_CLOSE_ON_EXIT=FALSE")
+                + (upper.contains("WRITE_DELAY") || upper.startsWith("JDBC:H2:MEM:") ? "" : ";WRITE_DELAY=0");
+        return url + more;
+    }
+
+    /**
+     * PostgreSQL's defaults ({@code fsync=on}, {@code synchronous_commit=on}) make a commit durable before it returns;
+     * a server tuned otherwise loses acknowledged changes on a crash, which Berth cannot fix but says at start.
+     */
+    private void warnIfPostgresMayLoseCommits(String url) {
+        jdbi.useHandle(h -> {
+            String fsync = h.createQuery("SHOW fsync").mapTo(String.class).one();
+            String commit = h.createQuery("SHOW synchronous_commit").mapTo(String.class).one();
+            if (!"on".equals(fsync) || "off".equals(commit)) {
+                LOG.warn("database {} runs with fsync={} and synchronous_commit={}: changes answered as done may be "
+                        + "lost when the server stops abruptly (set both to on)", url, fsync, commit);
+            }
+        });
     }
 
     /**

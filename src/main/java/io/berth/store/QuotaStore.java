@@ -15,7 +15,7 @@ import org.jdbi.v3.core.Jdbi;
 public final class QuotaStore {
     public static final String USER = "user";
     public static final String GROUP = "group";
-    private static final String HOLDING = "state IN ('PENDING', 'STARTING', 'READY', 'STOPPING')";
+    private static final String HOLDING = "state IN ('PENDING', 'STARTING', 'READY', 'STOPPING', 'DELETING')";
     private static final String SUMS = "SELECT COUNT(*) AS n, COALESCE(SUM(containers), 0) AS c,"
             + " COALESCE(SUM(cpu_millis), 0) AS cpu, COALESCE(SUM(memory_bytes), 0) AS mem FROM stacks WHERE " + HOLDING;
 

@@ -224,6 +224,44 @@ public final class StackStore {
                 .list());
     }
 
+    /**
+     * Records that the stack is being deleted ({@code DELETING}) and whether its volumes stay, so a Berth that
+     * stops before the delete is done finishes it when it starts again.
+     */
+    public void markDeleting(long stackId, boolean keepData) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE stacks SET state = 'DELETING', reason = NULL, delete_keeps_data = :k,"
+                        + " updated_at = :t WHERE id = :id")
+                .bind("k", keepData).bind("t", Instant.now()).bind("id", stackId).execute());
+    }
+
+    /** Whether the delete recorded for a DELETING stack keeps its volumes (true when nothing says otherwise). */
+    public boolean deleteKeepsData(long stackId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT delete_keeps_data FROM stacks WHERE id = :id")
+                .bind("id", stackId).mapTo(Boolean.class).findOne().orElse(null)) != Boolean.FALSE;
+    }
+
+    /**
+     * Records a stack found running without a record (see {@code stacks.Adoption}): FAILED with {@code reason}, no
+     * routes; empty when the owner has a stack of that name by now.
+     */
+    public Optional<Stack> adopt(long ownerId, String name, String template, String reason) {
+        try {
+            return Optional.of(jdbi.inTransaction(h -> {
+                Instant now = Instant.now();
+                long id = h.createUpdate("INSERT INTO stacks (owner_id, name, template, state, reason, created_at,"
+                                + " updated_at) VALUES (:o, :n, :t, 'FAILED', :r, :now, :now)")
+                        .bind("o", ownerId).bind("n", name).bind("t", template).bind("r", reason).bind("now", now)
+                        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+                return h.createQuery(SELECT + "WHERE s.id = :id").bind("id", id).map(STACK).one();
+            }));
+        } catch (UnableToExecuteStatementException e) {
+            if (e.getCause() instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     public void delete(long stackId) {
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM stacks WHERE id = :id").bind("id", stackId).execute());
     }

@@ -24,6 +24,10 @@ final class ErrorMapper {
 
     void register(RoutesConfig routes) {
         routes.exception(BerthException.class, (e, ctx) -> safely(ctx, e, () -> answer(ctx, e)));
+        // The framework's own refusals (its body size limit, 405s): same shape as Berth's
+        routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> safely(ctx, e, () -> answer(ctx,
+                e.getStatus() == 404 ? BerthException.notFound("There is no such page.")
+                        : new BerthException(e.getStatus(), framework(e.getStatus()), e.getMessage(), null))));
         routes.exception(Exception.class, (e, ctx) -> safely(ctx, e, () -> {
             LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
             answer(ctx, new BerthException(500, "internal", "Something went wrong in Berth; the error is logged.", null));
@@ -33,6 +37,16 @@ final class ErrorMapper {
                 answer(ctx, BerthException.notFound("There is no such page."));
             }
         });
+    }
+
+    private static String framework(int status) {
+        return switch (status) {
+            case 400 -> "bad_request";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 413 -> "too_large";
+            default -> status >= 500 ? "internal" : "http_" + status;
+        };
     }
 
     /**

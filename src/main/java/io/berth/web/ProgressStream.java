@@ -17,11 +17,14 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code GET /stacks/<owner>/<name>/progress}: a stack's events as server-sent events while it changes, each with
  * the stack's state and a percentage for the progress bar; ends with a {@code done} event once the stack settles
- * (READY, FAILED, STOPPED). Reconnecting browsers send {@code Last-Event-ID} and get only what they missed.
+ * (READY, FAILED, STOPPED). Every past event is replayed first (a stream opened after a failure still shows its
+ * reason); reconnecting browsers send {@code Last-Event-ID} and get only what they missed.
  */
 final class ProgressStream {
     private static final Logger LOG = LoggerFactory.getLogger(ProgressStream.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long a stream opened right after a stack settled waits for the event that says why (FAILED's reason). */
+    private static final java.time.Duration SETTLE_EVENT_WAIT = java.time.Duration.ofSeconds(2);
 
     private final StackStore store;
     private final StackEvents events;
@@ -51,8 +54,18 @@ final class ProgressStream {
         Watcher watcher = new Watcher(client, stack, lastEventId(client));
         AutoCloseable watch = events.watch(stack.id(), event -> watcher.pump());
         client.onClose(() -> close(watch));
-        watcher.pump(); // what happened before this page asked
-        watcher.finishIfSettled();
+        // What happened before this page asked, then done if the stack has settled. A stack that has just settled
+        // may not have written the event that says so yet (the state is written first): wait for it a little.
+        long deadline = System.nanoTime() + SETTLE_EVENT_WAIT.toNanos();
+        while (!watcher.pump() && watcher.settledWithoutItsEvent() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        watcher.finishIfSettled(true);
     }
 
     /**
@@ -68,6 +81,7 @@ final class ProgressStream {
         private long startedAt = -1;
         private long counted;
         private int since;
+        private java.time.Instant lastAt = java.time.Instant.EPOCH;
 
         Watcher(SseClient client, Stack stack, long lastSent) {
             this.client = client;
@@ -76,17 +90,20 @@ final class ProgressStream {
             this.expected = stacks.details().expectedStartEvents(stack);
         }
 
-        synchronized void pump() {
+        /** Sends the events not sent yet, then done if the stack settled and said so; returns whether it ended. */
+        synchronized boolean pump() {
             for (StackEvent event : store.eventsAfter(stack.id(), counted)) {
                 count(event);
                 if (event.id() > lastSent && !client.terminated()) {
                     send(event);
                 }
             }
+            return finishIfSettled(false);
         }
 
         private void count(StackEvent event) {
             counted = event.id();
+            lastAt = event.at();
             if (event.message().equals(StackService.STARTING_EVENT)) {
                 startedAt = event.id();
                 since = 0;
@@ -105,15 +122,31 @@ final class ProgressStream {
             data.put("state", state.name());
             data.put("percent", state == StackState.READY ? 100 : Math.min(99, since * 100 / Math.max(1, expected)));
             client.sendEvent("progress", json(data), Long.toString(event.id()));
-            finishIfSettled();
         }
 
-        synchronized void finishIfSettled() {
-            StackState state = store.byId(stack.id()).map(Stack::state).orElse(StackState.STOPPED);
-            if (!state.inProgress() && !client.terminated()) {
-                client.sendEvent("done", json(Map.of("state", state.name())));
-                client.close();
+        /** Whether the stack settled after its last event: the event saying how (a reason) is still to come. */
+        synchronized boolean settledWithoutItsEvent() {
+            Stack now = store.byId(stack.id()).orElse(null);
+            return now != null && !now.state().inProgress() && now.updatedAt().isAfter(lastAt)
+                    && now.updatedAt().isAfter(java.time.Instant.now().minus(SETTLE_EVENT_WAIT.multipliedBy(2)));
+        }
+
+        /**
+         * Ends the stream with done once the stack has settled and its settling event was sent (or, with
+         * {@code anyway}, when waiting for that event is over); returns whether the stream ended.
+         */
+        synchronized boolean finishIfSettled(boolean anyway) {
+            if (client.terminated()) {
+                return true;
             }
+            Stack now = store.byId(stack.id()).orElse(null);
+            StackState state = now == null ? StackState.STOPPED : now.state();
+            if (state.inProgress() || !anyway && now != null && now.updatedAt().isAfter(lastAt)) {
+                return false;
+            }
+            client.sendEvent("done", json(Map.of("state", state.name())));
+            client.close();
+            return true;
         }
     }
 

@@ -130,6 +130,7 @@ final class StackPages {
         }
         Map<String, Object> params = new HashMap<>();
         params.put("services", stacks.details().serviceNames(stack));
+        params.put("restarting", stacks.details().restarting(stack));
         params.put("page", page);
         params.put("stack", stack);
         params.put("links", links);

@@ -69,6 +69,7 @@ public final class WebApp {
         MetricsPage metricsPage = new MetricsPage(metrics, tokens, config.server.metricsAllow);
         return Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
+            c.http.prefer405over404 = true; // a known path with the wrong method is 405, answered by ErrorMapper
             c.jetty.host = config.server.host;
             c.jetty.port = config.server.port;
             if (config.server.tls.enabled()) { // HTTPS only: Javalin adds its plain connector only when none is given
@@ -77,6 +78,7 @@ public final class WebApp {
             // Javalin relaxes URI checks to LEGACY; the proxy routes on paths, so ambiguous ones (%2e%2e, %2f) are refused.
             c.jetty.modifyHttpConfiguration(http -> http.setUriCompliance(UriCompliance.DEFAULT));
             c.jetty.modifyServer(server -> {
+                server.setErrorHandler(new EarlyErrors());
                 metrics.bindJetty(server.getThreadPool());
                 StatisticsHandler stats = (StatisticsHandler) server.getHandler();
                 stats.setHandler(new Handler.Sequence(proxy)); // Javalin appends its servlet context after the proxy

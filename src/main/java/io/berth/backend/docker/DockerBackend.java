@@ -45,6 +45,7 @@ public final class DockerBackend implements Backend, AutoCloseable {
     private final Ownership ownership;
     private final Volumes volumes;
     private final ContainerFactory containers;
+    private final Restarts restarts;
     private final LogStreams logStreams;
     private final HealthCache health = new HealthCache();
 
@@ -63,6 +64,7 @@ public final class DockerBackend implements Backend, AutoCloseable {
         this.volumes = new Volumes(docker, config, ownership);
         this.containers = new ContainerFactory(docker, config, ownership);
         this.logStreams = new LogStreams(docker, config, ownership);
+        this.restarts = new Restarts(docker, config);
     }
 
     @Override
@@ -166,9 +168,11 @@ public final class DockerBackend implements Backend, AutoCloseable {
             }
             StackRef ref = new StackRef(owner, stack);
             boolean running = "running".equals(container.getState());
+            Restarts.Count restarted = restarts.of(container);
             statuses.add(new ServiceStatus(ref, service, running, running ? endpoint(container, ref, service) : null,
                     Objects.requireNonNullElse(container.getStatus(), container.getState()),
-                    "restarting".equals(container.getState())));
+                    "restarting".equals(container.getState()), restarted.restarts(), restarted.lastExit(),
+                    restarted.first()));
         }
         return statuses;
     }
