@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.berth.auth.oidc.OidcSettings;
-import io.berth.config.BerthConfig;
 import io.berth.config.ConfigException;
+import io.berth.config.Oidc;
 import io.berth.testing.BerthInstance;
 import io.berth.testing.BerthProcess;
 import java.util.List;
@@ -39,22 +39,22 @@ class OidcSettingsTest {
                 new Case("auth.oidc.display_name", c -> c.displayName = ""),
                 new Case("auth.oidc.allowed_groups", c -> c.allowedGroups = List.of("lqcd", " ")));
         for (Case bad : cases) {
-            BerthConfig.Oidc c = valid();
+            Oidc c = valid();
             bad.change.accept(c);
             assertThatThrownBy(() -> OidcSettings.check(c)).as(bad.key).isInstanceOf(ConfigException.class)
                     .hasMessageStartingWith(bad.key);
         }
         OidcSettings.check(valid()); // and the valid one passes
-        BerthConfig.Oidc off = new BerthConfig.Oidc();
+        Oidc off = new Oidc();
         off.clockSkewSeconds = -1;
         OidcSettings.check(off); // single sign-on off: nothing to check
         assertThat(off.issuer).isEmpty();
     }
 
-    private record Case(String key, Consumer<BerthConfig.Oidc> change) { }
+    private record Case(String key, Consumer<Oidc> change) { }
 
-    private static BerthConfig.Oidc valid() {
-        BerthConfig.Oidc c = new BerthConfig.Oidc();
+    private static Oidc valid() {
+        Oidc c = new Oidc();
         c.issuer = "https://sso.example.org/realms/hpc";
         return c;
     }

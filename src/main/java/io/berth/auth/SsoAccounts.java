@@ -1,7 +1,7 @@
 package io.berth.auth;
 
 import io.berth.auth.oidc.SsoIdentity;
-import io.berth.config.BerthConfig;
+import io.berth.config.Oidc;
 import io.berth.store.GroupStore;
 import io.berth.store.UserStore;
 import io.berth.web.BerthException;
@@ -21,14 +21,14 @@ public final class SsoAccounts {
 
     private final UserStore users;
     private final GroupStore groups;
-    private final BerthConfig.Oidc config;
+    private final Oidc config;
     private final java.util.Set<String> allowed;
     private final java.util.Set<String> admins;
 
     private final java.util.function.LongConsumer groupsChanged;
 
     /** @param groupsChanged told the user's id after each sign-in rewrote their groups (caches forget them) */
-    public SsoAccounts(UserStore users, GroupStore groups, BerthConfig.Oidc config,
+    public SsoAccounts(UserStore users, GroupStore groups, Oidc config,
                        java.util.function.LongConsumer groupsChanged) {
         this.groupsChanged = groupsChanged;
         this.users = users;

@@ -1,6 +1,6 @@
 package io.berth.auth.oidc;
 
-import io.berth.config.BerthConfig;
+import io.berth.config.Oidc;
 import io.berth.web.BerthException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -11,7 +11,7 @@ import org.pac4j.oidc.profile.OidcProfile;
 final class Claims {
     private Claims() { }
 
-    static SsoIdentity identity(BerthConfig.Oidc config, OidcProfile profile) {
+    static SsoIdentity identity(Oidc config, OidcProfile profile) {
         Object claimed = profile.getAttribute(config.usernameClaim);
         String username = claimed instanceof Number n ? String.valueOf(n) : claimed instanceof String s ? s : null;
         if (username == null || username.isBlank()) {
@@ -26,7 +26,7 @@ final class Claims {
     }
 
     /** How Berth keys a person of the provider: {@code <issuer> <sub>}. */
-    static String subject(BerthConfig.Oidc config, String sub) {
+    static String subject(Oidc config, String sub) {
         return config.issuer.replaceAll("/+$", "") + " " + sub;
     }
 

@@ -1,7 +1,7 @@
 package io.berth.auth.oidc;
 
-import io.berth.config.BerthConfig;
 import io.berth.config.ConfigException;
+import io.berth.config.Oidc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +10,7 @@ import java.nio.file.Path;
 final class ClientSecret {
     private ClientSecret() { }
 
-    static String read(BerthConfig.Oidc config) {
+    static String read(Oidc config) {
         if (!config.clientSecret.isEmpty() || config.clientSecretFile.isEmpty()) {
             return config.clientSecret;
         }

@@ -3,7 +3,7 @@ package io.berth.auth.oidc;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.berth.auth.Sessions;
-import io.berth.config.BerthConfig;
+import io.berth.config.Oidc;
 import io.berth.web.BerthException;
 import io.javalin.http.Context;
 import java.time.Duration;
@@ -39,7 +39,7 @@ public final class OidcLogin {
     private static final Duration PENDING_FOR = Duration.ofMinutes(10);
     private static final String NEXT = "berth.next";
 
-    private final BerthConfig.Oidc config;
+    private final Oidc config;
     private final boolean secure;
     private final Cache<String, Map<String, Object>> pending = Caffeine.newBuilder()
             .expireAfterWrite(PENDING_FOR).maximumSize(100_000).build();
@@ -48,7 +48,7 @@ public final class OidcLogin {
             .expireAfterWrite(PENDING_FOR).maximumSize(10_000).build();
     private final ProviderClient provider;
 
-    public OidcLogin(BerthConfig.Oidc config, boolean secure, Supplier<String> portalUrl) {
+    public OidcLogin(Oidc config, boolean secure, Supplier<String> portalUrl) {
         OidcSettings.check(config);
         this.config = config;
         this.secure = secure;

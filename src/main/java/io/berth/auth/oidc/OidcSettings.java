@@ -1,7 +1,7 @@
 package io.berth.auth.oidc;
 
-import io.berth.config.BerthConfig;
 import io.berth.config.ConfigException;
+import io.berth.config.Oidc;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Arrays;
@@ -17,7 +17,7 @@ public final class OidcSettings {
 
     private OidcSettings() { }
 
-    public static void check(BerthConfig.Oidc c) {
+    public static void check(Oidc c) {
         if (c.issuer.isBlank()) {
             return; // single sign-on is off
         }

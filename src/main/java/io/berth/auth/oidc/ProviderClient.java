@@ -14,7 +14,7 @@ import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
-import io.berth.config.BerthConfig;
+import io.berth.config.Oidc;
 import io.berth.web.BerthException;
 import java.io.IOException;
 import java.time.Duration;
@@ -31,14 +31,14 @@ import org.pac4j.oidc.config.OidcConfiguration;
 final class ProviderClient {
     private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
 
-    private final BerthConfig.Oidc config;
+    private final Oidc config;
     private final String secret;
     private final Supplier<String> callbackUrl;
     private volatile OidcClient client;
     private long failedAt;
     private BerthException failure;
 
-    ProviderClient(BerthConfig.Oidc config, String secret, Supplier<String> callbackUrl) {
+    ProviderClient(Oidc config, String secret, Supplier<String> callbackUrl) {
         this.config = config;
         this.secret = secret;
         this.callbackUrl = callbackUrl;

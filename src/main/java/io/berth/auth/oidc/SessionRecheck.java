@@ -7,7 +7,7 @@ import io.berth.auth.Session;
 import io.berth.auth.Sessions;
 import io.berth.auth.SsoAccounts;
 import io.berth.auth.User;
-import io.berth.config.BerthConfig;
+import io.berth.config.Oidc;
 import io.berth.store.SessionStore;
 import io.berth.store.UserStore;
 import java.time.Duration;
@@ -26,7 +26,7 @@ import java.util.function.BiConsumer;
  * sign everyone out. Sessions of a provider that gives no refresh token, and password sessions, are never checked.
  */
 public final class SessionRecheck {
-    private final BerthConfig.Oidc config;
+    private final Oidc config;
     private final OidcLogin login;
     private final SessionStore store;
     private final Sessions sessions;
@@ -40,7 +40,7 @@ public final class SessionRecheck {
             .maximumSize(100_000).build();
 
     /** @param ended told the user and the reason when a re-check ends a session (for the audit log) */
-    public SessionRecheck(BerthConfig.Oidc config, OidcLogin login, SessionStore store, Sessions sessions,
+    public SessionRecheck(Oidc config, OidcLogin login, SessionStore store, Sessions sessions,
                           SsoAccounts accounts, UserStore users, ExecutorService pool, BiConsumer<User, String> ended) {
         this.config = config;
         this.login = login;
