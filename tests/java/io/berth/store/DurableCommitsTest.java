@@ -79,7 +79,7 @@ class DurableCommitsTest {
         }
         berth.start();
         String token = new PortalClient(berth.url()).login("admin", BerthInstance.ADMIN_PASSWORD)
-                .createToken("durability", "read launch");
+                .createToken("durability", "read launch tokens");
         List<String> tokens = new ArrayList<>(List.of(token));
         List<String> previous = List.of();
         Random random = new Random(19);
