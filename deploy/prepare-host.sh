@@ -29,7 +29,11 @@ sock=/var/run/docker.sock
 engine_answers() { docker -H "unix://$sock" version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 if ! engine_answers; then
   echo "berth: starting dockerd (log: /var/log/dockerd.log)"
-  setsid dockerd >/var/log/dockerd.log 2>&1 < /dev/null &
+  # Every stack has a bridge network of its own; Docker's default address pools hold only ~30 networks, so the
+  # engine this script starts gets 256 (/24s of 10.200.0.0/16; deploy/README "Install" says the same for sites).
+  pools=(--default-address-pool base=10.200.0.0/16,size=24)
+  grep -qs default-address-pools /etc/docker/daemon.json && pools=() # the site's own setting wins
+  setsid dockerd "${pools[@]}" >/var/log/dockerd.log 2>&1 < /dev/null &
   for _ in $(seq 1 60); do engine_answers && break; sleep 0.5; done
   engine_answers || { echo "berth: dockerd did not answer on $sock; see /var/log/dockerd.log" >&2; exit 1; }
 fi
