@@ -62,7 +62,7 @@ public final class CrashLoops {
         return mine != null && mine.containsKey(service);
     }
 
-    /** Forgets every stack but these (deleted, stopped or failed ones say nothing about restarts any more). */
+    /** Forgets every stack but these (deleted, stopped or restarted ones say nothing about restarts any more). */
     void keepOnly(Set<Long> ids) {
         notes.keySet().retainAll(ids);
     }

@@ -70,8 +70,11 @@ public final class Reconciler {
         Set<Long> ids = all.stream().map(Stack::id).collect(Collectors.toSet());
         written.keySet().retainAll(ids);
         down.keySet().retainAll(ids);
-        crashLoops.keepOnly(all.stream().filter(s -> s.state() == StackState.READY).map(Stack::id)
-                .collect(Collectors.toSet()));
+        // A stack just failed for its crash loop keeps its notes until it is started, stopped or deleted: while its
+        // containers are taken away, a request that still finds it READY in the proxy's cache gets "being
+        // restarted", not a bare 502 (pages show restarts of READY stacks only)
+        crashLoops.keepOnly(all.stream().filter(s -> s.state() == StackState.READY || s.state() == StackState.FAILED)
+                .map(Stack::id).collect(Collectors.toSet()));
         for (Stack stack : all) {
             known.add(stack.ref());
             if (stacks.busy(stack.id())) {
