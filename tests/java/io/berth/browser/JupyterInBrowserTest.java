@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
@@ -35,30 +36,35 @@ class JupyterInBrowserTest {
             try {
                 WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(90));
                 ShippedTemplate.launchInBrowser(browser, wait, berth, "jupyter", "nb");
-
-                browser.findElement(By.cssSelector("a.service-link")).click();
-                wait.until(ExpectedConditions.urlContains("/user/alice/nb/jupyter/tree"));
-                wait.until(ExpectedConditions.elementToBeClickable(By.id("new-dropdown-button"))).click();
-                String tree = browser.getWindowHandle();
-                wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#kernel-python3 a"))).click();
-                wait.until(d -> d.getWindowHandles().size() > 1);
-                for (String handle : new ArrayList<>(browser.getWindowHandles())) {
-                    if (!handle.equals(tree)) {
-                        browser.switchTo().window(handle);
-                    }
-                }
-                wait.until(ExpectedConditions.urlContains("/user/alice/nb/jupyter/notebooks/"));
-                wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#kernel_indicator_icon.kernel_idle_icon")));
-                WebElement cell = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".cell .CodeMirror")));
-                cell.click();
-                new Actions(browser).sendKeys("print(6*7)").keyDown(Keys.SHIFT).sendKeys(Keys.ENTER).keyUp(Keys.SHIFT)
-                        .perform();
-                WebElement output = wait.until(ExpectedConditions.visibilityOfElementLocated(
-                        By.cssSelector(".output_subarea pre")));
-                assertThat(output.getText().trim()).isEqualTo("42");
+                runACell(browser, wait);
+            } catch (TimeoutException e) {
+                throw new AssertionError("the notebook did not get there; the page:" + Chromium.describe(browser), e);
             } finally {
                 browser.quit();
             }
         }
+    }
+
+    private static void runACell(ChromeDriver browser, WebDriverWait wait) {
+        browser.findElement(By.cssSelector("a.service-link")).click();
+        wait.until(ExpectedConditions.urlContains("/user/alice/nb/jupyter/tree"));
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("new-dropdown-button"))).click();
+        String tree = browser.getWindowHandle();
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#kernel-python3 a"))).click();
+        wait.until(d -> d.getWindowHandles().size() > 1);
+        for (String handle : new ArrayList<>(browser.getWindowHandles())) {
+            if (!handle.equals(tree)) {
+                browser.switchTo().window(handle);
+            }
+        }
+        wait.until(ExpectedConditions.urlContains("/user/alice/nb/jupyter/notebooks/"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#kernel_indicator_icon.kernel_idle_icon")));
+        WebElement cell = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".cell .CodeMirror")));
+        cell.click();
+        new Actions(browser).sendKeys("print(6*7)").keyDown(Keys.SHIFT).sendKeys(Keys.ENTER).keyUp(Keys.SHIFT)
+                .perform();
+        WebElement output = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector(".output_subarea pre")));
+        assertThat(output.getText().trim()).isEqualTo("42");
     }
 }

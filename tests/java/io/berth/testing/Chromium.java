@@ -3,9 +3,13 @@ package io.berth.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.logging.Level;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * Debian's headless Chromium driven by Debian's chromedriver. Both paths are given explicitly so Selenium Manager
@@ -36,6 +40,22 @@ public final class Chromium {
                 .until(d -> !d.findElements(org.openqa.selenium.By.id("username")).isEmpty());
     }
 
+    /**
+     * What the page looked like when a wait gave up: its address, title, the start of its visible text and the
+     * browser's console (failed loads, script errors, refused content). Meant for a failing test's message.
+     */
+    public static String describe(ChromeDriver browser) {
+        StringBuilder out = new StringBuilder("\n  url: ").append(browser.getCurrentUrl())
+                .append("\n  title: ").append(browser.getTitle());
+        String text = browser.findElement(org.openqa.selenium.By.tagName("body")).getText();
+        out.append("\n  text: ").append(text.length() > 400 ? text.substring(0, 400) + "…" : text);
+        out.append("\n  console:");
+        for (LogEntry entry : browser.manage().logs().get(LogType.BROWSER)) {
+            out.append("\n    ").append(entry.getLevel()).append(' ').append(entry.getMessage());
+        }
+        return out.toString();
+    }
+
     public static ChromeDriver start() throws IOException {
         System.setProperty("webdriver.chrome.driver", DRIVER);
         Path profile = Files.createTempDirectory("berth-chromium-");
@@ -43,6 +63,9 @@ public final class Chromium {
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--no-first-run",
                 "--disable-sync", "--window-size=1280,900", "--user-data-dir=" + profile);
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of(DRIVER).toFile()).usingAnyFreePort().build();
         return new ChromeDriver(service, options);
