@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,11 +36,9 @@ class DurableCommitsTest {
     private static final int ROUNDS = 5;
     /**
      * Launches per round. Each stack has a bridge network of its own and two rounds of stacks exist at once; Docker's
-     * default address pools hold ~30 networks ({@code deploy/prepare-host.sh} now starts the engine with 256). Issue 19
-     * asks for 30: with 30, round 4 on the H2 file once found an acknowledged delete undone after the kill (the stack
-     * READY again) — not yet explained, see the session note; kept at 12 until it is, so CI stays meaningful.
+     * default address pools hold ~30 networks ({@code deploy/prepare-host.sh} starts the engine with 256).
      */
-    private static final int LAUNCHES = 12;
+    private static final int LAUNCHES = 30;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -62,13 +59,6 @@ class DurableCommitsTest {
         instance.close();
     }
 
-    /**
-     * Disabled while issue 19 is open: on the H2 file, the delete answered last (about 5 ms before {@code kill -9})
-     * sometimes comes back READY after the restart (seen at round 3-4, once in about two runs; never on PostgreSQL).
-     * H2 alone and Berth's {@code Database} alone lost no acknowledged write under the same kills, and a sync ran
-     * after every {@code markDeleting}, so the cause lies above the store; see the 2026-12-03 session note.
-     */
-    @Disabled("issue 19: on H2 an acknowledged delete can come back after kill -9 (cause not found yet)")
     @Test
     void acknowledged_launches_deletes_and_tokens_survive_kill_9_on_the_h2_file() throws Exception {
         killRounds(null, null);

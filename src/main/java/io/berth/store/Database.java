@@ -3,11 +3,12 @@ package io.berth.store;
 import io.berth.config.BerthConfig;
 import java.util.Arrays;
 import java.util.Locale;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
+import org.h2.engine.Constants;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +49,11 @@ public final class Database implements AutoCloseable {
         jdbi = Jdbi.create(pool);
         if (url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")) {
             if (url.toUpperCase(Locale.ROOT).matches(".*;WRITE_DELAY=0+(;.*)?")) {
-                DurableCommits.install(jdbi);
+                if (!DurableCommits.install(jdbi)) {
+                    LOG.warn("database {}: this H2 ({}) has no file header Berth can correct after a commit; the newest "
+                            + "changes may be lost when Berth stops abruptly (see store/H2FileHeader.java; PostgreSQL "
+                            + "does not have this problem)", config.url, Constants.FULL_VERSION);
+                }
             } else {
                 LOG.warn("database {} sets its own WRITE_DELAY: changes answered as done may be lost when Berth or the "
                         + "machine stops abruptly (remove WRITE_DELAY from the URL to keep them)", config.url);

@@ -18,7 +18,9 @@ import org.jdbi.v3.core.statement.StatementCustomizer;
  * {@code WRITE_DELAY} ms later (default 500; a {@code kill -9} in between loses it). With {@code WRITE_DELAY=0}
  * H2 writes the chunk at commit ({@code TransactionStore.commit} calls {@code MVStore.commit} when the auto-commit
  * delay is 0), which survives the process dying, but MVStore never calls {@code fsync} on commit, so a power cut
- * can still lose it. {@code CHECKPOINT SYNC} forces the file to the device ({@code FileChannel.force}).
+ * can still lose it. {@code CHECKPOINT SYNC} forces the file to the device ({@code FileChannel.force}). And H2 can
+ * lose the newest commits after a crash even when they are in the file, because its file header may name an older
+ * chunk: {@link H2FileHeader} commits, rewrites the header and forces the file in one step instead.
  *
  * <p>Every outermost {@code withHandle}/{@code inTransaction} that changed a row ends with one such sync, after its
  * commit. Syncs are grouped: one {@code fsync} covers every write finished before it started, so callers that
@@ -30,12 +32,21 @@ final class DurableCommits implements HandleCallbackDecorator, StatementCustomiz
 
     private final AtomicLong writes = new AtomicLong();
     private final Object syncLock = new Object();
+    /** Null when H2's store cannot be reached (a future H2): then {@code CHECKPOINT SYNC} alone. */
+    private final H2FileHeader header;
     private long synced;
 
-    static void install(Jdbi jdbi) {
-        DurableCommits d = new DurableCommits();
+    private DurableCommits(H2FileHeader header) {
+        this.header = header;
+    }
+
+    /** Installs on {@code jdbi}; returns false when the header fix cannot be applied (only a sync per write then). */
+    static boolean install(Jdbi jdbi) {
+        H2FileHeader header = jdbi.withHandle(h -> H2FileHeader.of(h.getConnection())).orElse(null);
+        DurableCommits d = new DurableCommits(header);
         jdbi.setHandleCallbackDecorator(d);
         jdbi.addCustomizer(d);
+        return header != null;
     }
 
     @Override
@@ -74,7 +85,11 @@ final class DurableCommits implements HandleCallbackDecorator, StatementCustomiz
                 return; // a sync that began after this write finished has covered it
             }
             long upTo = writes.get();
-            handle.execute("CHECKPOINT SYNC");
+            if (header != null) {
+                header.commitAndSync();
+            } else {
+                handle.execute("CHECKPOINT SYNC");
+            }
             synced = upTo;
         }
     }
