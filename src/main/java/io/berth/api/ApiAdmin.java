@@ -1,7 +1,8 @@
 package io.berth.api;
 
 import io.berth.auth.Accounts;
-import io.berth.auth.User;
+import io.berth.model.GroupNames;
+import io.berth.model.User;
 import io.berth.store.GroupStore;
 import io.berth.store.StackStore;
 import io.berth.store.UserStore;
@@ -43,12 +44,12 @@ public final class ApiAdmin {
     /** A user's limits as an admin sets them: null keeps the default, 0 means no limit. */
     record NewLimits(Integer stacks, Integer containers, Double cpu, String memory) { }
 
-    record QuotaView(String username, io.berth.quota.Amounts used, io.berth.quota.Amounts limits) { }
+    record QuotaView(String username, io.berth.model.Amounts used, io.berth.model.Amounts limits) { }
 
     public void register(RoutesConfig routes) {
         String base = ApiV1.BASE + "/admin";
         routes.get(base + "/users", ctx -> Bodies.send(ctx, 200, users.all().stream()
-                .filter(u -> !io.berth.auth.GroupAccounts.isGroup(u.username())).map(this::view).toList()));
+                .filter(u -> !GroupNames.isGroup(u.username())).map(this::view).toList()));
         routes.post(base + "/users", this::createUser);
         routes.get(base + "/groups", ctx -> Bodies.send(ctx, 200, groups.all().entrySet().stream()
                 .map(e -> new GroupView(e.getKey(), e.getValue())).toList()));
@@ -61,7 +62,7 @@ public final class ApiAdmin {
         routes.get(base + "/locks", ctx -> Bodies.send(ctx, 200, throttle.locks()));
         routes.delete(base + "/locks/{key}", ctx -> {
             if (!throttle.unlock(ctx.pathParam("key"))) {
-                throw io.berth.web.BerthException.notFound("No such lock (it may have ended by itself).");
+                throw io.berth.model.BerthException.notFound("No such lock (it may have ended by itself).");
             }
             ctx.status(204);
         });
@@ -72,7 +73,7 @@ public final class ApiAdmin {
     }
 
     private void setLimits(Context ctx) {
-        User user = users.byName(ctx.pathParam("name")).orElseThrow(() -> io.berth.web.BerthException.notFound(
+        User user = users.byName(ctx.pathParam("name")).orElseThrow(() -> io.berth.model.BerthException.notFound(
                 "No such user."));
         NewLimits body = Bodies.read(ctx, NewLimits.class);
         ApiV1.semantic(() -> {

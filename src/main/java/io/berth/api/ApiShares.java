@@ -1,7 +1,7 @@
 package io.berth.api;
 
+import io.berth.model.Stack;
 import io.berth.stacks.Sharing;
-import io.berth.stacks.Stack;
 import io.berth.stacks.StackService;
 import io.berth.store.StackStore;
 import io.javalin.config.RoutesConfig;

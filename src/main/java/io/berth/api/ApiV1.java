@@ -2,14 +2,14 @@ package io.berth.api;
 
 import io.berth.auth.Session;
 import io.berth.auth.Tokens;
-import io.berth.auth.User;
 import io.berth.catalog.Catalog;
-import io.berth.stacks.Stack;
+import io.berth.model.BerthException;
+import io.berth.model.Stack;
+import io.berth.model.StackState;
+import io.berth.model.User;
 import io.berth.stacks.StackService;
-import io.berth.stacks.StackState;
 import io.berth.store.GroupStore;
 import io.berth.store.StackStore;
-import io.berth.web.BerthException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;

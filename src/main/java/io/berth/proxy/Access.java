@@ -1,7 +1,9 @@
 package io.berth.proxy;
 
-import io.berth.auth.User;
 import io.berth.config.BerthConfig;
+import io.berth.model.GroupNames;
+import io.berth.model.Route;
+import io.berth.model.User;
 import io.berth.stacks.Sharing;
 
 /**
@@ -21,7 +23,7 @@ public final class Access {
 
     public boolean allows(User user, Route route) {
         return route.ownerId() == user.id() || (adminAccess && user.admin()) || sharing.allows(route.stackId(), user.id())
-                || (io.berth.auth.GroupAccounts.isGroup(route.owner())
-                && sharing.memberOf(user.id(), io.berth.auth.GroupAccounts.groupOf(route.owner())));
+                || (GroupNames.isGroup(route.owner())
+                && sharing.memberOf(user.id(), GroupNames.groupOf(route.owner())));
     }
 }

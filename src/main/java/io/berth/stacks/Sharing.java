@@ -3,10 +3,12 @@ package io.berth.stacks;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.berth.auth.Names;
+import io.berth.model.BerthException;
+import io.berth.model.GroupNames;
+import io.berth.model.Stack;
 import io.berth.store.GroupStore;
 import io.berth.store.ShareStore;
 import io.berth.store.UserStore;
-import io.berth.web.BerthException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -63,22 +65,22 @@ public final class Sharing {
      * Whether a user may see and manage a stack (its page, stop, start, delete, share): its owner, the members of its
      * group for a group stack, and admins. {@code sharing} may be null (then groups do not count).
      */
-    public static boolean manages(Sharing sharing, io.berth.auth.User user, Stack stack) {
+    public static boolean manages(Sharing sharing, io.berth.model.User user, Stack stack) {
         return stack.ownerId() == user.id() || user.admin() || (sharing != null
-                && io.berth.auth.GroupAccounts.isGroup(stack.owner())
-                && sharing.memberOf(user.id(), io.berth.auth.GroupAccounts.groupOf(stack.owner())));
+                && GroupNames.isGroup(stack.owner())
+                && sharing.memberOf(user.id(), GroupNames.groupOf(stack.owner())));
     }
 
     /**
      * Refuses (403) when {@code user} may see a group stack but not change it: with {@code group_stacks.managed_by:
      * group_admins}, only members of {@code <group>-admins} and Berth's admins stop, start, delete and share it.
      */
-    public static void requireChange(Sharing sharing, io.berth.auth.User user, Stack stack) {
-        if (sharing == null || !sharing.groupAdminsManage || !io.berth.auth.GroupAccounts.isGroup(stack.owner())
+    public static void requireChange(Sharing sharing, io.berth.model.User user, Stack stack) {
+        if (sharing == null || !sharing.groupAdminsManage || !GroupNames.isGroup(stack.owner())
                 || user.admin()) {
             return;
         }
-        String group = io.berth.auth.GroupAccounts.groupOf(stack.owner());
+        String group = GroupNames.groupOf(stack.owner());
         if (!sharing.memberOf(user.id(), group + "-admins")) {
             throw BerthException.forbidden("Only the admins of the group " + group + " (members of " + group
                     + "-admins) may stop, start, delete or share its stacks.");

@@ -1,6 +1,5 @@
 package io.berth.stacks;
 
-import io.berth.auth.User;
 import io.berth.backend.Backend;
 import io.berth.backend.BackendException;
 import io.berth.backend.Endpoint;
@@ -10,11 +9,14 @@ import io.berth.catalog.Template;
 import io.berth.catalog.TemplateRenderer;
 import io.berth.catalog.TemplateParser;
 import io.berth.metrics.BerthMetrics;
-import io.berth.quota.Amounts;
+import io.berth.model.Amounts;
+import io.berth.model.BerthException;
+import io.berth.model.Stack;
+import io.berth.model.StackState;
+import io.berth.model.User;
 import io.berth.quota.Quotas;
 import io.berth.proxy.RouteTable;
 import io.berth.store.StackStore;
-import io.berth.web.BerthException;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,8 @@
 package io.berth.web;
 
 import io.berth.auth.Accounts;
+import io.berth.model.BerthException;
+import io.berth.model.GroupNames;
 import io.berth.store.UserStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -31,7 +33,7 @@ final class AdminPages {
         Guard.requireAdmin(ctx);
         Map<String, Object> params = new HashMap<>();
         params.put("page", Guard.page(ctx));
-        params.put("users", users.all().stream().filter(u -> !io.berth.auth.GroupAccounts.isGroup(u.username())).toList());
+        params.put("users", users.all().stream().filter(u -> !GroupNames.isGroup(u.username())).toList());
         params.put("groups", groups.all());
         params.put("error", error);
         ctx.status(status);

@@ -3,6 +3,7 @@ package io.berth.web;
 import io.berth.auth.Session;
 import io.berth.auth.Sessions;
 import io.berth.auth.oidc.OidcLogin;
+import io.berth.model.BerthException;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.nio.charset.StandardCharsets;

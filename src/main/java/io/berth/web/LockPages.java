@@ -1,6 +1,7 @@
 package io.berth.web;
 
 import io.berth.auth.LoginThrottle;
+import io.berth.model.BerthException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.Map;

@@ -2,7 +2,8 @@ package io.berth.web;
 
 import io.berth.backend.Backend;
 import io.berth.backend.LogText;
-import io.berth.stacks.Stack;
+import io.berth.model.BerthException;
+import io.berth.model.Stack;
 import io.berth.stacks.StackService;
 import io.berth.store.StackStore;
 import io.javalin.config.RoutesConfig;

@@ -1,11 +1,12 @@
 package io.berth.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.berth.stacks.Stack;
-import io.berth.stacks.StackEvent;
+import io.berth.model.BerthException;
+import io.berth.model.Stack;
+import io.berth.model.StackEvent;
+import io.berth.model.StackState;
 import io.berth.stacks.StackEvents;
 import io.berth.stacks.StackService;
-import io.berth.stacks.StackState;
 import io.berth.store.StackStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.sse.SseClient;

@@ -1,5 +1,7 @@
 package io.berth.web;
 
+import io.berth.model.BerthException;
+
 /** Whole numbers from query strings ({@code ?tail=20}), refused with a 400 naming the parameter when out of range. */
 public final class QueryNumbers {
     private QueryNumbers() { }

@@ -1,7 +1,8 @@
 package io.berth.web;
 
+import io.berth.model.BerthException;
+import io.berth.model.Stack;
 import io.berth.stacks.Sharing;
-import io.berth.stacks.Stack;
 import io.berth.store.StackStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;

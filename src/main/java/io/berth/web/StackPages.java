@@ -3,8 +3,10 @@ package io.berth.web;
 import io.berth.auth.Session;
 import io.berth.backend.Backend;
 import io.berth.catalog.Catalog;
-import io.berth.proxy.Route;
-import io.berth.stacks.Stack;
+import io.berth.model.BerthException;
+import io.berth.model.GroupNames;
+import io.berth.model.Route;
+import io.berth.model.Stack;
 import io.berth.stacks.StackDetails;
 import io.berth.stacks.StackService;
 import io.berth.store.StackStore;
@@ -73,7 +75,7 @@ final class StackPages {
         params.put("groups", myGroups);
         params.put("usage", quotas.bars(s.user().id()));
         params.put("groupStacks", store.ownedByNames(myGroups.stream()
-                .map(g -> io.berth.auth.GroupAccounts.MARK + g).toList()));
+                .map(g -> GroupNames.MARK + g).toList()));
         params.put("shared", sharing.sharedWith(s.user().id()).stream().map(store::byId).flatMap(java.util.Optional::stream)
                 .map(st -> new SharedStack(st, stacks.details().links(st))).toList());
         params.put("dockerProblem", backend.unavailable().orElse(null));
@@ -135,7 +137,7 @@ final class StackPages {
         params.put("stack", stack);
         params.put("links", links);
         params.put("events", store.events(stack.id()));
-        params.put("connections", stack.state() == io.berth.stacks.StackState.READY ? stacks.details().connections(stack) : List.of());
+        params.put("connections", stack.state() == io.berth.model.StackState.READY ? stacks.details().connections(stack) : List.of());
         params.put("values", store.values(stack.id(), "param"));
         params.put("shares", sharing.of(stack));
         params.put("cullNote", culler.deadline(stack).map(d -> "Berth will stop this stack at "

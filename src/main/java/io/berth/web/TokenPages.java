@@ -1,7 +1,8 @@
 package io.berth.web;
 
 import io.berth.auth.Tokens;
-import io.berth.auth.User;
+import io.berth.model.BerthException;
+import io.berth.model.User;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package io.berth.auth.oidc;
 
 import io.berth.config.Oidc;
-import io.berth.web.BerthException;
+import io.berth.model.BerthException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.berth.auth.Sessions;
 import io.berth.config.Oidc;
-import io.berth.web.BerthException;
+import io.berth.model.BerthException;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.Map;
