@@ -1,6 +1,5 @@
 package io.berth.auth;
 
-import io.berth.auth.oidc.SsoIdentity;
 import io.berth.config.Oidc;
 import io.berth.model.BerthException;
 import io.berth.model.User;

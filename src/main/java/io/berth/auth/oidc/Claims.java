@@ -1,5 +1,6 @@
 package io.berth.auth.oidc;
 
+import io.berth.auth.SsoIdentity;
 import io.berth.config.Oidc;
 import io.berth.model.BerthException;
 import java.util.ArrayList;

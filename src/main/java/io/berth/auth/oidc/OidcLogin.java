@@ -3,6 +3,7 @@ package io.berth.auth.oidc;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.berth.auth.Sessions;
+import io.berth.auth.SsoIdentity;
 import io.berth.config.Oidc;
 import io.berth.model.BerthException;
 import io.javalin.http.Context;
