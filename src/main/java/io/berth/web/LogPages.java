@@ -3,6 +3,7 @@ package io.berth.web;
 import io.berth.backend.Backend;
 import io.berth.backend.LogText;
 import io.berth.model.BerthException;
+import io.berth.model.QueryNumbers;
 import io.berth.model.Stack;
 import io.berth.stacks.StackService;
 import io.berth.store.StackStore;
