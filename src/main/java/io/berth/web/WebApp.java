@@ -65,7 +65,8 @@ public final class WebApp {
         AdminStacksPage adminStacks = new AdminStacksPage(stackStore, views);
         LockPages lockPages = new LockPages(throttle, views);
         io.berth.api.ApiShares apiShares = new io.berth.api.ApiShares(stackStore, stacks, sharing, portalUrl);
-        io.berth.api.OpenApi openApi = new io.berth.api.OpenApi(views);
+        io.berth.api.OpenApi openApi = new io.berth.api.OpenApi();
+        ApiDocsPage apiDocs = new ApiDocsPage(openApi, views);
         MetricsPage metricsPage = new MetricsPage(metrics, tokens, config.server.metricsAllow);
         return Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
@@ -115,6 +116,7 @@ public final class WebApp {
             apiAdmin.register(c.routes);
             apiShares.register(c.routes);
             openApi.register(c.routes);
+            apiDocs.register(c.routes);
             errors.register(c.routes);
         });
     }
