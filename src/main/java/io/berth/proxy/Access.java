@@ -1,10 +1,9 @@
 package io.berth.proxy;
 
-import io.berth.config.BerthConfig;
+import io.berth.config.Proxy;
 import io.berth.model.GroupNames;
 import io.berth.model.Route;
 import io.berth.model.User;
-import io.berth.stacks.Sharing;
 
 /**
  * Who may open a stack's services: its owner (for a group stack: the group's members), the users and groups it is
@@ -13,10 +12,22 @@ import io.berth.stacks.Sharing;
  * caches), so a change takes effect on the next one.
  */
 public final class Access {
-    private final boolean adminAccess;
-    private final Sharing sharing;
+    /**
+     * What Access asks about shares and groups, on every proxied request (so answer from caches). Declared here so
+     * that the proxy does not depend on the stacks package; {@code stacks.Sharing} answers it.
+     */
+    public interface Shares {
+        /** Whether the stack is shared with the user, directly or through one of their groups. */
+        boolean allows(long stackId, long userId);
 
-    public Access(io.berth.config.Proxy config, Sharing sharing) {
+        /** Whether the user is a member of the group (members open their group's stacks). */
+        boolean memberOf(long userId, String group);
+    }
+
+    private final boolean adminAccess;
+    private final Shares sharing;
+
+    public Access(Proxy config, Shares sharing) {
         this.adminAccess = config.adminAccess;
         this.sharing = sharing;
     }

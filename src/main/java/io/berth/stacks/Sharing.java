@@ -6,6 +6,7 @@ import io.berth.auth.Names;
 import io.berth.model.BerthException;
 import io.berth.model.GroupNames;
 import io.berth.model.Stack;
+import io.berth.proxy.Access;
 import io.berth.store.GroupStore;
 import io.berth.store.ShareStore;
 import io.berth.store.UserStore;
@@ -19,7 +20,7 @@ import java.util.function.LongConsumer;
  * asks {@link #allows} on every request, answered from caches; a revocation clears the stack's entry at once and
  * tells the proxy ({@link #onRevoked}), which closes the WebSockets the revoked user still has open.
  */
-public final class Sharing {
+public final class Sharing implements Access.Shares {
     private final ShareStore store;
     private final boolean groupAdminsManage;
     private final UserStore users;
@@ -57,6 +58,7 @@ public final class Sharing {
     }
 
     /** Whether the user is a member of the group (group stacks: members open and manage them). */
+    @Override
     public boolean memberOf(long userId, String group) {
         return groupNames.get(userId).contains(group);
     }
@@ -99,6 +101,7 @@ public final class Sharing {
     }
 
     /** Whether the stack is shared with the user, directly or through one of their groups. */
+    @Override
     public boolean allows(long stackId, long userId) {
         List<ShareStore.Share> shares = byStack.get(stackId);
         if (shares.isEmpty()) {
