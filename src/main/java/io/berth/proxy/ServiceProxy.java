@@ -5,6 +5,7 @@ import io.berth.auth.Session;
 import io.berth.auth.Sessions;
 import io.berth.auth.Tokens;
 import io.berth.config.BerthConfig;
+import io.berth.config.Proxy;
 import io.berth.metrics.BerthMetrics;
 import io.berth.model.GroupNames;
 import io.berth.model.Route;
@@ -46,7 +47,7 @@ public final class ServiceProxy extends ProxyHandler {
     private final java.util.function.BiPredicate<Long, String> restarting;
     private final BerthMetrics metrics;
     private final OpenTunnels tunnels = new OpenTunnels();
-    private final io.berth.config.Proxy config;
+    private final Proxy config;
     private final ForwardedHeaders forwarded;
     private final TokenCallers tokenCallers;
 

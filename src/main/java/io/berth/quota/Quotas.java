@@ -2,6 +2,7 @@ package io.berth.quota;
 
 import io.berth.catalog.Template;
 import io.berth.config.BerthConfig;
+import io.berth.config.ConfigException;
 import io.berth.model.Amounts;
 import io.berth.model.BerthException;
 import io.berth.model.GroupNames;
@@ -177,7 +178,7 @@ public final class Quotas {
             return new Amounts(limit.stacks, limit.containers, Math.round(limit.cpu * 1000),
                     Amounts.parseMemory(limit.memory));
         } catch (IllegalArgumentException e) {
-            throw new io.berth.config.ConfigException(key + ".memory: " + e.getMessage());
+            throw new ConfigException(key + ".memory: " + e.getMessage());
         }
     }
 }

@@ -3,9 +3,11 @@ package io.berth.stacks;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.berth.auth.Names;
+import io.berth.config.ConfigException;
 import io.berth.model.BerthException;
 import io.berth.model.GroupNames;
 import io.berth.model.Stack;
+import io.berth.model.User;
 import io.berth.proxy.Access;
 import io.berth.store.GroupStore;
 import io.berth.store.ShareStore;
@@ -37,7 +39,7 @@ public final class Sharing implements Access.Shares {
     /** @param managedBy {@code members} or {@code group_admins} (config {@code group_stacks.managed_by}) */
     public Sharing(ShareStore store, UserStore users, GroupStore groups, String managedBy) {
         if (!managedBy.equals("members") && !managedBy.equals("group_admins")) {
-            throw new io.berth.config.ConfigException("group_stacks.managed_by is members or group_admins, not \""
+            throw new ConfigException("group_stacks.managed_by is members or group_admins, not \""
                     + managedBy + "\"");
         }
         this.groupAdminsManage = managedBy.equals("group_admins");
@@ -67,7 +69,7 @@ public final class Sharing implements Access.Shares {
      * Whether a user may see and manage a stack (its page, stop, start, delete, share): its owner, the members of its
      * group for a group stack, and admins. {@code sharing} may be null (then groups do not count).
      */
-    public static boolean manages(Sharing sharing, io.berth.model.User user, Stack stack) {
+    public static boolean manages(Sharing sharing, User user, Stack stack) {
         return stack.ownerId() == user.id() || user.admin() || (sharing != null
                 && GroupNames.isGroup(stack.owner())
                 && sharing.memberOf(user.id(), GroupNames.groupOf(stack.owner())));
@@ -77,7 +79,7 @@ public final class Sharing implements Access.Shares {
      * Refuses (403) when {@code user} may see a group stack but not change it: with {@code group_stacks.managed_by:
      * group_admins}, only members of {@code <group>-admins} and Berth's admins stop, start, delete and share it.
      */
-    public static void requireChange(Sharing sharing, io.berth.model.User user, Stack stack) {
+    public static void requireChange(Sharing sharing, User user, Stack stack) {
         if (sharing == null || !sharing.groupAdminsManage || !GroupNames.isGroup(stack.owner())
                 || user.admin()) {
             return;

@@ -3,6 +3,7 @@ package io.berth.stacks;
 import io.berth.backend.Backend;
 import io.berth.backend.BackendException;
 import io.berth.backend.Endpoint;
+import io.berth.backend.StackSpec;
 import io.berth.catalog.Catalog;
 import io.berth.catalog.Parameter;
 import io.berth.catalog.Template;
@@ -96,7 +97,7 @@ public final class StackService {
         TemplateRenderer.Context preview = new TemplateRenderer.Context(owner.username(), Secrets.uidOf(owner.id()),
                 Secrets.uidOf(owner.id()), null, name, params, Map.of());
         for (Template.Volume v : template.volumes().values()) {
-            if (v.scope() == io.berth.backend.StackSpec.VolumeScope.HOST) {
+            if (v.scope() == StackSpec.VolumeScope.HOST) {
                 try {
                     renderer.hostPath(v, preview);
                 } catch (IllegalArgumentException e) {
@@ -230,7 +231,7 @@ public final class StackService {
             return;
         }
         long began = System.nanoTime();
-        io.berth.backend.StackSpec spec;
+        StackSpec spec;
         try {
             spec = renderer.render(template, details.context(stack));
         } catch (IllegalArgumentException e) {

@@ -1,6 +1,7 @@
 package io.berth.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.berth.api.ApiV1;
 import io.berth.model.BerthException;
 import io.berth.model.Stack;
 import io.berth.model.StackEvent;
@@ -39,7 +40,7 @@ final class ProgressStream {
 
     void register(RoutesConfig routes) {
         routes.sse("/stacks/{owner}/{name}/progress", this::stream);
-        routes.sse(io.berth.api.ApiV1.BASE + "/stacks/{owner}/{name}/progress", this::stream);
+        routes.sse(ApiV1.BASE + "/stacks/{owner}/{name}/progress", this::stream);
     }
 
     private void stream(SseClient client) {
