@@ -6,12 +6,15 @@ import io.berth.auth.LoginThrottle;
 import io.berth.auth.Sessions;
 import io.berth.auth.SsoAccounts;
 import io.berth.auth.Tokens;
-import io.berth.auth.User;
 import io.berth.auth.oidc.OidcLogin;
 import io.berth.auth.oidc.OidcSettings;
 import io.berth.auth.oidc.SessionRecheck;
 import io.berth.backend.Backend;
 import io.berth.backend.docker.DockerBackend;
+import io.berth.backend.swarm.SwarmBackend;
+import io.berth.config.ConfigException;
+import io.berth.config.LogSetup;
+import io.berth.model.User;
 import java.util.function.Function;
 import io.berth.catalog.Catalog;
 import io.berth.catalog.ImageMap;
@@ -78,7 +81,7 @@ public final class App implements AutoCloseable {
 
     private App(BerthConfig config, String adminPassword, Function<BerthConfig, Backend> backends) {
         long began = System.nanoTime();
-        io.berth.config.LogSetup.apply(config.logging);
+        LogSetup.apply(config.logging);
         // Made first (it only prepares its clients): a backend key that names nothing fails before the database is
         // opened or migrated.
         backend = backends.apply(config);
@@ -175,8 +178,8 @@ public final class App implements AutoCloseable {
     static Backend backend(BerthConfig config) {
         return switch (config.backend) {
             case "docker" -> new DockerBackend(config.docker);
-            case "swarm" -> new io.berth.backend.swarm.SwarmBackend(config.docker, config.swarm);
-            default -> throw new io.berth.config.ConfigException("backend is \"" + config.backend
+            case "swarm" -> new SwarmBackend(config.docker, config.swarm);
+            default -> throw new ConfigException("backend is \"" + config.backend
                     + "\"; use docker (one Docker engine) or swarm (a Docker Swarm)");
         };
     }

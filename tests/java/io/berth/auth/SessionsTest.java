@@ -3,6 +3,7 @@ package io.berth.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.berth.config.BerthConfig;
+import io.berth.model.User;
 import io.berth.store.Database;
 import io.berth.store.SessionStore;
 import io.berth.store.UserStore;

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.berth.config.BerthConfig;
+import io.berth.model.BerthException;
+import io.berth.model.User;
 import io.berth.store.Database;
 import io.berth.store.TokenStore;
 import io.berth.store.UserStore;
-import io.berth.web.BerthException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.EnumSet;

@@ -3,6 +3,7 @@ package io.berth.backend;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.berth.backend.StackSpec.VolumeScope;
+import io.berth.model.StackRef;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;

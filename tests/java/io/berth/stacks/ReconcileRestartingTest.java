@@ -4,8 +4,8 @@ import static io.berth.testing.Stacks.launch;
 import static io.berth.testing.Stacks.waitForState;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.berth.backend.StackRef;
 import io.berth.config.BerthConfig;
+import io.berth.model.StackRef;
 import io.berth.testing.BerthInstance;
 import io.berth.testing.LoopbackBackend;
 import io.berth.testing.PortalClient;

@@ -2,10 +2,10 @@ package io.berth.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.berth.auth.User;
 import io.berth.backend.Endpoint;
 import io.berth.config.BerthConfig;
-import io.berth.stacks.StackState;
+import io.berth.model.StackState;
+import io.berth.model.User;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;

@@ -1,7 +1,15 @@
 package io.berth.api;
 
+import io.berth.audit.Audit;
+import io.berth.audit.AuditFilter;
 import io.berth.auth.Accounts;
-import io.berth.auth.User;
+import io.berth.auth.LoginThrottle;
+import io.berth.model.Amounts;
+import io.berth.model.BerthException;
+import io.berth.model.GroupNames;
+import io.berth.model.User;
+import io.berth.quota.Quotas;
+import io.berth.store.AuditStore;
 import io.berth.store.GroupStore;
 import io.berth.store.StackStore;
 import io.berth.store.UserStore;
@@ -16,14 +24,14 @@ public final class ApiAdmin {
     private final UserStore users;
     private final GroupStore groups;
     private final StackStore store;
-    private final io.berth.store.AuditStore audit;
-    private final io.berth.quota.Quotas quotas;
+    private final AuditStore audit;
+    private final Quotas quotas;
     private final Supplier<String> portalUrl;
-    private final io.berth.auth.LoginThrottle throttle;
+    private final LoginThrottle throttle;
 
     public ApiAdmin(Accounts accounts, UserStore users, GroupStore groups, StackStore store,
-                    io.berth.store.AuditStore audit, io.berth.quota.Quotas quotas, Supplier<String> portalUrl,
-                    io.berth.auth.LoginThrottle throttle) {
+                    AuditStore audit, Quotas quotas, Supplier<String> portalUrl,
+                    LoginThrottle throttle) {
         this.throttle = throttle;
         this.audit = audit;
         this.quotas = quotas;
@@ -43,25 +51,25 @@ public final class ApiAdmin {
     /** A user's limits as an admin sets them: null keeps the default, 0 means no limit. */
     record NewLimits(Integer stacks, Integer containers, Double cpu, String memory) { }
 
-    record QuotaView(String username, io.berth.quota.Amounts used, io.berth.quota.Amounts limits) { }
+    record QuotaView(String username, Amounts used, Amounts limits) { }
 
     public void register(RoutesConfig routes) {
         String base = ApiV1.BASE + "/admin";
         routes.get(base + "/users", ctx -> Bodies.send(ctx, 200, users.all().stream()
-                .filter(u -> !io.berth.auth.GroupAccounts.isGroup(u.username())).map(this::view).toList()));
+                .filter(u -> !GroupNames.isGroup(u.username())).map(this::view).toList()));
         routes.post(base + "/users", this::createUser);
         routes.get(base + "/groups", ctx -> Bodies.send(ctx, 200, groups.all().entrySet().stream()
                 .map(e -> new GroupView(e.getKey(), e.getValue())).toList()));
         routes.get(base + "/quotas", ctx -> Bodies.send(ctx, 200, users.all().stream().map(u -> new QuotaView(
                 u.username(), quotas.usageOfUser(u.id()), quotas.limitsOf(u))).toList()));
         routes.put(base + "/quotas/users/{name}", this::setLimits);
-        routes.get(base + "/audit", ctx -> Bodies.send(ctx, 200, audit.find(io.berth.audit.AuditFilter.from(ctx))));
+        routes.get(base + "/audit", ctx -> Bodies.send(ctx, 200, audit.find(AuditFilter.from(ctx))));
         routes.get(base + "/stacks", ctx -> Bodies.send(ctx, 200, store.all().stream()
                 .map(s -> Views.StackView.of(s, portalUrl.get())).toList()));
         routes.get(base + "/locks", ctx -> Bodies.send(ctx, 200, throttle.locks()));
         routes.delete(base + "/locks/{key}", ctx -> {
             if (!throttle.unlock(ctx.pathParam("key"))) {
-                throw io.berth.web.BerthException.notFound("No such lock (it may have ended by itself).");
+                throw BerthException.notFound("No such lock (it may have ended by itself).");
             }
             ctx.status(204);
         });
@@ -72,7 +80,7 @@ public final class ApiAdmin {
     }
 
     private void setLimits(Context ctx) {
-        User user = users.byName(ctx.pathParam("name")).orElseThrow(() -> io.berth.web.BerthException.notFound(
+        User user = users.byName(ctx.pathParam("name")).orElseThrow(() -> BerthException.notFound(
                 "No such user."));
         NewLimits body = Bodies.read(ctx, NewLimits.class);
         ApiV1.semantic(() -> {
@@ -89,7 +97,7 @@ public final class ApiAdmin {
 
     private void createUser(Context ctx) {
         NewUser body = Bodies.read(ctx, NewUser.class);
-        ctx.attribute(io.berth.audit.Audit.TARGET, body.username());
+        ctx.attribute(Audit.TARGET, body.username());
         User made = ApiV1.semantic(() -> accounts.create(body.username(), body.password(),
                 Boolean.TRUE.equals(body.admin())));
         Bodies.send(ctx, 201, view(made));

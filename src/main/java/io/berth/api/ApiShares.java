@@ -1,7 +1,8 @@
 package io.berth.api;
 
+import io.berth.audit.Audit;
+import io.berth.model.Stack;
 import io.berth.stacks.Sharing;
-import io.berth.stacks.Stack;
 import io.berth.stacks.StackService;
 import io.berth.store.StackStore;
 import io.javalin.config.RoutesConfig;
@@ -48,7 +49,7 @@ public final class ApiShares {
     private void share(Context ctx) {
         Stack stack = ApiV1.changeable(ctx, store);
         NewShare body = Bodies.read(ctx, NewShare.class);
-        ctx.attribute(io.berth.audit.Audit.TARGET, stack.owner() + "/" + stack.name() + " " + body.kind() + ":"
+        ctx.attribute(Audit.TARGET, stack.owner() + "/" + stack.name() + " " + body.kind() + ":"
                 + body.name());
         ApiV1.semantic(() -> {
             sharing.share(stack, body.kind() == null ? "" : body.kind(), body.name());

@@ -1,15 +1,20 @@
 package io.berth.api;
 
+import io.berth.audit.Audit;
 import io.berth.auth.Session;
 import io.berth.auth.Tokens;
-import io.berth.auth.User;
 import io.berth.catalog.Catalog;
-import io.berth.stacks.Stack;
+import io.berth.model.BerthException;
+import io.berth.model.Stack;
+import io.berth.model.StackState;
+import io.berth.model.User;
+import io.berth.quota.Quotas;
+import io.berth.stacks.Owners;
+import io.berth.stacks.Sharing;
+import io.berth.stacks.StackDetails;
 import io.berth.stacks.StackService;
-import io.berth.stacks.StackState;
 import io.berth.store.GroupStore;
 import io.berth.store.StackStore;
-import io.berth.web.BerthException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
@@ -33,11 +38,11 @@ public final class ApiV1 {
     private final Tokens tokens;
     private final GroupStore groups;
     private final Supplier<String> portalUrl;
-    private final io.berth.quota.Quotas quotas;
-    private final io.berth.stacks.Owners owners;
+    private final Quotas quotas;
+    private final Owners owners;
 
     public ApiV1(Catalog catalog, StackStore store, StackService stacks, Tokens tokens, GroupStore groups,
-                 io.berth.quota.Quotas quotas, io.berth.stacks.Owners owners, Supplier<String> portalUrl) {
+                 Quotas quotas, Owners owners, Supplier<String> portalUrl) {
         this.quotas = quotas;
         this.owners = owners;
         this.catalog = catalog;
@@ -89,12 +94,12 @@ public final class ApiV1 {
 
     private void launch(Context ctx) {
         LaunchRequest body = Bodies.read(ctx, LaunchRequest.class);
-        ctx.attribute(io.berth.audit.Audit.TARGET, caller(ctx).username() + "/" + body.name());
+        ctx.attribute(Audit.TARGET, caller(ctx).username() + "/" + body.name());
         if (body.template() == null || body.template().isBlank()) {
             throw BerthException.badRequest("template", "Name the template to launch (\"template\").");
         }
         User owner = semantic(() -> owners.ownerFor(caller(ctx), body.template(), body.group()));
-        ctx.attribute(io.berth.audit.Audit.TARGET, owner.username() + "/" + body.name());
+        ctx.attribute(Audit.TARGET, owner.username() + "/" + body.name());
         Stack stack = semantic(() -> stacks.launch(owner, body.template(), body.name(), body.values()));
         Views.StackView view = Views.StackView.of(stack, portalUrl.get());
         ctx.header("Location", view.url());
@@ -110,7 +115,7 @@ public final class ApiV1 {
                 stacks.details().restarting(stack)));
     }
 
-    private List<io.berth.stacks.StackDetails.Connection> connections(Stack stack) {
+    private List<StackDetails.Connection> connections(Stack stack) {
         return stack.state() == StackState.READY ? stacks.details().connections(stack) : List.of();
     }
 
@@ -122,7 +127,7 @@ public final class ApiV1 {
 
     private void createToken(Context ctx) {
         TokenRequest body = Bodies.read(ctx, TokenRequest.class);
-        ctx.attribute(io.berth.audit.Audit.TARGET, body.name());
+        ctx.attribute(Audit.TARGET, body.name());
         Tokens.Token mine = ctx.attribute(ApiAuth.TOKEN);
         var scopes = semantic(() -> Tokens.parseScopes(body.scopes() == null ? List.of() : body.scopes()));
         int days = body.expiresDays() == null ? DEFAULT_TOKEN_DAYS : body.expiresDays();
@@ -169,7 +174,7 @@ public final class ApiV1 {
     /** {@link #visible}, and the caller may change it (group stacks may be reserved to the group's admins). */
     static Stack changeable(Context ctx, StackStore store) {
         Stack stack = visible(ctx, store);
-        io.berth.stacks.Sharing.requireChange(ctx.attribute(io.berth.stacks.Sharing.ATTRIBUTE), caller(ctx), stack);
+        Sharing.requireChange(ctx.attribute(Sharing.ATTRIBUTE), caller(ctx), stack);
         return stack;
     }
 
@@ -180,7 +185,7 @@ public final class ApiV1 {
     static Stack visible(Context ctx, StackStore store) {
         User user = caller(ctx);
         return store.find(ctx.pathParam("owner"), ctx.pathParam("name"))
-                .filter(s -> io.berth.stacks.Sharing.manages(ctx.attribute(io.berth.stacks.Sharing.ATTRIBUTE), user, s))
+                .filter(s -> Sharing.manages(ctx.attribute(Sharing.ATTRIBUTE), user, s))
                 .orElseThrow(() -> BerthException.notFound("You have no stack of that name."));
     }
 

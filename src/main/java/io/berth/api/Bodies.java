@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import io.berth.web.BerthException;
+import io.berth.model.BerthException;
 import io.javalin.http.Context;
 import java.util.stream.Collectors;
 

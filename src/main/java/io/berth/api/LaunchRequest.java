@@ -1,6 +1,6 @@
 package io.berth.api;
 
-import io.berth.web.BerthException;
+import io.berth.model.BerthException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

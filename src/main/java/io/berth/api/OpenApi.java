@@ -3,21 +3,19 @@ package io.berth.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.berth.web.Page;
-import io.berth.web.Views;
 import io.javalin.config.RoutesConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The API's OpenAPI 3 document, written by hand in {@code api/openapi.yaml}, {@code api/openapi-admin.yaml} and
  * {@code api/openapi-components.yaml}
  * (the source of truth for clients),
- * served as {@code /api/v1/openapi.json} and as a page at {@code /api/v1/docs}. {@code OpenApiDriftTest} compares it
- * with the routes Berth really serves.
+ * served as {@code /api/v1/openapi.json} (here) and as a page at {@code /api/v1/docs} (the web layer's
+ * {@code ApiDocsPage}, from {@link #description} and {@link #operations}). {@code OpenApiDriftTest} compares it with
+ * the routes Berth really serves.
  */
 public final class OpenApi {
     /** One documented operation: {@code GET /stacks/{owner}/{name}}, what it does, the scope it needs. */
@@ -25,10 +23,8 @@ public final class OpenApi {
 
     private final JsonNode document;
     private final String json;
-    private final Views views;
 
-    public OpenApi(Views views) {
-        this.views = views;
+    public OpenApi() {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
         try (InputStream paths = OpenApi.class.getResourceAsStream("/api/openapi.yaml");
              InputStream admin = OpenApi.class.getResourceAsStream("/api/openapi-admin.yaml");
@@ -50,8 +46,11 @@ public final class OpenApi {
 
     public void register(RoutesConfig routes) {
         routes.get(ApiV1.BASE + "/openapi.json", ctx -> ctx.contentType("application/json").result(json));
-        routes.get(ApiV1.BASE + "/docs", ctx -> views.render(ctx, "api_docs.jte", Map.of("page", Page.anonymous(),
-                "description", document.path("info").path("description").asText(), "operations", operations())));
+    }
+
+    /** The document's {@code info.description}: what the API is for, in a paragraph. */
+    public String description() {
+        return document.path("info").path("description").asText();
     }
 
     /** Every operation in the document, with its full path ({@code /api/v1/…}), in document order. */

@@ -2,7 +2,7 @@ package io.berth.api;
 
 import io.berth.catalog.Parameter;
 import io.berth.catalog.Template;
-import io.berth.stacks.Stack;
+import io.berth.model.Stack;
 import io.berth.stacks.StackDetails;
 import java.time.Instant;
 import java.util.List;

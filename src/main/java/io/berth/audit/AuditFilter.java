@@ -1,8 +1,8 @@
 package io.berth.audit;
 
+import io.berth.model.BerthException;
+import io.berth.model.QueryNumbers;
 import io.berth.store.AuditStore;
-import io.berth.web.BerthException;
-import io.berth.web.QueryNumbers;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,7 +1,8 @@
 package io.berth.auth;
 
+import io.berth.model.BerthException;
+import io.berth.model.User;
 import io.berth.store.UserStore;
-import io.berth.web.BerthException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;

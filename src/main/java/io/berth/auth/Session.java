@@ -1,5 +1,7 @@
 package io.berth.auth;
 
+import io.berth.model.User;
+
 /**
  * A logged-in browser: who it is and the token its forms must carry (CSRF). {@code host} is null for a portal
  * session; otherwise the session was handed to that one host-routed service and is valid only there.

@@ -3,6 +3,7 @@ package io.berth.auth;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.berth.config.BerthConfig;
+import io.berth.model.User;
 import io.berth.store.SessionStore;
 import io.berth.store.UserStore;
 import java.nio.charset.StandardCharsets;

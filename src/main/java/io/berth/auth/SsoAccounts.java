@@ -1,10 +1,10 @@
 package io.berth.auth;
 
-import io.berth.auth.oidc.SsoIdentity;
 import io.berth.config.Oidc;
+import io.berth.model.BerthException;
+import io.berth.model.User;
 import io.berth.store.GroupStore;
 import io.berth.store.UserStore;
-import io.berth.web.BerthException;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.JdbiException;

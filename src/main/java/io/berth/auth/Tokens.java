@@ -2,9 +2,10 @@ package io.berth.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.berth.model.BerthException;
+import io.berth.model.User;
 import io.berth.store.TokenStore;
 import io.berth.store.UserStore;
-import io.berth.web.BerthException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;

@@ -1,5 +1,6 @@
 package io.berth.backend;
 
+import io.berth.model.StackRef;
 import java.util.List;
 import java.util.Optional;
 

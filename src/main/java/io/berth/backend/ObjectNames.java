@@ -1,5 +1,6 @@
 package io.berth.backend;
 
+import io.berth.model.StackRef;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,5 +1,7 @@
 package io.berth.backend;
 
+import io.berth.model.StackRef;
+
 /**
  * A service container as the backend sees it now: whose it is, whether it runs, the endpoint it answers at (null
  * when it does not run), the engine's own words for its state ("Up 3 minutes", "Exited (137) 2 seconds ago"), and

@@ -1,5 +1,6 @@
 package io.berth.catalog;
 
+import io.berth.backend.StackSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +31,9 @@ public record Template(String name, String title, String description, String ico
      * A volume the template declares, and whose it is ({@code stack}: one per stack; {@code owner}: shared), or a
      * host folder ({@code hostPath}, may hold references; allowed only under berth.yaml's docker.host_paths).
      */
-    public record Volume(String name, io.berth.backend.StackSpec.VolumeScope scope, String hostPath) {
+    public record Volume(String name, StackSpec.VolumeScope scope, String hostPath) {
         /** A named volume (not a host folder). */
-        public Volume(String name, io.berth.backend.StackSpec.VolumeScope scope) {
+        public Volume(String name, StackSpec.VolumeScope scope) {
             this(name, scope, null);
         }
     }
@@ -68,7 +69,7 @@ public record Template(String name, String title, String description, String ico
     public record Mount(String volume, String path) { }
 
     /** When the service counts as started: a TCP connect, an HTTP GET, or just running. */
-    public record Health(io.berth.backend.StackSpec.Health.Kind kind, int port, String path, int timeoutSeconds) { }
+    public record Health(StackSpec.Health.Kind kind, int port, String path, int timeoutSeconds) { }
 
     /**
      * A port the service offers. HTTP ports go through the proxy ({@code route}: under a path prefix, or on a host

@@ -1,8 +1,8 @@
 package io.berth.catalog;
 
-import io.berth.backend.StackRef;
 import io.berth.backend.StackSpec;
-import io.berth.proxy.Route;
+import io.berth.model.Route;
+import io.berth.model.StackRef;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

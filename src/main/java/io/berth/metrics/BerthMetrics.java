@@ -1,6 +1,7 @@
 package io.berth.metrics;
 
-import io.berth.stacks.StackState;
+import io.berth.model.Amounts;
+import io.berth.model.StackState;
 import io.berth.store.StackStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -98,10 +99,10 @@ public final class BerthMetrics implements AutoCloseable {
      * What all stacks hold together, the sums quotas count: {@code berth_quota_used{resource}} (stacks, containers,
      * cpu_cores, memory_bytes); read at most once a second.
      */
-    public void bindUsage(java.util.function.Supplier<io.berth.quota.Amounts> total) {
-        var cached = new java.util.concurrent.atomic.AtomicReference<io.berth.quota.Amounts>();
+    public void bindUsage(java.util.function.Supplier<Amounts> total) {
+        var cached = new java.util.concurrent.atomic.AtomicReference<Amounts>();
         var readAt = new java.util.concurrent.atomic.AtomicLong();
-        java.util.function.Supplier<io.berth.quota.Amounts> read = () -> {
+        java.util.function.Supplier<Amounts> read = () -> {
             long now = System.nanoTime();
             if (cached.get() == null || now - readAt.get() > 1_000_000_000L) {
                 cached.set(total.get());
@@ -109,7 +110,7 @@ public final class BerthMetrics implements AutoCloseable {
             }
             return cached.get();
         };
-        Map<String, java.util.function.ToDoubleFunction<io.berth.quota.Amounts>> resources = Map.of(
+        Map<String, java.util.function.ToDoubleFunction<Amounts>> resources = Map.of(
                 "stacks", a -> a.stacks(), "containers", a -> a.containers(),
                 "cpu_cores", a -> a.cpuMillis() / 1000.0, "memory_bytes", a -> a.memoryBytes());
         resources.forEach((name, value) -> Gauge.builder("berth.quota.used", read, r -> value.applyAsDouble(r.get()))

@@ -1,8 +1,9 @@
 package io.berth.proxy;
 
-import io.berth.auth.User;
-import io.berth.config.BerthConfig;
-import io.berth.stacks.Sharing;
+import io.berth.config.Proxy;
+import io.berth.model.GroupNames;
+import io.berth.model.Route;
+import io.berth.model.User;
 
 /**
  * Who may open a stack's services: its owner (for a group stack: the group's members), the users and groups it is
@@ -11,17 +12,29 @@ import io.berth.stacks.Sharing;
  * caches), so a change takes effect on the next one.
  */
 public final class Access {
-    private final boolean adminAccess;
-    private final Sharing sharing;
+    /**
+     * What Access asks about shares and groups, on every proxied request (so answer from caches). Declared here so
+     * that the proxy does not depend on the stacks package; {@code stacks.Sharing} answers it.
+     */
+    public interface Shares {
+        /** Whether the stack is shared with the user, directly or through one of their groups. */
+        boolean allows(long stackId, long userId);
 
-    public Access(io.berth.config.Proxy config, Sharing sharing) {
+        /** Whether the user is a member of the group (members open their group's stacks). */
+        boolean memberOf(long userId, String group);
+    }
+
+    private final boolean adminAccess;
+    private final Shares sharing;
+
+    public Access(Proxy config, Shares sharing) {
         this.adminAccess = config.adminAccess;
         this.sharing = sharing;
     }
 
     public boolean allows(User user, Route route) {
         return route.ownerId() == user.id() || (adminAccess && user.admin()) || sharing.allows(route.stackId(), user.id())
-                || (io.berth.auth.GroupAccounts.isGroup(route.owner())
-                && sharing.memberOf(user.id(), io.berth.auth.GroupAccounts.groupOf(route.owner())));
+                || (GroupNames.isGroup(route.owner())
+                && sharing.memberOf(user.id(), GroupNames.groupOf(route.owner())));
     }
 }

@@ -1,5 +1,6 @@
 package io.berth.proxy;
 
+import io.berth.model.Route;
 import io.berth.store.StackStore;
 import java.time.Instant;
 import java.util.HashMap;

@@ -1,6 +1,7 @@
 package io.berth.proxy;
 
 import io.berth.auth.Sessions;
+import io.berth.model.Route;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.berth.auth.Session;
 import io.berth.auth.Sessions;
+import io.berth.model.Route;
 import java.time.Duration;
 import java.util.Optional;
 

@@ -2,6 +2,7 @@ package io.berth.proxy;
 
 import io.berth.backend.ObjectNames;
 import io.berth.config.BerthConfig;
+import io.berth.config.Proxy;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,7 @@ public final class HostNames {
      * {@code port}: the port Berth listens on, asked when a URL is built (it is known only once serving);
      * {@code ownerNames}: an account's name by its id, for labels in the {@code -id<number>} form.
      */
-    public HostNames(BerthConfig.Server server, io.berth.config.Proxy proxy, IntSupplier port,
+    public HostNames(BerthConfig.Server server, Proxy proxy, IntSupplier port,
                      LongFunction<Optional<String>> ownerNames) {
         this.ownerNames = ownerNames;
         this.domainSuffix = "." + proxy.appsDomain.toLowerCase(Locale.ROOT).replaceAll("^\\.+|\\.+$", "");

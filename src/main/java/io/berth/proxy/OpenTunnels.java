@@ -1,6 +1,7 @@
 package io.berth.proxy;
 
-import io.berth.auth.User;
+import io.berth.model.Route;
+import io.berth.model.User;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;

@@ -1,5 +1,7 @@
 package io.berth.proxy;
 
+import io.berth.model.Route;
+import io.berth.model.StackState;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -57,10 +59,10 @@ final class ProxyPages {
     static void notRunning(Request request, Response response, Callback callback, Route route) {
         String stackPage = portal(request) + "/stacks/" + route.owner() + "/" + route.stack();
         // READY without an address: the engine is restarting or replacing the service (the reconciler cleared it)
-        boolean restarting = route.state() == io.berth.stacks.StackState.READY;
+        boolean restarting = route.state() == StackState.READY;
         boolean starting = restarting
-                || route.state().inProgress() && route.state() != io.berth.stacks.StackState.STOPPING
-                && route.state() != io.berth.stacks.StackState.DELETING;
+                || route.state().inProgress() && route.state() != StackState.STOPPING
+                && route.state() != StackState.DELETING;
         String message = restarting
                 ? "Service \"" + route.service() + "\" of \"" + route.stack() + "\" is being restarted; this page"
                 + " reloads until it answers."

@@ -2,6 +2,7 @@ package io.berth.proxy;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import io.berth.model.Route;
 import io.berth.store.StackStore;
 import java.time.Duration;
 import java.util.Optional;

@@ -4,9 +4,12 @@ import io.berth.auth.LoginThrottle;
 import io.berth.auth.Session;
 import io.berth.auth.Sessions;
 import io.berth.auth.Tokens;
-import io.berth.auth.User;
 import io.berth.config.BerthConfig;
+import io.berth.config.Proxy;
 import io.berth.metrics.BerthMetrics;
+import io.berth.model.GroupNames;
+import io.berth.model.Route;
+import io.berth.model.User;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +47,7 @@ public final class ServiceProxy extends ProxyHandler {
     private final java.util.function.BiPredicate<Long, String> restarting;
     private final BerthMetrics metrics;
     private final OpenTunnels tunnels = new OpenTunnels();
-    private final io.berth.config.Proxy config;
+    private final Proxy config;
     private final ForwardedHeaders forwarded;
     private final TokenCallers tokenCallers;
 
@@ -99,10 +102,10 @@ public final class ServiceProxy extends ProxyHandler {
         }
         // owner / stack / service / rest; a group stack's owner is the group's account, only under /group/
         String[] parts = path.substring(group ? GROUP_PREFIX.length() : PATH_PREFIX.length()).split("/", 4);
-        if (parts[0].startsWith(io.berth.auth.GroupAccounts.MARK)) {
+        if (parts[0].startsWith(GroupNames.MARK)) {
             parts[0] = "";
         } else if (group) {
-            parts[0] = io.berth.auth.GroupAccounts.MARK + parts[0];
+            parts[0] = GroupNames.MARK + parts[0];
         }
         Optional<Session> session = sessions.resolve(CookieRules.read(request, sessions.cookieName()));
         Optional<User> caller = session.isPresent() ? session.map(Session::user) : tokenCallers.resolve(request, response, callback);

@@ -3,7 +3,7 @@ package io.berth.proxy;
 import io.berth.auth.LoginThrottle;
 import io.berth.auth.TokenHeader;
 import io.berth.auth.Tokens;
-import io.berth.auth.User;
+import io.berth.model.User;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;

@@ -1,11 +1,13 @@
 package io.berth.quota;
 
-import io.berth.auth.GroupAccounts;
-import io.berth.auth.User;
 import io.berth.catalog.Template;
 import io.berth.config.BerthConfig;
+import io.berth.config.ConfigException;
+import io.berth.model.Amounts;
+import io.berth.model.BerthException;
+import io.berth.model.GroupNames;
+import io.berth.model.User;
 import io.berth.store.QuotaStore;
-import io.berth.web.BerthException;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -61,7 +63,7 @@ public final class Quotas {
      * stacks are never stopped for it).
      */
     public void setLimits(User account, String stacks, String containers, String cpu, String memory) {
-        setLimits(GroupAccounts.isGroup(account.username()) ? QuotaStore.GROUP : QuotaStore.USER, account.id(), stacks,
+        setLimits(GroupNames.isGroup(account.username()) ? QuotaStore.GROUP : QuotaStore.USER, account.id(), stacks,
                 containers, cpu, memory);
     }
 
@@ -101,7 +103,7 @@ public final class Quotas {
 
     /** The limits of an account: a user's, or a group's for its account ({@code @<group>}). */
     public Amounts limitsOf(User account) {
-        return GroupAccounts.isGroup(account.username())
+        return GroupNames.isGroup(account.username())
                 ? merge(groupDefault, store.override(QuotaStore.GROUP, account.id())) : limitsOfUser(account.id());
     }
 
@@ -136,13 +138,13 @@ public final class Quotas {
     /** Refuses (403 {@code quota_exceeded}) when {@code wanted} more for {@code owner} would pass a limit. */
     public void admit(Handle h, long ownerId, String ownerName, String stack, Amounts wanted) {
         store.lock(h);
-        boolean group = GroupAccounts.isGroup(ownerName);
+        boolean group = GroupNames.isGroup(ownerName);
         Amounts limits = merge(group ? groupDefault : userDefault,
                 store.override(h, group ? QuotaStore.GROUP : QuotaStore.USER, ownerId));
         Amounts used = store.usageOfUser(h, ownerId);
         String over = limits.firstExceededBy(used.plus(wanted));
         if (over != null) {
-            String who = group ? "the group " + GroupAccounts.groupOf(ownerName) + " uses " : "you use ";
+            String who = group ? "the group " + GroupNames.groupOf(ownerName) + " uses " : "you use ";
             throw refused("\"" + stack + "\" needs " + needs(wanted) + ", but " + who + used.inWords(over) + " of "
                     + (group ? "its " : "your ") + limits.limitInWords(over) + ". Stop or delete"
                     + " one of " + (group ? "the group's" : "your") + " stacks, or ask an admin to raise "
@@ -176,7 +178,7 @@ public final class Quotas {
             return new Amounts(limit.stacks, limit.containers, Math.round(limit.cpu * 1000),
                     Amounts.parseMemory(limit.memory));
         } catch (IllegalArgumentException e) {
-            throw new io.berth.config.ConfigException(key + ".memory: " + e.getMessage());
+            throw new ConfigException(key + ".memory: " + e.getMessage());
         }
     }
 }

@@ -1,9 +1,10 @@
 package io.berth.stacks;
 
 import io.berth.backend.ServiceStatus;
-import io.berth.backend.StackRef;
 import io.berth.catalog.Catalog;
 import io.berth.catalog.Template;
+import io.berth.model.Stack;
+import io.berth.model.StackRef;
 import io.berth.store.StackStore;
 import io.berth.store.UserStore;
 import java.util.List;

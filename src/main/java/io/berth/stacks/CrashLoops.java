@@ -3,6 +3,7 @@ package io.berth.stacks;
 import io.berth.backend.Backend;
 import io.berth.backend.LogText;
 import io.berth.backend.ServiceStatus;
+import io.berth.model.Stack;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

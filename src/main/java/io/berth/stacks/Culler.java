@@ -2,8 +2,10 @@ package io.berth.stacks;
 
 import io.berth.catalog.Catalog;
 import io.berth.catalog.Template;
+import io.berth.model.BerthException;
+import io.berth.model.Stack;
+import io.berth.model.StackState;
 import io.berth.store.StackStore;
-import io.berth.web.BerthException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

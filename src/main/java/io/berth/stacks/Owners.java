@@ -1,10 +1,10 @@
 package io.berth.stacks;
 
 import io.berth.auth.GroupAccounts;
-import io.berth.auth.User;
 import io.berth.catalog.Catalog;
 import io.berth.catalog.Template;
-import io.berth.web.BerthException;
+import io.berth.model.BerthException;
+import io.berth.model.User;
 
 /** Who a new stack belongs to: the caller, or — for templates that allow it — one of the caller's groups. */
 public final class Owners {

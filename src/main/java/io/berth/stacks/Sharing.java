@@ -3,10 +3,15 @@ package io.berth.stacks;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.berth.auth.Names;
+import io.berth.config.ConfigException;
+import io.berth.model.BerthException;
+import io.berth.model.GroupNames;
+import io.berth.model.Stack;
+import io.berth.model.User;
+import io.berth.proxy.Access;
 import io.berth.store.GroupStore;
 import io.berth.store.ShareStore;
 import io.berth.store.UserStore;
-import io.berth.web.BerthException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -17,7 +22,7 @@ import java.util.function.LongConsumer;
  * asks {@link #allows} on every request, answered from caches; a revocation clears the stack's entry at once and
  * tells the proxy ({@link #onRevoked}), which closes the WebSockets the revoked user still has open.
  */
-public final class Sharing {
+public final class Sharing implements Access.Shares {
     private final ShareStore store;
     private final boolean groupAdminsManage;
     private final UserStore users;
@@ -34,7 +39,7 @@ public final class Sharing {
     /** @param managedBy {@code members} or {@code group_admins} (config {@code group_stacks.managed_by}) */
     public Sharing(ShareStore store, UserStore users, GroupStore groups, String managedBy) {
         if (!managedBy.equals("members") && !managedBy.equals("group_admins")) {
-            throw new io.berth.config.ConfigException("group_stacks.managed_by is members or group_admins, not \""
+            throw new ConfigException("group_stacks.managed_by is members or group_admins, not \""
                     + managedBy + "\"");
         }
         this.groupAdminsManage = managedBy.equals("group_admins");
@@ -55,6 +60,7 @@ public final class Sharing {
     }
 
     /** Whether the user is a member of the group (group stacks: members open and manage them). */
+    @Override
     public boolean memberOf(long userId, String group) {
         return groupNames.get(userId).contains(group);
     }
@@ -63,22 +69,22 @@ public final class Sharing {
      * Whether a user may see and manage a stack (its page, stop, start, delete, share): its owner, the members of its
      * group for a group stack, and admins. {@code sharing} may be null (then groups do not count).
      */
-    public static boolean manages(Sharing sharing, io.berth.auth.User user, Stack stack) {
+    public static boolean manages(Sharing sharing, User user, Stack stack) {
         return stack.ownerId() == user.id() || user.admin() || (sharing != null
-                && io.berth.auth.GroupAccounts.isGroup(stack.owner())
-                && sharing.memberOf(user.id(), io.berth.auth.GroupAccounts.groupOf(stack.owner())));
+                && GroupNames.isGroup(stack.owner())
+                && sharing.memberOf(user.id(), GroupNames.groupOf(stack.owner())));
     }
 
     /**
      * Refuses (403) when {@code user} may see a group stack but not change it: with {@code group_stacks.managed_by:
      * group_admins}, only members of {@code <group>-admins} and Berth's admins stop, start, delete and share it.
      */
-    public static void requireChange(Sharing sharing, io.berth.auth.User user, Stack stack) {
-        if (sharing == null || !sharing.groupAdminsManage || !io.berth.auth.GroupAccounts.isGroup(stack.owner())
+    public static void requireChange(Sharing sharing, User user, Stack stack) {
+        if (sharing == null || !sharing.groupAdminsManage || !GroupNames.isGroup(stack.owner())
                 || user.admin()) {
             return;
         }
-        String group = io.berth.auth.GroupAccounts.groupOf(stack.owner());
+        String group = GroupNames.groupOf(stack.owner());
         if (!sharing.memberOf(user.id(), group + "-admins")) {
             throw BerthException.forbidden("Only the admins of the group " + group + " (members of " + group
                     + "-admins) may stop, start, delete or share its stacks.");
@@ -97,6 +103,7 @@ public final class Sharing {
     }
 
     /** Whether the stack is shared with the user, directly or through one of their groups. */
+    @Override
     public boolean allows(long stackId, long userId) {
         List<ShareStore.Share> shares = byStack.get(stackId);
         if (shares.isEmpty()) {

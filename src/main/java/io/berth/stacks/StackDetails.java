@@ -1,14 +1,16 @@
 package io.berth.stacks;
 
-import io.berth.auth.User;
 import io.berth.backend.Backend;
 import io.berth.catalog.Catalog;
 import io.berth.catalog.RoutePolicy;
 import io.berth.catalog.Template;
 import io.berth.catalog.TemplateRenderer;
+import io.berth.model.BerthException;
+import io.berth.model.Stack;
+import io.berth.model.StackState;
+import io.berth.model.User;
 import io.berth.proxy.HostNames;
 import io.berth.store.StackStore;
-import io.berth.web.BerthException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package io.berth.stacks;
 
+import io.berth.model.StackEvent;
 import io.berth.store.StackStore;
 import java.util.Map;
 import java.util.Set;

@@ -1,20 +1,23 @@
 package io.berth.stacks;
 
-import io.berth.auth.User;
 import io.berth.backend.Backend;
 import io.berth.backend.BackendException;
 import io.berth.backend.Endpoint;
+import io.berth.backend.StackSpec;
 import io.berth.catalog.Catalog;
 import io.berth.catalog.Parameter;
 import io.berth.catalog.Template;
 import io.berth.catalog.TemplateRenderer;
 import io.berth.catalog.TemplateParser;
 import io.berth.metrics.BerthMetrics;
-import io.berth.quota.Amounts;
+import io.berth.model.Amounts;
+import io.berth.model.BerthException;
+import io.berth.model.Stack;
+import io.berth.model.StackState;
+import io.berth.model.User;
 import io.berth.quota.Quotas;
 import io.berth.proxy.RouteTable;
 import io.berth.store.StackStore;
-import io.berth.web.BerthException;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,7 +97,7 @@ public final class StackService {
         TemplateRenderer.Context preview = new TemplateRenderer.Context(owner.username(), Secrets.uidOf(owner.id()),
                 Secrets.uidOf(owner.id()), null, name, params, Map.of());
         for (Template.Volume v : template.volumes().values()) {
-            if (v.scope() == io.berth.backend.StackSpec.VolumeScope.HOST) {
+            if (v.scope() == StackSpec.VolumeScope.HOST) {
                 try {
                     renderer.hostPath(v, preview);
                 } catch (IllegalArgumentException e) {
@@ -228,7 +231,7 @@ public final class StackService {
             return;
         }
         long began = System.nanoTime();
-        io.berth.backend.StackSpec spec;
+        StackSpec spec;
         try {
             spec = renderer.render(template, details.context(stack));
         } catch (IllegalArgumentException e) {

@@ -1,6 +1,6 @@
 package io.berth.store;
 
-import io.berth.quota.Amounts;
+import io.berth.model.Amounts;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;

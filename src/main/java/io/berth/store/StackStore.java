@@ -1,10 +1,11 @@
 package io.berth.store;
 
 import io.berth.backend.Endpoint;
-import io.berth.proxy.Route;
-import io.berth.stacks.Stack;
-import io.berth.stacks.StackEvent;
-import io.berth.stacks.StackState;
+import io.berth.model.Amounts;
+import io.berth.model.Route;
+import io.berth.model.Stack;
+import io.berth.model.StackEvent;
+import io.berth.model.StackState;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -14,7 +15,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
-import io.berth.quota.Amounts;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;

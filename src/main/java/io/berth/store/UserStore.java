@@ -1,6 +1,6 @@
 package io.berth.store;
 
-import io.berth.auth.User;
+import io.berth.model.User;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,10 @@
 package io.berth.web;
 
+import io.berth.audit.Audit;
 import io.berth.auth.Accounts;
+import io.berth.model.BerthException;
+import io.berth.model.GroupNames;
+import io.berth.store.GroupStore;
 import io.berth.store.UserStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -13,9 +17,9 @@ final class AdminPages {
     private final UserStore users;
     private final Views views;
 
-    private final io.berth.store.GroupStore groups;
+    private final GroupStore groups;
 
-    AdminPages(Accounts accounts, UserStore users, Views views, io.berth.store.GroupStore groups) {
+    AdminPages(Accounts accounts, UserStore users, Views views, GroupStore groups) {
         this.groups = groups;
         this.accounts = accounts;
         this.users = users;
@@ -31,7 +35,7 @@ final class AdminPages {
         Guard.requireAdmin(ctx);
         Map<String, Object> params = new HashMap<>();
         params.put("page", Guard.page(ctx));
-        params.put("users", users.all().stream().filter(u -> !io.berth.auth.GroupAccounts.isGroup(u.username())).toList());
+        params.put("users", users.all().stream().filter(u -> !GroupNames.isGroup(u.username())).toList());
         params.put("groups", groups.all());
         params.put("error", error);
         ctx.status(status);
@@ -40,7 +44,7 @@ final class AdminPages {
 
     private void create(Context ctx) {
         Guard.requireAdmin(ctx);
-        ctx.attribute(io.berth.audit.Audit.TARGET, ctx.formParam("username"));
+        ctx.attribute(Audit.TARGET, ctx.formParam("username"));
         try {
             accounts.create(ctx.formParam("username"), ctx.formParam("password"), "true".equals(ctx.formParam("admin")));
         } catch (BerthException e) {

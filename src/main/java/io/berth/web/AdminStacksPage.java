@@ -1,7 +1,7 @@
 package io.berth.web;
 
-import io.berth.quota.Amounts;
-import io.berth.stacks.Stack;
+import io.berth.model.Amounts;
+import io.berth.model.Stack;
 import io.berth.store.StackStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;

@@ -1,5 +1,6 @@
 package io.berth.web;
 
+import io.berth.model.BerthException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

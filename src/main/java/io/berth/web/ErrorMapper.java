@@ -1,5 +1,7 @@
 package io.berth.web;
 
+import io.berth.audit.Audit;
+import io.berth.model.BerthException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
@@ -63,7 +65,7 @@ final class ErrorMapper {
 
     private void answer(Context ctx, BerthException e) {
         ctx.attribute(ANSWERED, true);
-        ctx.attribute(io.berth.audit.Audit.DETAIL, e.getMessage());
+        ctx.attribute(Audit.DETAIL, e.getMessage());
         if (e.status() >= 500) {
             LOG.error("request {} {}: {} {}", ctx.method(), ctx.path(), e.status(), e.getMessage());
         } else {

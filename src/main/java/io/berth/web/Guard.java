@@ -3,6 +3,7 @@ package io.berth.web;
 import io.berth.auth.Session;
 import io.berth.auth.Sessions;
 import io.berth.auth.oidc.OidcLogin;
+import io.berth.model.BerthException;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,7 @@ final class Guard {
     void before(Context ctx) {
         String path = ctx.path();
         if (path.startsWith("/api/")) {
-            return; // the API authenticates by token only (io.berth.api.ApiAuth): no cookies, so no CSRF either
+            return; // the API authenticates by token only (ApiAuth, in the api package): no cookies, so no CSRF either
         }
         sessions.resolve(ctx.cookie(sessions.cookieName())).ifPresent(s -> ctx.attribute(SESSION, s));
         boolean mutating = ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD;

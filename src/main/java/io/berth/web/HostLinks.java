@@ -1,5 +1,6 @@
 package io.berth.web;
 
+import io.berth.model.BerthException;
 import io.berth.proxy.HostHandoff;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;

@@ -1,6 +1,8 @@
 package io.berth.web;
 
+import io.berth.audit.Audit;
 import io.berth.auth.LoginThrottle;
+import io.berth.model.BerthException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.Map;
@@ -32,7 +34,7 @@ final class LockPages {
     private void unlock(Context ctx) {
         Guard.requireAdmin(ctx);
         String key = ctx.formParam("key");
-        ctx.attribute(io.berth.audit.Audit.TARGET, key);
+        ctx.attribute(Audit.TARGET, key);
         if (key == null || !throttle.unlock(key)) {
             throw BerthException.notFound("No such lock (it may have ended by itself).");
         }

@@ -1,8 +1,11 @@
 package io.berth.web;
 
+import io.berth.api.ApiV1;
 import io.berth.backend.Backend;
 import io.berth.backend.LogText;
-import io.berth.stacks.Stack;
+import io.berth.model.BerthException;
+import io.berth.model.QueryNumbers;
+import io.berth.model.Stack;
 import io.berth.stacks.StackService;
 import io.berth.store.StackStore;
 import io.javalin.config.RoutesConfig;
@@ -42,15 +45,15 @@ final class LogPages {
         // An event stream answers 200 with its headers before its handler runs, so a stack the caller may not see
         // (or a service it does not have) is refused here, first, with the same 404 as every other page.
         for (String stream : List.of("/stacks/{owner}/{name}/logs/{service}/stream",
-                io.berth.api.ApiV1.BASE + "/stacks/{owner}/{name}/logs/{service}/stream")) {
+                ApiV1.BASE + "/stacks/{owner}/{name}/logs/{service}/stream")) {
             routes.before(stream, ctx -> service(ctx, StackPages.visible(ctx, store)));
         }
         routes.get("/stacks/{owner}/{name}/logs/{service}", this::page);
         routes.sse("/stacks/{owner}/{name}/logs/{service}/stream", this::stream);
         routes.get("/stacks/{owner}/{name}/logs/{service}/download", this::download);
         // The API: the last lines as text (?tail=N), or following them as server-sent events.
-        routes.get(io.berth.api.ApiV1.BASE + "/stacks/{owner}/{name}/logs/{service}", this::download);
-        routes.sse(io.berth.api.ApiV1.BASE + "/stacks/{owner}/{name}/logs/{service}/stream", this::stream);
+        routes.get(ApiV1.BASE + "/stacks/{owner}/{name}/logs/{service}", this::download);
+        routes.sse(ApiV1.BASE + "/stacks/{owner}/{name}/logs/{service}/stream", this::stream);
     }
 
     private String service(Context ctx, Stack stack) {

@@ -4,6 +4,7 @@ import io.berth.auth.Session;
 import io.berth.auth.TokenHeader;
 import io.berth.auth.Tokens;
 import io.berth.metrics.BerthMetrics;
+import io.berth.model.BerthException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.List;

@@ -1,6 +1,7 @@
 package io.berth.web;
 
-import io.berth.auth.User;
+import io.berth.model.User;
+
 
 /** What every page's layout needs: who is looking (null on the login page), their form token, a notice. */
 public record Page(User user, String csrf, String notice, int refreshSeconds, boolean scriptUpdates) {

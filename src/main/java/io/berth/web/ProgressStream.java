@@ -1,11 +1,13 @@
 package io.berth.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.berth.stacks.Stack;
-import io.berth.stacks.StackEvent;
+import io.berth.api.ApiV1;
+import io.berth.model.BerthException;
+import io.berth.model.Stack;
+import io.berth.model.StackEvent;
+import io.berth.model.StackState;
 import io.berth.stacks.StackEvents;
 import io.berth.stacks.StackService;
-import io.berth.stacks.StackState;
 import io.berth.store.StackStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.sse.SseClient;
@@ -38,7 +40,7 @@ final class ProgressStream {
 
     void register(RoutesConfig routes) {
         routes.sse("/stacks/{owner}/{name}/progress", this::stream);
-        routes.sse(io.berth.api.ApiV1.BASE + "/stacks/{owner}/{name}/progress", this::stream);
+        routes.sse(ApiV1.BASE + "/stacks/{owner}/{name}/progress", this::stream);
     }
 
     private void stream(SseClient client) {

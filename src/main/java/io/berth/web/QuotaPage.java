@@ -1,7 +1,8 @@
 package io.berth.web;
 
-import io.berth.auth.User;
-import io.berth.quota.Amounts;
+import io.berth.model.Amounts;
+import io.berth.model.BerthException;
+import io.berth.model.User;
 import io.berth.quota.Quotas;
 import io.berth.store.QuotaStore;
 import io.berth.store.UserStore;

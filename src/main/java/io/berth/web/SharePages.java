@@ -1,7 +1,9 @@
 package io.berth.web;
 
+import io.berth.audit.Audit;
+import io.berth.model.BerthException;
+import io.berth.model.Stack;
 import io.berth.stacks.Sharing;
-import io.berth.stacks.Stack;
 import io.berth.store.StackStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -28,7 +30,7 @@ final class SharePages {
         Stack stack = StackPages.visible(ctx, store);
         Sharing.requireChange(sharing, Guard.session(ctx).user(), stack);
         String kind = ctx.formParam("kind") == null ? "user" : ctx.formParam("kind");
-        ctx.attribute(io.berth.audit.Audit.TARGET, stack.owner() + "/" + stack.name() + " " + kind + ":"
+        ctx.attribute(Audit.TARGET, stack.owner() + "/" + stack.name() + " " + kind + ":"
                 + ctx.formParam("with"));
         try {
             sharing.share(stack, kind, ctx.formParam("with"));

@@ -1,6 +1,6 @@
 package io.berth.web;
 
-import io.berth.stacks.Stack;
+import io.berth.model.Stack;
 import io.berth.stacks.StackDetails;
 import java.util.List;
 

@@ -1,10 +1,19 @@
 package io.berth.web;
 
+import io.berth.api.ApiV1;
+import io.berth.audit.Audit;
 import io.berth.auth.Session;
 import io.berth.backend.Backend;
 import io.berth.catalog.Catalog;
-import io.berth.proxy.Route;
-import io.berth.stacks.Stack;
+import io.berth.model.BerthException;
+import io.berth.model.GroupNames;
+import io.berth.model.Route;
+import io.berth.model.Stack;
+import io.berth.model.StackState;
+import io.berth.quota.Quotas;
+import io.berth.stacks.Culler;
+import io.berth.stacks.Owners;
+import io.berth.stacks.Sharing;
 import io.berth.stacks.StackDetails;
 import io.berth.stacks.StackService;
 import io.berth.store.StackStore;
@@ -24,14 +33,14 @@ final class StackPages {
     private final Backend backend;
     private final Views views;
 
-    private final io.berth.stacks.Culler culler;
-    private final io.berth.quota.Quotas quotas;
-    private final io.berth.stacks.Sharing sharing;
-    private final io.berth.stacks.Owners owners;
+    private final Culler culler;
+    private final Quotas quotas;
+    private final Sharing sharing;
+    private final Owners owners;
 
     StackPages(StackStore store, StackService stacks, Catalog catalog, Backend backend, Views views,
-               io.berth.stacks.Culler culler, io.berth.quota.Quotas quotas, io.berth.stacks.Sharing sharing,
-               io.berth.stacks.Owners owners) {
+               Culler culler, Quotas quotas, Sharing sharing,
+               Owners owners) {
         this.owners = owners;
         this.quotas = quotas;
         this.sharing = sharing;
@@ -47,7 +56,7 @@ final class StackPages {
         // The progress streams (ProgressStream) answer 200 before their handler runs: another user's stack, or a
         // missing one, is refused here first with the same 404 as its page.
         for (String progress : List.of("/stacks/{owner}/{name}/progress",
-                io.berth.api.ApiV1.BASE + "/stacks/{owner}/{name}/progress")) {
+                ApiV1.BASE + "/stacks/{owner}/{name}/progress")) {
             routes.before(progress, ctx -> visible(ctx));
         }
         routes.get("/dashboard", this::dashboard);
@@ -73,7 +82,7 @@ final class StackPages {
         params.put("groups", myGroups);
         params.put("usage", quotas.bars(s.user().id()));
         params.put("groupStacks", store.ownedByNames(myGroups.stream()
-                .map(g -> io.berth.auth.GroupAccounts.MARK + g).toList()));
+                .map(g -> GroupNames.MARK + g).toList()));
         params.put("shared", sharing.sharedWith(s.user().id()).stream().map(store::byId).flatMap(java.util.Optional::stream)
                 .map(st -> new SharedStack(st, stacks.details().links(st))).toList());
         params.put("dockerProblem", backend.unavailable().orElse(null));
@@ -107,7 +116,7 @@ final class StackPages {
         Stack stack;
         try {
             var owner = owners.ownerFor(s.user(), form.template(), ctx.formParam("group"));
-            ctx.attribute(io.berth.audit.Audit.TARGET, owner.username() + "/" + form.name());
+            ctx.attribute(Audit.TARGET, owner.username() + "/" + form.name());
             stack = stacks.launch(owner, form.template(), form.name(), form.values());
         } catch (BerthException e) {
             boolean formProblem = e.status() == 400 || e.status() == 409 || e.status() == 403;
@@ -135,7 +144,7 @@ final class StackPages {
         params.put("stack", stack);
         params.put("links", links);
         params.put("events", store.events(stack.id()));
-        params.put("connections", stack.state() == io.berth.stacks.StackState.READY ? stacks.details().connections(stack) : List.of());
+        params.put("connections", stack.state() == StackState.READY ? stacks.details().connections(stack) : List.of());
         params.put("values", store.values(stack.id(), "param"));
         params.put("shares", sharing.of(stack));
         params.put("cullNote", culler.deadline(stack).map(d -> "Berth will stop this stack at "
@@ -147,7 +156,7 @@ final class StackPages {
 
     private void act(Context ctx, String action) {
         Stack stack = visible(ctx);
-        io.berth.stacks.Sharing.requireChange(sharing, Guard.session(ctx).user(), stack);
+        Sharing.requireChange(sharing, Guard.session(ctx).user(), stack);
         switch (action) {
             case "stop" -> stacks.stop(stack);
             case "start" -> stacks.start(stack);
@@ -162,7 +171,7 @@ final class StackPages {
         Session s = Guard.session(ctx);
         String owner = ctx.pathParam("owner");
         return store.find(owner, ctx.pathParam("name"))
-                .filter(st -> io.berth.stacks.Sharing.manages(ctx.attribute(io.berth.stacks.Sharing.ATTRIBUTE),
+                .filter(st -> Sharing.manages(ctx.attribute(Sharing.ATTRIBUTE),
                         s.user(), st))
                 .orElseThrow(() -> BerthException.notFound("You have no stack of that name."));
     }

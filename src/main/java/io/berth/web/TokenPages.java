@@ -1,7 +1,9 @@
 package io.berth.web;
 
+import io.berth.audit.Audit;
 import io.berth.auth.Tokens;
-import io.berth.auth.User;
+import io.berth.model.BerthException;
+import io.berth.model.User;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.HashMap;
@@ -46,7 +48,7 @@ final class TokenPages {
         User user = Guard.session(ctx).user();
         try {
             int days = parseDays(ctx.formParam("expires_days"));
-            ctx.attribute(io.berth.audit.Audit.TARGET, ctx.formParam("name"));
+            ctx.attribute(Audit.TARGET, ctx.formParam("name"));
             String secret = tokens.create(user, ctx.formParam("name"), Tokens.parseScopes(ctx.formParams("scope")), days);
             show(ctx, 201, secret, null);
         } catch (BerthException e) {

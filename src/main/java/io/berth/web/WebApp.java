@@ -1,6 +1,14 @@
 package io.berth.web;
 
+import io.berth.api.ApiAdmin;
+import io.berth.api.ApiAuth;
+import io.berth.api.ApiShares;
+import io.berth.api.ApiV1;
+import io.berth.api.OpenApi;
+import io.berth.audit.Audit;
 import io.berth.auth.Accounts;
+import io.berth.auth.GroupAccounts;
+import io.berth.auth.LoginThrottle;
 import io.berth.auth.Sessions;
 import io.berth.auth.SsoAccounts;
 import io.berth.auth.oidc.OidcLogin;
@@ -9,10 +17,16 @@ import io.berth.backend.Backend;
 import io.berth.catalog.Catalog;
 import io.berth.config.BerthConfig;
 import io.berth.metrics.BerthMetrics;
+import io.berth.proxy.ClientAddress;
 import io.berth.proxy.HostHandoff;
 import io.berth.proxy.ServiceProxy;
+import io.berth.quota.Quotas;
+import io.berth.stacks.Culler;
+import io.berth.stacks.Owners;
+import io.berth.stacks.Sharing;
 import io.berth.stacks.StackEvents;
 import io.berth.stacks.StackService;
+import io.berth.store.AuditStore;
 import io.berth.store.Database;
 import io.berth.store.GroupStore;
 import io.berth.store.StackStore;
@@ -35,14 +49,11 @@ public final class WebApp {
                                  Catalog catalog,
                                  Backend backend, ServiceProxy proxy, HostHandoff handoff,
                                  BerthMetrics metrics, GroupStore groups, OidcLogin sso, SsoAccounts ssoAccounts,
-                                 java.util.function.Supplier<String> portalUrl, io.berth.stacks.Culler culler,
-                                 io.berth.audit.Audit audit, io.berth.store.AuditStore auditStore,
-                                 io.berth.quota.Quotas quotas, io.berth.stacks.Sharing sharing,
-                                 io.berth.auth.LoginThrottle throttle) {
-        io.berth.proxy.ClientAddress clients = new io.berth.proxy.ClientAddress(config.proxy.trustedProxies);
+                                 java.util.function.Supplier<String> portalUrl, Culler culler, Audit audit,
+                                 AuditStore auditStore, Quotas quotas, Sharing sharing, LoginThrottle throttle) {
+        ClientAddress clients = new ClientAddress(config.proxy.trustedProxies);
         Views views = new Views();
-        io.berth.stacks.Owners owners = new io.berth.stacks.Owners(catalog, sharing,
-                new io.berth.auth.GroupAccounts(users));
+        Owners owners = new Owners(catalog, sharing, new GroupAccounts(users));
         Guard guard = new Guard(sessions);
         AuthPages auth = new AuthPages(accounts, sessions, views, config.auth, sso, ssoAccounts, portalUrl,
                 throttle, clients);
@@ -54,18 +65,17 @@ public final class WebApp {
         ErrorMapper errors = new ErrorMapper(views);
         HostLinks hostLinks = new HostLinks(handoff);
         TokenPages tokenPages = new TokenPages(tokens, views);
-        io.berth.api.ApiAuth apiAuth = new io.berth.api.ApiAuth(tokens, throttle, clients);
-        io.berth.api.ApiV1 api = new io.berth.api.ApiV1(catalog, stackStore, stacks, tokens, groups, quotas, owners,
-                portalUrl);
-        io.berth.api.ApiAdmin apiAdmin = new io.berth.api.ApiAdmin(accounts, users, groups, stackStore, auditStore,
-                quotas, portalUrl, throttle);
+        ApiAuth apiAuth = new ApiAuth(tokens, throttle, clients);
+        ApiV1 api = new ApiV1(catalog, stackStore, stacks, tokens, groups, quotas, owners, portalUrl);
+        ApiAdmin apiAdmin = new ApiAdmin(accounts, users, groups, stackStore, auditStore, quotas, portalUrl, throttle);
         AuditPage auditPage = new AuditPage(auditStore, views);
         QuotaPage quotaPage = new QuotaPage(users, quotas, views);
         SharePages sharePages = new SharePages(stackStore, sharing);
         AdminStacksPage adminStacks = new AdminStacksPage(stackStore, views);
         LockPages lockPages = new LockPages(throttle, views);
-        io.berth.api.ApiShares apiShares = new io.berth.api.ApiShares(stackStore, stacks, sharing, portalUrl);
-        io.berth.api.OpenApi openApi = new io.berth.api.OpenApi(views);
+        ApiShares apiShares = new ApiShares(stackStore, stacks, sharing, portalUrl);
+        OpenApi openApi = new OpenApi();
+        ApiDocsPage apiDocs = new ApiDocsPage(openApi, views);
         MetricsPage metricsPage = new MetricsPage(metrics, tokens, config.server.metricsAllow);
         return Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
@@ -89,7 +99,7 @@ public final class WebApp {
                 s.location = Location.CLASSPATH;
             });
             c.routes.before(new SecurityHeaders(config.https())::before);
-            c.routes.before(ctx -> ctx.attribute(io.berth.stacks.Sharing.ATTRIBUTE, sharing));
+            c.routes.before(ctx -> ctx.attribute(Sharing.ATTRIBUTE, sharing));
             c.routes.before(guard::before);
             c.routes.before(apiAuth::before);
             c.routes.after(audit::after);
@@ -115,6 +125,7 @@ public final class WebApp {
             apiAdmin.register(c.routes);
             apiShares.register(c.routes);
             openApi.register(c.routes);
+            apiDocs.register(c.routes);
             errors.register(c.routes);
         });
     }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.berth.backend.BackendException;
-import io.berth.backend.StackRef;
 import io.berth.backend.StackSpec;
 import io.berth.config.BerthConfig;
 import io.berth.config.Swarm;
+import io.berth.model.StackRef;
 import io.berth.testing.PrivateDockerd;
 import io.berth.testing.SwarmNode;
 import io.berth.testing.TestDocker;

@@ -1,6 +1,6 @@
 package io.berth.auth.oidc;
 
-import io.berth.web.BerthException;
+import io.berth.model.BerthException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;

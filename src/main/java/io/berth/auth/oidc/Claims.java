@@ -1,7 +1,8 @@
 package io.berth.auth.oidc;
 
+import io.berth.auth.SsoIdentity;
 import io.berth.config.Oidc;
-import io.berth.web.BerthException;
+import io.berth.model.BerthException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.berth.auth.oidc;
 
-import io.berth.web.BerthException;
+import io.berth.model.BerthException;
 import java.text.ParseException;
 import java.util.List;
 import org.pac4j.core.credentials.Credentials;

@@ -15,7 +15,7 @@ import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import io.berth.config.Oidc;
-import io.berth.web.BerthException;
+import io.berth.model.BerthException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.function.Supplier;

@@ -7,9 +7,10 @@ import com.github.dockerjava.api.command.LogContainerCmd;
 import com.github.dockerjava.api.model.Frame;
 import io.berth.backend.Backend.LogSink;
 import io.berth.backend.Backend.LogStream;
+import io.berth.backend.Backend;
 import io.berth.backend.ObjectNames;
-import io.berth.backend.StackRef;
 import io.berth.config.BerthConfig;
+import io.berth.model.StackRef;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -44,7 +45,7 @@ public final class LogStreams implements AutoCloseable {
         this.ownership = ownership;
     }
 
-    /** See {@link io.berth.backend.Backend#logs}. */
+    /** See {@link Backend#logs}. */
     public LogStream open(StackRef ref, String service, int tail, boolean follow, LogSink sink) {
         String name = ObjectNames.container(config.namePrefix, ref, service);
         InspectContainerResponse container;
@@ -68,7 +69,7 @@ public final class LogStreams implements AutoCloseable {
     }
 
     /**
-     * Streams one log to {@code sink} (see {@link io.berth.backend.Backend#logs}): {@code start} runs the engine's
+     * Streams one log to {@code sink} (see {@link Backend#logs}): {@code start} runs the engine's
      * log command with the given callback and returns at once; the response is then read on docker-java's own
      * thread, through this class's own client. Refused, with a reason to the sink, when {@link #MAX_STREAMS} are open.
      */

@@ -2,8 +2,8 @@ package io.berth.backend.docker;
 
 import io.berth.backend.BackendException;
 import io.berth.backend.Labels;
-import io.berth.backend.StackRef;
 import io.berth.config.BerthConfig;
+import io.berth.model.StackRef;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

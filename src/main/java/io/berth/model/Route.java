@@ -1,18 +1,16 @@
-package io.berth.proxy;
-
-import io.berth.stacks.StackState;
+package io.berth.model;
 
 /**
  * Where requests for one service of one stack go. {@code host}/{@code port} are null until the stack has run;
  * the stack's state tells the proxy whether to forward or to answer with a page. {@code hostRouted}: the service
- * answers on a host name of its own ({@link HostNames}) instead of under {@link #prefix()}.
+ * answers on a host name of its own ({@code proxy.HostNames}) instead of under {@link #prefix()}.
  */
 public record Route(String owner, long ownerId, long stackId, String stack, String service, boolean hostRouted,
                     StackState state, String host, Integer port) {
 
     /** The path prefix the service is served under; kept when forwarding, so the app must know it. */
     public static String prefix(String owner, String stack, String service) {
-        return (io.berth.auth.GroupAccounts.isGroup(owner) ? "/group/" + io.berth.auth.GroupAccounts.groupOf(owner)
+        return (GroupNames.isGroup(owner) ? "/group/" + GroupNames.groupOf(owner)
                 : "/user/" + owner) + "/" + stack + "/" + service + "/";
     }
 

@@ -1,4 +1,4 @@
-package io.berth.web;
+package io.berth.model;
 
 /** Whole numbers from query strings ({@code ?tail=20}), refused with a 400 naming the parameter when out of range. */
 public final class QueryNumbers {

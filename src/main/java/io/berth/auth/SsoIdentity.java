@@ -1,9 +1,10 @@
-package io.berth.auth.oidc;
+package io.berth.auth;
 
 import java.util.List;
 
 /**
- * Who the identity provider says signed in, after every check passed.
+ * Who the identity provider says signed in, after every check passed: made by {@code auth.oidc}, turned into an
+ * account by {@link SsoAccounts}.
  *
  * @param subject  the provider's stable id for the person: {@code <issuer> <sub>}
  * @param username the value of the username claim, as sent (folded and escaped by {@code SsoAccounts})

@@ -1,7 +1,7 @@
-package io.berth.auth;
+package io.berth.model;
 
 /**
- * A person who can log in. {@code username} is the account's key ({@link Names}): what URLs, labels and container
+ * A person who can log in. {@code username} is the account's key ({@code auth.Names}): what URLs, labels and container
  * names use. {@code displayName} is the name as the identity provider spells it ({@code Dana.Smith}), null for local
  * accounts and group accounts. {@code passwordHash} is null for accounts that only sign in through SSO.
  */

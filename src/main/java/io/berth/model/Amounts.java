@@ -1,4 +1,4 @@
-package io.berth.quota;
+package io.berth.model;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package io.berth.stacks;
+package io.berth.model;
 
 import java.time.Instant;
 

@@ -1,8 +1,9 @@
-package io.berth.web;
+package io.berth.model;
 
 /**
  * The one exception type a request can end with: it carries the HTTP status, a short error code, a message for
- * the user and (for bad input) the field at fault. {@link ErrorMapper} turns it into a page or JSON.
+ * the user and (for bad input) the field at fault. {@code web.ErrorMapper} turns it into a page or JSON.
+ * It lives in {@code model}, below every layer, because services, stores' callers and pages all throw it.
  */
 public final class BerthException extends RuntimeException {
     private final int status;

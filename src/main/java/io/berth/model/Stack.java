@@ -1,6 +1,5 @@
-package io.berth.stacks;
+package io.berth.model;
 
-import io.berth.backend.StackRef;
 import java.time.Instant;
 
 /** A stack as stored: whose it is, which template it came from, and its state (with the reason when FAILED). */

@@ -1,4 +1,4 @@
-package io.berth.stacks;
+package io.berth.model;
 
 import java.util.EnumSet;
 import java.util.Set;
