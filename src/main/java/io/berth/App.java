@@ -18,6 +18,7 @@ import io.berth.model.User;
 import java.util.function.Function;
 import io.berth.catalog.Catalog;
 import io.berth.catalog.ImageMap;
+import io.berth.catalog.LocalBuilds;
 import io.berth.catalog.RoutePolicy;
 import io.berth.catalog.TemplateRenderer;
 import io.berth.config.BerthConfig;
@@ -103,7 +104,9 @@ public final class App implements AutoCloseable {
 
         RouteTable routes = new RouteTable(stackStore);
         jobs = Executors.newFixedThreadPool(JOB_THREADS, named("berth-job"));
-        TemplateRenderer renderer = new TemplateRenderer(new ImageMap(config.images), config.docker.hostPaths);
+        ImageMap images = new ImageMap(config.images, config.localBuilds ? LocalBuilds.shipped() : LocalBuilds.none(),
+                backend::imagePresent);
+        TemplateRenderer renderer = new TemplateRenderer(images, config.docker.hostPaths);
         StackEvents events = new StackEvents(stackStore);
         HostNames hostNames = new HostNames(config.server, config.proxy, this::port,
                 id -> users.byId(id).map(User::username));

@@ -20,7 +20,8 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The shipped jupyter template, unchanged, on Berth's locally built image (an {@code images:} mapping): alice launches
+ * The shipped jupyter template, unchanged, on the local build that stands in for its image (no {@code images:}
+ * mapping, as on the Run line): alice launches
  * it from the catalog, opens it through /user/alice/…, makes a notebook and runs {@code print(6*7)} — the answer
  * comes back over the kernel's WebSocket through the proxy.
  */
@@ -30,8 +31,8 @@ class JupyterInBrowserTest {
     void a_notebook_runs_a_cell_through_berth() throws Exception {
         TestDocker.ensureImages("jupyter");
         try (BerthInstance berth = new BerthInstance()) {
-            ShippedTemplate.start(berth, "jupyter",
-                    Map.of("quay.io/jupyter/base-notebook:2025-06-30", TestDocker.JUPYTER_IMAGE));
+            // no images: mapping — the local build stands in for the upstream notebook image, as on the Run line
+            ShippedTemplate.start(berth, "jupyter", Map.of());
             ChromeDriver browser = Chromium.start();
             try {
                 WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(90));

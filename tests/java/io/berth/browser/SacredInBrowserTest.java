@@ -37,12 +37,15 @@ class SacredInBrowserTest {
     void a_run_written_through_the_published_port_appears_in_omniboard_opened_through_berth() throws Exception {
         TestDocker.ensureImages("omniboard", "mongo-standin");
         try (BerthInstance berth = new BerthInstance()) {
-            ShippedTemplate.start(berth, "sacred", Map.of("mongo:8.0", TestDocker.MONGO_STANDIN_IMAGE,
-                    "vivekratnavel/omniboard:latest", TestDocker.OMNIBOARD_IMAGE));
+            // no images: mapping — the local builds stand in for mongo:8.0 and Omniboard, as on the Run line
+            ShippedTemplate.start(berth, "sacred", Map.of());
             ChromeDriver browser = Chromium.start();
             try {
                 WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(120));
                 ShippedTemplate.launchInBrowser(browser, wait, berth, "sacred", "exp");
+                assertThat(browser.findElement(By.cssSelector(".image-note")).getText())
+                        .as("the stack page says the MongoDB is a stand-in")
+                        .contains("berth/mongo-standin:1.47.0 is a development stand-in for MongoDB");
 
                 // what a job on a compute node does: Sacred's MongoObserver, here the Java driver, at the string shown
                 Matcher shown = Pattern.compile("mongodb://root:([A-Za-z0-9]+)@127\\.0\\.0\\.1:(\\d+)/\\?authSource=admin")

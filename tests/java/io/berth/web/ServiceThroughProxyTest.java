@@ -147,7 +147,7 @@ class ServiceThroughProxyTest {
         String catalog = admin.get("/catalog").body();
         String ghost = catalog.substring(catalog.indexOf("id=\"template-ghost\""));
         ghost = ghost.substring(0, ghost.indexOf("</article>"));
-        assertThat(ghost).contains("berth/no-such-image:1.0").contains("deploy/images/").contains("disabled");
+        assertThat(ghost).contains("berth/no-such-image:1.0").contains("needs a registry or a local build").contains("disabled");
         String demo = catalog.substring(catalog.indexOf("id=\"template-demo\""));
         assertThat(demo.substring(0, demo.indexOf("</article>"))).doesNotContain("disabled");
     }

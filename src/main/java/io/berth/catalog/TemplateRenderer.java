@@ -70,6 +70,16 @@ public final class TemplateRenderer {
         return images.map(upstream);
     }
 
+    /** One sentence on how to get the image to run for {@code upstream} onto the engine (see {@link ImageMap}). */
+    public String missingAdvice(String upstream) {
+        return images.missingAdvice(upstream);
+    }
+
+    /** A warning about running {@code image} (a development stand-in), or null. */
+    public String imageNote(String image) {
+        return images.note(image);
+    }
+
     /** The stack's containers; {@link IllegalArgumentException} (with a message for users) for a refused host folder. */
     public StackSpec render(Template template, Context ctx) {
         List<StackSpec.ServiceSpec> services = new ArrayList<>();

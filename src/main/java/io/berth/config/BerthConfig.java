@@ -46,6 +46,12 @@ public final class BerthConfig {
      * prefix ({@code "docker.io/": "mirror.site.local/"}); an exact name wins over a prefix.
      */
     public Map<String, String> images = new LinkedHashMap<>();
+    /**
+     * Whether an image built on this host by {@code deploy/images/build.sh} stands in for a template's upstream image
+     * that {@code images} does not map and the engine lacks (the list is {@code images/local-builds.yaml} in Berth's
+     * jar: Jupyter, Omniboard, and a development stand-in for MongoDB). Off: only {@code images} applies.
+     */
+    public boolean localBuilds = true;
 
     /** Whether browsers reach Berth over HTTPS (cookies become {@code Secure} and {@code __Host-} prefixed). */
     @com.fasterxml.jackson.annotation.JsonIgnore

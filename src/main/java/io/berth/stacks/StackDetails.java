@@ -13,6 +13,7 @@ import io.berth.proxy.HostNames;
 import io.berth.store.StackStore;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -108,9 +109,19 @@ public final class StackDetails {
         return 1 + t.images().size() + 1 + volumes + 2 * t.services().size() + 1;
     }
 
-    /** The images of a template (as mapped for this site) that the engine lacks, for the catalog to warn about. */
+    /**
+     * For each image of a template (as mapped for this site) that the engine lacks, one sentence saying which command
+     * builds it here or which mapping to set — for the catalog to show.
+     */
     public List<String> missingImages(Template template) {
-        return template.images().stream().map(renderer::image).distinct().filter(i -> !backend.imagePresent(i)).toList();
+        return template.images().stream().distinct().filter(u -> !backend.imagePresent(renderer.image(u)))
+                .map(renderer::missingAdvice).toList();
+    }
+
+    /** Warnings about the images a template runs here (a development stand-in in use), for catalog and stack page. */
+    public List<String> imageNotes(Template template) {
+        return template.images().stream().map(renderer::image).distinct().map(renderer::imageNote)
+                .filter(Objects::nonNull).toList();
     }
 
     /** What the template's {@code ${…}} references mean for this stack. */

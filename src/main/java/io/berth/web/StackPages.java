@@ -99,6 +99,7 @@ final class StackPages {
         Catalog.Snapshot snapshot = catalog.snapshot();
         List<CatalogEntry> entries = snapshot.templates().values().stream()
                 .map(t -> new CatalogEntry(t, problem != null ? List.of() : stacks.details().missingImages(t),
+                        problem != null ? List.of() : stacks.details().imageNotes(t),
                         failed != null && failed.template().equals(t.name()) ? failed : LaunchForm.blank(t)))
                 .toList();
         Map<String, Object> params = new HashMap<>();
@@ -140,6 +141,7 @@ final class StackPages {
         Map<String, Object> params = new HashMap<>();
         params.put("services", stacks.details().serviceNames(stack));
         params.put("restarting", stacks.details().restarting(stack));
+        params.put("imageNotes", stacks.details().templateOf(stack).map(stacks.details()::imageNotes).orElse(List.of()));
         params.put("page", page);
         params.put("stack", stack);
         params.put("links", links);
