@@ -34,6 +34,7 @@ import io.berth.stacks.Culler;
 import io.berth.stacks.Reconciler;
 import io.berth.stacks.Sharing;
 import io.berth.store.ShareStore;
+import io.berth.stacks.StackChanges;
 import io.berth.stacks.StackDetails;
 import io.berth.stacks.StackEvents;
 import io.berth.stacks.StackService;
@@ -102,6 +103,8 @@ public final class App implements AutoCloseable {
         backend.unavailable().ifPresent(reason -> LOG.warn("{} — Berth serves its pages, launching waits for it", reason));
 
         RouteTable routes = new RouteTable(stackStore);
+        StackChanges changes = new StackChanges();
+        changes.subscribe(change -> routes.invalidate(change.ref().owner(), change.ref().stack()));
         jobs = Executors.newFixedThreadPool(JOB_THREADS, named("berth-job"));
         TemplateRenderer renderer = new TemplateRenderer(new ImageMap(config.images), config.docker.hostPaths);
         StackEvents events = new StackEvents(stackStore);
@@ -120,7 +123,7 @@ public final class App implements AutoCloseable {
         Quotas quotas = new Quotas(quotaStore, config.quotas);
         quotaStore.backfill(name -> catalog.find(name).map(Quotas::of));
         metrics.bindUsage(quotaStore::usageOfAll);
-        StackService stacks = new StackService(stackStore, events, catalog, renderer, backend, routes, jobs, details,
+        StackService stacks = new StackService(stackStore, events, catalog, renderer, backend, changes, jobs, details,
                 metrics, quotas);
         GroupStore groups = new GroupStore(db.jdbi());
         Sharing sharing = new Sharing(new ShareStore(db.jdbi()), users, groups, config.groupStacks.managedBy);
@@ -129,7 +132,7 @@ public final class App implements AutoCloseable {
         activity = new Activity(stackStore);
         Adoption adoption = new Adoption(stackStore, users, catalog, events,
                 (stack, why) -> audit.record("berth", "stack.adopt", stack.owner() + "/" + stack.name(), why));
-        Reconciler reconciler = new Reconciler(stackStore, backend, stacks, routes, adoption, crashLoops);
+        Reconciler reconciler = new Reconciler(stackStore, backend, stacks, changes, adoption, crashLoops);
         Culler culler = new Culler(stackStore, catalog, stacks, events, activity::lastSeen,
                 (stack, why) -> {
                     audit.record("berth", "stack.cull", stack.owner() + "/" + stack.name(), why);
