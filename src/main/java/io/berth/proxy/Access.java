@@ -1,7 +1,7 @@
 package io.berth.proxy;
 
 import io.berth.config.Proxy;
-import io.berth.model.GroupNames;
+import io.berth.model.OwnerKind;
 import io.berth.model.Route;
 import io.berth.model.User;
 
@@ -34,7 +34,7 @@ public final class Access {
 
     public boolean allows(User user, Route route) {
         return route.ownerId() == user.id() || (adminAccess && user.admin()) || sharing.allows(route.stackId(), user.id())
-                || (GroupNames.isGroup(route.owner())
-                && sharing.memberOf(user.id(), GroupNames.groupOf(route.owner())));
+                || (route.ownerKind() == OwnerKind.GROUP
+                && sharing.memberOf(user.id(), OwnerKind.GROUP.nameInPath(route.owner())));
     }
 }

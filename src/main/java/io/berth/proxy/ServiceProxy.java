@@ -7,7 +7,7 @@ import io.berth.auth.Tokens;
 import io.berth.config.BerthConfig;
 import io.berth.config.Proxy;
 import io.berth.metrics.BerthMetrics;
-import io.berth.model.GroupNames;
+import io.berth.model.OwnerKind;
 import io.berth.model.Route;
 import io.berth.model.User;
 import java.util.List;
@@ -33,8 +33,6 @@ import org.eclipse.jetty.util.Callback;
  * ({@link CookieRules}) and a service cannot set them.
  */
 public final class ServiceProxy extends ProxyHandler {
-    private static final String PATH_PREFIX = "/user/";
-    private static final String GROUP_PREFIX = "/group/";
     private static final String ROUTE = ServiceProxy.class.getName() + ".route";
     private static final String BEGAN = ServiceProxy.class.getName() + ".began";
 
@@ -96,17 +94,13 @@ public final class ServiceProxy extends ProxyHandler {
             return true;
         }
         String path = request.getHttpURI().getCanonicalPath();
-        boolean group = path != null && path.startsWith(GROUP_PREFIX);
-        if (path == null || !(group || path.startsWith(PATH_PREFIX))) {
+        Optional<OwnerKind> kind = path == null ? Optional.empty() : OwnerKind.ofPath(path);
+        if (kind.isEmpty()) {
             return false;
         }
         // owner / stack / service / rest; a group stack's owner is the group's account, only under /group/
-        String[] parts = path.substring(group ? GROUP_PREFIX.length() : PATH_PREFIX.length()).split("/", 4);
-        if (parts[0].startsWith(GroupNames.MARK)) {
-            parts[0] = "";
-        } else if (group) {
-            parts[0] = GroupNames.MARK + parts[0];
-        }
+        String[] parts = path.substring(kind.get().pathPrefix().length()).split("/", 4);
+        parts[0] = kind.get().accountInPath(parts[0]).orElse("");
         Optional<Session> session = sessions.resolve(CookieRules.read(request, sessions.cookieName()));
         Optional<User> caller = session.isPresent() ? session.map(Session::user) : tokenCallers.resolve(request, response, callback);
         if (caller.isEmpty()) {

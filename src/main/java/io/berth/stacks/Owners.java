@@ -4,6 +4,7 @@ import io.berth.auth.GroupAccounts;
 import io.berth.catalog.Catalog;
 import io.berth.catalog.Template;
 import io.berth.model.BerthException;
+import io.berth.model.OwnerKind;
 import io.berth.model.User;
 
 /** Who a new stack belongs to: the caller, or — for templates that allow it — one of the caller's groups. */
@@ -25,7 +26,7 @@ public final class Owners {
         }
         String g = group.trim();
         boolean allowed = catalog.find(template == null ? "" : template)
-                .map(t -> t.ownerKinds().contains(Template.OwnerKind.GROUP)).orElse(true);
+                .map(t -> t.ownerKinds().contains(OwnerKind.GROUP)).orElse(true);
         if (!allowed) {
             throw BerthException.badRequest("group", "The template \"" + template + "\" is for personal stacks only"
                     + " (its owner_kinds has no group).");

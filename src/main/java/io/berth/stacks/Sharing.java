@@ -5,7 +5,7 @@ import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.berth.auth.Names;
 import io.berth.config.ConfigException;
 import io.berth.model.BerthException;
-import io.berth.model.GroupNames;
+import io.berth.model.OwnerKind;
 import io.berth.model.Stack;
 import io.berth.model.User;
 import io.berth.proxy.Access;
@@ -71,8 +71,8 @@ public final class Sharing implements Access.Shares {
      */
     public static boolean manages(Sharing sharing, User user, Stack stack) {
         return stack.ownerId() == user.id() || user.admin() || (sharing != null
-                && GroupNames.isGroup(stack.owner())
-                && sharing.memberOf(user.id(), GroupNames.groupOf(stack.owner())));
+                && stack.ownerKind() == OwnerKind.GROUP
+                && sharing.memberOf(user.id(), OwnerKind.GROUP.nameInPath(stack.owner())));
     }
 
     /**
@@ -80,11 +80,11 @@ public final class Sharing implements Access.Shares {
      * group_admins}, only members of {@code <group>-admins} and Berth's admins stop, start, delete and share it.
      */
     public static void requireChange(Sharing sharing, User user, Stack stack) {
-        if (sharing == null || !sharing.groupAdminsManage || !GroupNames.isGroup(stack.owner())
+        if (sharing == null || !sharing.groupAdminsManage || stack.ownerKind() != OwnerKind.GROUP
                 || user.admin()) {
             return;
         }
-        String group = GroupNames.groupOf(stack.owner());
+        String group = OwnerKind.GROUP.nameInPath(stack.owner());
         if (!sharing.memberOf(user.id(), group + "-admins")) {
             throw BerthException.forbidden("Only the admins of the group " + group + " (members of " + group
                     + "-admins) may stop, start, delete or share its stacks.");

@@ -6,7 +6,7 @@ import io.berth.auth.Session;
 import io.berth.backend.Backend;
 import io.berth.catalog.Catalog;
 import io.berth.model.BerthException;
-import io.berth.model.GroupNames;
+import io.berth.model.OwnerKind;
 import io.berth.model.Route;
 import io.berth.model.Stack;
 import io.berth.model.StackState;
@@ -82,7 +82,7 @@ final class StackPages {
         params.put("groups", myGroups);
         params.put("usage", quotas.bars(s.user().id()));
         params.put("groupStacks", store.ownedByNames(myGroups.stream()
-                .map(g -> GroupNames.MARK + g).toList()));
+                .map(OwnerKind::groupAccount).toList()));
         params.put("shared", sharing.sharedWith(s.user().id()).stream().map(store::byId).flatMap(java.util.Optional::stream)
                 .map(st -> new SharedStack(st, stacks.details().links(st))).toList());
         params.put("dockerProblem", backend.unavailable().orElse(null));
