@@ -22,7 +22,6 @@ import io.berth.catalog.RoutePolicy;
 import io.berth.catalog.TemplateRenderer;
 import io.berth.config.BerthConfig;
 import io.berth.metrics.BerthMetrics;
-import io.berth.proxy.Access;
 import io.berth.proxy.Activity;
 import io.berth.proxy.HostHandoff;
 import io.berth.proxy.HostNames;
@@ -33,6 +32,7 @@ import io.berth.stacks.CrashLoops;
 import io.berth.stacks.Culler;
 import io.berth.stacks.Reconciler;
 import io.berth.stacks.Sharing;
+import io.berth.stacks.StackAccess;
 import io.berth.store.ShareStore;
 import io.berth.stacks.StackChanges;
 import io.berth.stacks.StackDetails;
@@ -126,8 +126,9 @@ public final class App implements AutoCloseable {
         StackService stacks = new StackService(stackStore, events, catalog, renderer, backend, changes, jobs, details,
                 metrics, quotas);
         GroupStore groups = new GroupStore(db.jdbi());
-        Sharing sharing = new Sharing(new ShareStore(db.jdbi()), users, groups, config.groupStacks.managedBy);
-        Access access = new Access(config.proxy, sharing);
+        Sharing sharing = new Sharing(new ShareStore(db.jdbi()), users, groups);
+        StackAccess access = new StackAccess(stackStore, sharing, config.proxy.adminAccess,
+                config.groupStacks.managedBy);
         HostHandoff handoff = new HostHandoff(routes, access, hostNames);
         activity = new Activity(stackStore);
         Adoption adoption = new Adoption(stackStore, users, catalog, events,
@@ -155,7 +156,7 @@ public final class App implements AutoCloseable {
         }
         web = WebApp.create(config, db, accounts, sessions, tokens, users, stackStore, events, stacks, catalog, backend, proxy,
                 handoff, metrics, groups, sso, ssoAccounts, hostNames::portalUrl, culler, audit,
-                auditStore, quotas, sharing, throttle);
+                auditStore, quotas, sharing, access, throttle);
         reconciler.run(true);
         web.start();
 

@@ -111,7 +111,7 @@ public final class ServiceProxy extends ProxyHandler {
             return true;
         }
         Optional<Route> route = routes.find(parts[0], parts[1], parts[2]).filter(r -> !r.hostRouted());
-        if (route.isEmpty() || !access.allows(caller.get(), route.get())) {
+        if (route.isEmpty() || !access.mayOpen(caller.get(), route.get())) {
             ProxyPages.notFound(request, response, callback); // the same answer: stack names cannot be probed
         } else if (parts.length == 3) { // "/user/a/s/web" → "/user/a/s/web/": the app's relative links need it
             String query = request.getHttpURI().getQuery();
@@ -146,7 +146,7 @@ public final class ServiceProxy extends ProxyHandler {
         if (caller.isEmpty()) {
             return; // answered
         }
-        if (route.isEmpty() || path == null || path.startsWith("/_berth/") || !access.allows(caller.get(), route.get())) {
+        if (route.isEmpty() || path == null || path.startsWith("/_berth/") || !access.mayOpen(caller.get(), route.get())) {
             ProxyPages.notFound(request, response, callback); // the same answer: stack names cannot be probed
         } else {
             forward(caller.get(), route.get(), request, response, callback);
@@ -157,7 +157,7 @@ public final class ServiceProxy extends ProxyHandler {
     private void enter(String label, Optional<Route> route, Request request, Response response, Callback callback) {
         var query = Request.extractQueryParameters(request);
         Optional<HostHandoff.Ticket> ticket = handoff.redeem(query.getValue("token"), label);
-        if (ticket.isEmpty() || route.isEmpty() || !access.allows(ticket.get().portal().user(), route.get())) {
+        if (ticket.isEmpty() || route.isEmpty() || !access.mayOpen(ticket.get().portal().user(), route.get())) {
             ProxyPages.handoffFailed(request, response, callback, hosts.portalUrl());
             return;
         }
@@ -192,7 +192,7 @@ public final class ServiceProxy extends ProxyHandler {
 
     /** Closes the WebSockets into a stack whose opener may no longer reach it (a share was revoked). */
     public int revalidate(long stackId) {
-        return tunnels.closeWhere(o -> o.route().stackId() == stackId && !access.allows(o.user(), o.route()));
+        return tunnels.closeWhere(o -> o.route().stackId() == stackId && !access.mayOpen(o.user(), o.route()));
     }
 
     @Override

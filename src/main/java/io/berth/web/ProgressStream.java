@@ -6,6 +6,7 @@ import io.berth.model.BerthException;
 import io.berth.model.Stack;
 import io.berth.model.StackEvent;
 import io.berth.model.StackState;
+import io.berth.stacks.StackAccess;
 import io.berth.stacks.StackChange;
 import io.berth.stacks.StackEvents;
 import io.berth.stacks.StackService;
@@ -32,8 +33,10 @@ final class ProgressStream {
     private final StackStore store;
     private final StackEvents events;
     private final StackService stacks;
+    private final StackAccess access;
 
-    ProgressStream(StackStore store, StackEvents events, StackService stacks) {
+    ProgressStream(StackStore store, StackEvents events, StackService stacks, StackAccess access) {
+        this.access = access;
         this.store = store;
         this.events = events;
         this.stacks = stacks;
@@ -47,7 +50,7 @@ final class ProgressStream {
     private void stream(SseClient client) {
         Stack stack;
         try {
-            stack = StackPages.visible(client.ctx(), store);
+            stack = Guard.stack(client.ctx(), access, StackAccess.Action.VIEW);
         } catch (BerthException e) {
             client.ctx().status(e.status());
             client.close();
