@@ -23,7 +23,6 @@ import io.berth.catalog.RoutePolicy;
 import io.berth.catalog.TemplateRenderer;
 import io.berth.config.BerthConfig;
 import io.berth.metrics.BerthMetrics;
-import io.berth.proxy.Access;
 import io.berth.proxy.Activity;
 import io.berth.proxy.HostHandoff;
 import io.berth.proxy.HostNames;
@@ -34,7 +33,9 @@ import io.berth.stacks.CrashLoops;
 import io.berth.stacks.Culler;
 import io.berth.stacks.Reconciler;
 import io.berth.stacks.Sharing;
+import io.berth.stacks.StackAccess;
 import io.berth.store.ShareStore;
+import io.berth.stacks.StackChanges;
 import io.berth.stacks.StackDetails;
 import io.berth.stacks.StackEvents;
 import io.berth.stacks.StackService;
@@ -103,6 +104,8 @@ public final class App implements AutoCloseable {
         backend.unavailable().ifPresent(reason -> LOG.warn("{} — Berth serves its pages, launching waits for it", reason));
 
         RouteTable routes = new RouteTable(stackStore);
+        StackChanges changes = new StackChanges();
+        changes.subscribe(change -> routes.invalidate(change.ref().owner(), change.ref().stack()));
         jobs = Executors.newFixedThreadPool(JOB_THREADS, named("berth-job"));
         ImageMap images = new ImageMap(config.images, config.localBuilds ? LocalBuilds.shipped() : LocalBuilds.none(),
                 backend::imagePresent);
@@ -123,16 +126,17 @@ public final class App implements AutoCloseable {
         Quotas quotas = new Quotas(quotaStore, config.quotas);
         quotaStore.backfill(name -> catalog.find(name).map(Quotas::of));
         metrics.bindUsage(quotaStore::usageOfAll);
-        StackService stacks = new StackService(stackStore, events, catalog, renderer, backend, routes, jobs, details,
+        StackService stacks = new StackService(stackStore, events, catalog, renderer, backend, changes, jobs, details,
                 metrics, quotas);
         GroupStore groups = new GroupStore(db.jdbi());
-        Sharing sharing = new Sharing(new ShareStore(db.jdbi()), users, groups, config.groupStacks.managedBy);
-        Access access = new Access(config.proxy, sharing);
+        Sharing sharing = new Sharing(new ShareStore(db.jdbi()), users, groups);
+        StackAccess access = new StackAccess(stackStore, sharing, config.proxy.adminAccess,
+                config.groupStacks.managedBy);
         HostHandoff handoff = new HostHandoff(routes, access, hostNames);
         activity = new Activity(stackStore);
         Adoption adoption = new Adoption(stackStore, users, catalog, events,
                 (stack, why) -> audit.record("berth", "stack.adopt", stack.owner() + "/" + stack.name(), why));
-        Reconciler reconciler = new Reconciler(stackStore, backend, stacks, routes, adoption, crashLoops);
+        Reconciler reconciler = new Reconciler(stackStore, backend, stacks, changes, adoption, crashLoops);
         Culler culler = new Culler(stackStore, catalog, stacks, events, activity::lastSeen,
                 (stack, why) -> {
                     audit.record("berth", "stack.cull", stack.owner() + "/" + stack.name(), why);
@@ -155,7 +159,7 @@ public final class App implements AutoCloseable {
         }
         web = WebApp.create(config, db, accounts, sessions, tokens, users, stackStore, events, stacks, catalog, backend, proxy,
                 handoff, metrics, groups, sso, ssoAccounts, hostNames::portalUrl, culler, audit,
-                auditStore, quotas, sharing, throttle);
+                auditStore, quotas, sharing, access, throttle);
         reconciler.run(true);
         web.start();
 

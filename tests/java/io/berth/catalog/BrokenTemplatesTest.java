@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.berth.backend.StackSpec.Health.Kind;
 import io.berth.backend.StackSpec.VolumeScope;
+import io.berth.model.OwnerKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -170,21 +171,21 @@ class BrokenTemplatesTest {
     @Test
     void top_level_settings_owner_kinds_and_durations_are_read() throws Exception {
         Template tracking = good("experiment-tracking.yaml");
-        assertThat(tracking.ownerKinds()).containsExactlyInAnyOrder(Template.OwnerKind.USER, Template.OwnerKind.GROUP);
+        assertThat(tracking.ownerKinds()).containsExactlyInAnyOrder(OwnerKind.USER, OwnerKind.GROUP);
         assertThat(tracking.idleTimeout()).hasHours(12);
         assertThat(tracking.maxAge()).hasDays(30);
         assertThat(tracking.secrets()).containsExactly("mongo_password");
         assertThat(tracking.description()).isEqualTo("A MongoDB your Sacred observers write to, and Omniboard to browse the runs.");
 
         Template workbench = good("ml-workbench.yaml");
-        assertThat(workbench.ownerKinds()).containsExactly(Template.OwnerKind.GROUP);
+        assertThat(workbench.ownerKinds()).containsExactly(OwnerKind.GROUP);
         assertThat(workbench.idleTimeout()).hasMinutes(90);
         assertThat(workbench.maxAge()).as("never").isNull();
 
         Template dask = good("dask-cluster.yaml");
         assertThat(dask.title()).isEqualTo("Dask cluster");
         assertThat(dask.icon()).isNull();
-        assertThat(dask.ownerKinds()).containsExactly(Template.OwnerKind.USER);
+        assertThat(dask.ownerKinds()).containsExactly(OwnerKind.USER);
         assertThat(dask.idleTimeout()).isNull();
     }
 

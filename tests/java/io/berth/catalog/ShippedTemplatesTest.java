@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.berth.backend.StackSpec;
 import io.berth.backend.StackSpec.Health.Kind;
 import io.berth.backend.StackSpec.VolumeScope;
+import io.berth.model.OwnerKind;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,7 @@ class ShippedTemplatesTest {
     @Test
     void sacred_renders_mongo_with_its_secret_volume_and_port_then_omniboard_connected_to_it() {
         Template t = template("sacred");
-        assertThat(t.ownerKinds()).containsExactlyInAnyOrder(Template.OwnerKind.USER, Template.OwnerKind.GROUP);
+        assertThat(t.ownerKinds()).containsExactlyInAnyOrder(OwnerKind.USER, OwnerKind.GROUP);
         StackSpec spec = RENDERER.render(t, ctx("runs", Map.of("db_name", "sacred"), Map.of("mongo_password", "S3cret")));
         assertThat(spec.services()).extracting(StackSpec.ServiceSpec::name).containsExactly("mongo", "omniboard");
 

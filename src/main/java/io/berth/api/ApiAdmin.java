@@ -6,7 +6,7 @@ import io.berth.auth.Accounts;
 import io.berth.auth.LoginThrottle;
 import io.berth.model.Amounts;
 import io.berth.model.BerthException;
-import io.berth.model.GroupNames;
+import io.berth.model.OwnerKind;
 import io.berth.model.User;
 import io.berth.quota.Quotas;
 import io.berth.store.AuditStore;
@@ -56,7 +56,7 @@ public final class ApiAdmin {
     public void register(RoutesConfig routes) {
         String base = ApiV1.BASE + "/admin";
         routes.get(base + "/users", ctx -> Bodies.send(ctx, 200, users.all().stream()
-                .filter(u -> !GroupNames.isGroup(u.username())).map(this::view).toList()));
+                .filter(u -> u.kind() == OwnerKind.USER).map(this::view).toList()));
         routes.post(base + "/users", this::createUser);
         routes.get(base + "/groups", ctx -> Bodies.send(ctx, 200, groups.all().entrySet().stream()
                 .map(e -> new GroupView(e.getKey(), e.getValue())).toList()));

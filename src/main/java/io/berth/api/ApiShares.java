@@ -3,6 +3,8 @@ package io.berth.api;
 import io.berth.audit.Audit;
 import io.berth.model.Stack;
 import io.berth.stacks.Sharing;
+import io.berth.stacks.StackAccess;
+import io.berth.stacks.StackAccess.Action;
 import io.berth.stacks.StackService;
 import io.berth.store.StackStore;
 import io.javalin.config.RoutesConfig;
@@ -11,14 +13,20 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-/** Sharing through the API: a stack's shares (owner or admin), and the stacks shared with the caller. */
+/**
+ * Sharing through the API: a stack's shares (for whoever may view it; sharing and revoking as {@link StackAccess}
+ * allows), and the stacks shared with the caller.
+ */
 public final class ApiShares {
     private final StackStore store;
     private final StackService stacks;
     private final Sharing sharing;
+    private final StackAccess access;
     private final Supplier<String> portalUrl;
 
-    public ApiShares(StackStore store, StackService stacks, Sharing sharing, Supplier<String> portalUrl) {
+    public ApiShares(StackStore store, StackService stacks, Sharing sharing, StackAccess access,
+                     Supplier<String> portalUrl) {
+        this.access = access;
         this.store = store;
         this.stacks = stacks;
         this.sharing = sharing;
@@ -33,10 +41,10 @@ public final class ApiShares {
 
     public void register(RoutesConfig routes) {
         String base = ApiV1.BASE + "/stacks/{owner}/{name}/shares";
-        routes.get(base, ctx -> Bodies.send(ctx, 200, views(ApiV1.visible(ctx, store))));
+        routes.get(base, ctx -> Bodies.send(ctx, 200, views(ApiV1.stack(ctx, access, Action.VIEW))));
         routes.post(base, this::share);
         routes.delete(base + "/{kind}/{subject}", ctx -> {
-            Stack stack = ApiV1.changeable(ctx, store);
+            Stack stack = ApiV1.stack(ctx, access, Action.MANAGE);
             sharing.revoke(stack, ctx.pathParam("kind"), ctx.pathParam("subject"));
             ctx.status(204);
         });
@@ -47,7 +55,7 @@ public final class ApiShares {
     }
 
     private void share(Context ctx) {
-        Stack stack = ApiV1.changeable(ctx, store);
+        Stack stack = ApiV1.stack(ctx, access, Action.MANAGE);
         NewShare body = Bodies.read(ctx, NewShare.class);
         ctx.attribute(Audit.TARGET, stack.owner() + "/" + stack.name() + " " + body.kind() + ":"
                 + body.name());

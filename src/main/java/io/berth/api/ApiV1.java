@@ -10,7 +10,8 @@ import io.berth.model.StackState;
 import io.berth.model.User;
 import io.berth.quota.Quotas;
 import io.berth.stacks.Owners;
-import io.berth.stacks.Sharing;
+import io.berth.stacks.StackAccess;
+import io.berth.stacks.StackAccess.Action;
 import io.berth.stacks.StackDetails;
 import io.berth.stacks.StackService;
 import io.berth.store.GroupStore;
@@ -20,6 +21,7 @@ import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -35,14 +37,16 @@ public final class ApiV1 {
     private final Catalog catalog;
     private final StackStore store;
     private final StackService stacks;
+    private final StackAccess access;
     private final Tokens tokens;
     private final GroupStore groups;
     private final Supplier<String> portalUrl;
     private final Quotas quotas;
     private final Owners owners;
 
-    public ApiV1(Catalog catalog, StackStore store, StackService stacks, Tokens tokens, GroupStore groups,
-                 Quotas quotas, Owners owners, Supplier<String> portalUrl) {
+    public ApiV1(Catalog catalog, StackStore store, StackService stacks, StackAccess access, Tokens tokens,
+                 GroupStore groups, Quotas quotas, Owners owners, Supplier<String> portalUrl) {
+        this.access = access;
         this.quotas = quotas;
         this.owners = owners;
         this.catalog = catalog;
@@ -66,13 +70,13 @@ public final class ApiV1 {
         routes.post(BASE + "/stacks", this::launch);
         routes.get(BASE + "/stacks/{owner}/{name}", this::show);
         routes.get(BASE + "/stacks/{owner}/{name}/connection", ctx -> {
-            Stack stack = visible(ctx);
+            Stack stack = stack(ctx, access, Action.VIEW);
             Bodies.send(ctx, 200, new Views.ConnectionList(stack.state().name(), connections(stack)));
         });
         routes.post(BASE + "/stacks/{owner}/{name}/stop", ctx -> act(ctx, stacks::stop));
         routes.post(BASE + "/stacks/{owner}/{name}/start", ctx -> act(ctx, stacks::start));
         routes.delete(BASE + "/stacks/{owner}/{name}", ctx -> {
-            Stack stack = changeable(ctx);
+            Stack stack = stack(ctx, access, Action.CHANGE);
             stacks.delete(stack, !"true".equals(ctx.queryParam("delete_data")));
             ctx.status(204);
         });
@@ -107,7 +111,7 @@ public final class ApiV1 {
     }
 
     private void show(Context ctx) {
-        Stack stack = visible(ctx);
+        Stack stack = stack(ctx, access, Action.VIEW);
         List<Views.LinkView> links = stacks.details().links(stack).stream()
                 .map(l -> new Views.LinkView(l.service(), absolute(l.href()))).toList();
         Bodies.send(ctx, 200, new Views.StackDetail(Views.StackView.of(stack, portalUrl.get()), links,
@@ -119,8 +123,8 @@ public final class ApiV1 {
         return stack.state() == StackState.READY ? stacks.details().connections(stack) : List.of();
     }
 
-    private void act(Context ctx, java.util.function.Consumer<Stack> action) {
-        Stack stack = changeable(ctx);
+    private void act(Context ctx, Consumer<Stack> action) {
+        Stack stack = stack(ctx, access, Action.CHANGE);
         action.accept(stack);
         Bodies.send(ctx, 202, Views.StackView.of(store.byId(stack.id()).orElse(stack), portalUrl.get()));
     }
@@ -166,27 +170,12 @@ public final class ApiV1 {
         return session.user();
     }
 
-    /** The stack in the path, if the caller owns it or is an admin; otherwise 404, as if it did not exist. */
-    private Stack visible(Context ctx) {
-        return visible(ctx, store);
-    }
-
-    /** {@link #visible}, and the caller may change it (group stacks may be reserved to the group's admins). */
-    static Stack changeable(Context ctx, StackStore store) {
-        Stack stack = visible(ctx, store);
-        Sharing.requireChange(ctx.attribute(Sharing.ATTRIBUTE), caller(ctx), stack);
-        return stack;
-    }
-
-    private Stack changeable(Context ctx) {
-        return changeable(ctx, store);
-    }
-
-    static Stack visible(Context ctx, StackStore store) {
-        User user = caller(ctx);
-        return store.find(ctx.pathParam("owner"), ctx.pathParam("name"))
-                .filter(s -> Sharing.manages(ctx.attribute(Sharing.ATTRIBUTE), user, s))
-                .orElseThrow(() -> BerthException.notFound("You have no stack of that name."));
+    /**
+     * The stack the path names ({@code {owner}/{name}}) if the token's user may do {@code action} with it;
+     * {@link StackAccess#require} answers 404 (as if it did not exist) or 403 otherwise.
+     */
+    static Stack stack(Context ctx, StackAccess access, Action action) {
+        return access.require(caller(ctx), ctx.pathParam("owner"), ctx.pathParam("name"), action);
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.berth.auth;
 
-import io.berth.model.GroupNames;
+import io.berth.model.OwnerKind;
 import io.berth.model.User;
 import io.berth.store.UserStore;
 
@@ -8,7 +8,7 @@ import io.berth.store.UserStore;
  * Group stacks belong to a group's account: a user row named {@code @<group>} that nobody can log in as (no password,
  * and no sign-in can produce a name starting with {@code @}). Everything keyed by owner — stack names, routes,
  * container names, quotas — then works for groups unchanged; who may use such a stack is decided by membership.
- * Their URLs are {@code /group/<group>/<stack>/<service>/}. The naming rule itself is {@link GroupNames}.
+ * Their URLs are {@code /group/<group>/<stack>/<service>/}. The naming rule itself is {@link OwnerKind}.
  */
 public final class GroupAccounts {
     private final UserStore users;
@@ -19,7 +19,7 @@ public final class GroupAccounts {
 
     /** The group's account, created the first time one of its members launches a group stack. */
     public synchronized User accountOf(String group) {
-        String name = GroupNames.MARK + group;
+        String name = OwnerKind.groupAccount(group);
         return users.byName(name).orElseGet(() -> users.create(name, null, false));
     }
 }

@@ -1,6 +1,7 @@
 package io.berth.catalog;
 
 import io.berth.backend.StackSpec;
+import io.berth.model.OwnerKind;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +24,6 @@ public record Template(String name, String title, String description, String ico
         return new Template(name, title, description, icon, category, ownerKinds, idleTimeout, maxAge, parameters,
                 secrets, volumes, changed, trusted);
     }
-
-    /** Who a stack of this template may belong to. */
-    public enum OwnerKind { USER, GROUP }
 
     /**
      * A volume the template declares, and whose it is ({@code stack}: one per stack; {@code owner}: shared), or a

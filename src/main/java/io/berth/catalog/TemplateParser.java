@@ -1,6 +1,7 @@
 package io.berth.catalog;
 
 import io.berth.backend.StackSpec.VolumeScope;
+import io.berth.model.OwnerKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -41,7 +42,7 @@ public final class TemplateParser {
             throw top.get("icon").error("must be a file under static/, like icons/mlflow.svg");
         }
         String category = optional(top, "category", "Other");
-        Set<Template.OwnerKind> ownerKinds = ownerKinds(top);
+        Set<OwnerKind> ownerKinds = ownerKinds(top);
         Duration idle = duration(top, "idle_timeout");
         Duration maxAge = duration(top, "max_age");
         List<Parameter> parameters = parameters(top);
@@ -80,18 +81,18 @@ public final class TemplateParser {
         return node.isPresent() ? node.get().string() : fallback;
     }
 
-    private static Set<Template.OwnerKind> ownerKinds(Map<String, YamlNode> top) throws TemplateException {
+    private static Set<OwnerKind> ownerKinds(Map<String, YamlNode> top) throws TemplateException {
         var node = YamlNode.get(top, "owner_kinds");
         if (node.isEmpty()) {
-            return EnumSet.of(Template.OwnerKind.USER);
+            return EnumSet.of(OwnerKind.USER);
         }
-        Set<Template.OwnerKind> kinds = EnumSet.noneOf(Template.OwnerKind.class);
+        Set<OwnerKind> kinds = EnumSet.noneOf(OwnerKind.class);
         List<YamlNode> items = node.get().isScalar() ? List.of(node.get()) : node.get().list();
         for (YamlNode item : items) {
             String kind = item.string();
             switch (kind) {
-                case "user" -> kinds.add(Template.OwnerKind.USER);
-                case "group" -> kinds.add(Template.OwnerKind.GROUP);
+                case "user" -> kinds.add(OwnerKind.USER);
+                case "group" -> kinds.add(OwnerKind.GROUP);
                 default -> throw item.error("\"" + kind + "\" is not an owner kind: use user, group or both");
             }
         }

@@ -10,8 +10,12 @@ public record Route(String owner, long ownerId, long stackId, String stack, Stri
 
     /** The path prefix the service is served under; kept when forwarding, so the app must know it. */
     public static String prefix(String owner, String stack, String service) {
-        return (GroupNames.isGroup(owner) ? "/group/" + GroupNames.groupOf(owner)
-                : "/user/" + owner) + "/" + stack + "/" + service + "/";
+        OwnerKind kind = OwnerKind.of(owner);
+        return kind.pathPrefix() + kind.nameInPath(owner) + "/" + stack + "/" + service + "/";
+    }
+
+    public OwnerKind ownerKind() {
+        return OwnerKind.of(owner);
     }
 
     public String prefix() {

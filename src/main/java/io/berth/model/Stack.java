@@ -6,6 +6,10 @@ import java.time.Instant;
 public record Stack(long id, long ownerId, String owner, String name, String template, StackState state,
                     String reason, Instant createdAt, Instant updatedAt) {
 
+    public OwnerKind ownerKind() {
+        return OwnerKind.of(owner);
+    }
+
     public StackRef ref() {
         return new StackRef(owner, name);
     }

@@ -10,6 +10,11 @@ public record User(long id, String username, boolean admin, String passwordHash,
         this(id, username, admin, passwordHash, null);
     }
 
+    /** Whether this is a person or a group's account ({@code @<group>}, which nobody signs in as). */
+    public OwnerKind kind() {
+        return OwnerKind.of(username);
+    }
+
     /** The name to show people: the provider's spelling when there is one, else the key. */
     public String shownName() {
         return displayName != null && !displayName.isBlank() ? displayName : username;

@@ -40,7 +40,7 @@ public final class HostHandoff {
      */
     public Optional<String> open(Session portal, String owner, String stack, String service, String next) {
         Optional<Route> route = routes.find(owner, stack, service).filter(Route::hostRouted);
-        if (route.isEmpty() || !access.allows(portal.user(), route.get())) {
+        if (route.isEmpty() || !access.mayOpen(portal.user(), route.get())) {
             return Optional.empty();
         }
         String token = Sessions.randomToken();

@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * (owner, stack, service) → {@link Route}. The store is the source of truth; lookups are cached because every
- * proxied request needs one, and the cache is invalidated on every lifecycle change of a stack.
+ * proxied request needs one. {@code App} subscribes {@link #invalidate} to {@code stacks.StackChanges}, which the
+ * lifecycle and the reconciler publish to after every state or address change, so no writer has to remember it.
  */
 public final class RouteTable {
     /** Upper bound on staleness should an invalidation ever be missed (e.g. another replica changed the store). */
@@ -28,7 +29,7 @@ public final class RouteTable {
         return cache.get(new Key(owner, stack, service));
     }
 
-    /** Forgets every cached route of a stack; call after each state or target change. */
+    /** Forgets every cached route of a stack (called for each published change of it). */
     public void invalidate(String owner, String stack) {
         cache.asMap().keySet().removeIf(k -> k.owner().equals(owner) && k.stack().equals(stack));
     }

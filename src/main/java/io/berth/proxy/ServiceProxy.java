@@ -7,7 +7,7 @@ import io.berth.auth.Tokens;
 import io.berth.config.BerthConfig;
 import io.berth.config.Proxy;
 import io.berth.metrics.BerthMetrics;
-import io.berth.model.GroupNames;
+import io.berth.model.OwnerKind;
 import io.berth.model.Route;
 import io.berth.model.User;
 import java.util.List;
@@ -33,8 +33,6 @@ import org.eclipse.jetty.util.Callback;
  * ({@link CookieRules}) and a service cannot set them.
  */
 public final class ServiceProxy extends ProxyHandler {
-    private static final String PATH_PREFIX = "/user/";
-    private static final String GROUP_PREFIX = "/group/";
     private static final String ROUTE = ServiceProxy.class.getName() + ".route";
     private static final String BEGAN = ServiceProxy.class.getName() + ".began";
 
@@ -96,17 +94,13 @@ public final class ServiceProxy extends ProxyHandler {
             return true;
         }
         String path = request.getHttpURI().getCanonicalPath();
-        boolean group = path != null && path.startsWith(GROUP_PREFIX);
-        if (path == null || !(group || path.startsWith(PATH_PREFIX))) {
+        Optional<OwnerKind> kind = path == null ? Optional.empty() : OwnerKind.ofPath(path);
+        if (kind.isEmpty()) {
             return false;
         }
         // owner / stack / service / rest; a group stack's owner is the group's account, only under /group/
-        String[] parts = path.substring(group ? GROUP_PREFIX.length() : PATH_PREFIX.length()).split("/", 4);
-        if (parts[0].startsWith(GroupNames.MARK)) {
-            parts[0] = "";
-        } else if (group) {
-            parts[0] = GroupNames.MARK + parts[0];
-        }
+        String[] parts = path.substring(kind.get().pathPrefix().length()).split("/", 4);
+        parts[0] = kind.get().accountInPath(parts[0]).orElse("");
         Optional<Session> session = sessions.resolve(CookieRules.read(request, sessions.cookieName()));
         Optional<User> caller = session.isPresent() ? session.map(Session::user) : tokenCallers.resolve(request, response, callback);
         if (caller.isEmpty()) {
@@ -117,7 +111,7 @@ public final class ServiceProxy extends ProxyHandler {
             return true;
         }
         Optional<Route> route = routes.find(parts[0], parts[1], parts[2]).filter(r -> !r.hostRouted());
-        if (route.isEmpty() || !access.allows(caller.get(), route.get())) {
+        if (route.isEmpty() || !access.mayOpen(caller.get(), route.get())) {
             ProxyPages.notFound(request, response, callback); // the same answer: stack names cannot be probed
         } else if (parts.length == 3) { // "/user/a/s/web" → "/user/a/s/web/": the app's relative links need it
             String query = request.getHttpURI().getQuery();
@@ -152,7 +146,7 @@ public final class ServiceProxy extends ProxyHandler {
         if (caller.isEmpty()) {
             return; // answered
         }
-        if (route.isEmpty() || path == null || path.startsWith("/_berth/") || !access.allows(caller.get(), route.get())) {
+        if (route.isEmpty() || path == null || path.startsWith("/_berth/") || !access.mayOpen(caller.get(), route.get())) {
             ProxyPages.notFound(request, response, callback); // the same answer: stack names cannot be probed
         } else {
             forward(caller.get(), route.get(), request, response, callback);
@@ -163,7 +157,7 @@ public final class ServiceProxy extends ProxyHandler {
     private void enter(String label, Optional<Route> route, Request request, Response response, Callback callback) {
         var query = Request.extractQueryParameters(request);
         Optional<HostHandoff.Ticket> ticket = handoff.redeem(query.getValue("token"), label);
-        if (ticket.isEmpty() || route.isEmpty() || !access.allows(ticket.get().portal().user(), route.get())) {
+        if (ticket.isEmpty() || route.isEmpty() || !access.mayOpen(ticket.get().portal().user(), route.get())) {
             ProxyPages.handoffFailed(request, response, callback, hosts.portalUrl());
             return;
         }
@@ -198,7 +192,7 @@ public final class ServiceProxy extends ProxyHandler {
 
     /** Closes the WebSockets into a stack whose opener may no longer reach it (a share was revoked). */
     public int revalidate(long stackId) {
-        return tunnels.closeWhere(o -> o.route().stackId() == stackId && !access.allows(o.user(), o.route()));
+        return tunnels.closeWhere(o -> o.route().stackId() == stackId && !access.mayOpen(o.user(), o.route()));
     }
 
     @Override

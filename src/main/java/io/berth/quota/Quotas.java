@@ -5,7 +5,7 @@ import io.berth.config.BerthConfig;
 import io.berth.config.ConfigException;
 import io.berth.model.Amounts;
 import io.berth.model.BerthException;
-import io.berth.model.GroupNames;
+import io.berth.model.OwnerKind;
 import io.berth.model.User;
 import io.berth.store.QuotaStore;
 import org.jdbi.v3.core.Handle;
@@ -63,7 +63,7 @@ public final class Quotas {
      * stacks are never stopped for it).
      */
     public void setLimits(User account, String stacks, String containers, String cpu, String memory) {
-        setLimits(GroupNames.isGroup(account.username()) ? QuotaStore.GROUP : QuotaStore.USER, account.id(), stacks,
+        setLimits(account.kind() == OwnerKind.GROUP ? QuotaStore.GROUP : QuotaStore.USER, account.id(), stacks,
                 containers, cpu, memory);
     }
 
@@ -103,7 +103,7 @@ public final class Quotas {
 
     /** The limits of an account: a user's, or a group's for its account ({@code @<group>}). */
     public Amounts limitsOf(User account) {
-        return GroupNames.isGroup(account.username())
+        return account.kind() == OwnerKind.GROUP
                 ? merge(groupDefault, store.override(QuotaStore.GROUP, account.id())) : limitsOfUser(account.id());
     }
 
@@ -138,13 +138,14 @@ public final class Quotas {
     /** Refuses (403 {@code quota_exceeded}) when {@code wanted} more for {@code owner} would pass a limit. */
     public void admit(Handle h, long ownerId, String ownerName, String stack, Amounts wanted) {
         store.lock(h);
-        boolean group = GroupNames.isGroup(ownerName);
+        OwnerKind kind = OwnerKind.of(ownerName);
+        boolean group = kind == OwnerKind.GROUP;
         Amounts limits = merge(group ? groupDefault : userDefault,
                 store.override(h, group ? QuotaStore.GROUP : QuotaStore.USER, ownerId));
         Amounts used = store.usageOfUser(h, ownerId);
         String over = limits.firstExceededBy(used.plus(wanted));
         if (over != null) {
-            String who = group ? "the group " + GroupNames.groupOf(ownerName) + " uses " : "you use ";
+            String who = group ? "the group " + kind.nameInPath(ownerName) + " uses " : "you use ";
             throw refused("\"" + stack + "\" needs " + needs(wanted) + ", but " + who + used.inWords(over) + " of "
                     + (group ? "its " : "your ") + limits.limitInWords(over) + ". Stop or delete"
                     + " one of " + (group ? "the group's" : "your") + " stacks, or ask an admin to raise "

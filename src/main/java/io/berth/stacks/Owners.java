@@ -2,19 +2,22 @@ package io.berth.stacks;
 
 import io.berth.auth.GroupAccounts;
 import io.berth.catalog.Catalog;
-import io.berth.catalog.Template;
 import io.berth.model.BerthException;
+import io.berth.model.OwnerKind;
 import io.berth.model.User;
+import java.util.List;
 
 /** Who a new stack belongs to: the caller, or — for templates that allow it — one of the caller's groups. */
 public final class Owners {
     private final Catalog catalog;
     private final Sharing sharing;
+    private final StackAccess access;
     private final GroupAccounts accounts;
 
-    public Owners(Catalog catalog, Sharing sharing, GroupAccounts accounts) {
+    public Owners(Catalog catalog, Sharing sharing, StackAccess access, GroupAccounts accounts) {
         this.catalog = catalog;
         this.sharing = sharing;
+        this.access = access;
         this.accounts = accounts;
     }
 
@@ -25,19 +28,19 @@ public final class Owners {
         }
         String g = group.trim();
         boolean allowed = catalog.find(template == null ? "" : template)
-                .map(t -> t.ownerKinds().contains(Template.OwnerKind.GROUP)).orElse(true);
+                .map(t -> t.ownerKinds().contains(OwnerKind.GROUP)).orElse(true);
         if (!allowed) {
             throw BerthException.badRequest("group", "The template \"" + template + "\" is for personal stacks only"
                     + " (its owner_kinds has no group).");
         }
-        if (!sharing.memberOf(caller.id(), g)) {
+        if (!access.mayLaunchFor(caller, g)) {
             throw BerthException.forbidden("You are not a member of the group \"" + g + "\".");
         }
         return accounts.accountOf(g);
     }
 
     /** The groups whose stacks the caller may use, for forms. */
-    public java.util.List<String> groupsOf(User caller) {
+    public List<String> groupsOf(User caller) {
         return sharing.groupsOf(caller.id());
     }
 }

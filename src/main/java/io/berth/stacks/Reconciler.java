@@ -6,7 +6,6 @@ import io.berth.backend.ServiceStatus;
 import io.berth.model.Stack;
 import io.berth.model.StackRef;
 import io.berth.model.StackState;
-import io.berth.proxy.RouteTable;
 import io.berth.store.StackStore;
 import java.util.HashSet;
 import java.util.List;
@@ -35,7 +34,7 @@ public final class Reconciler {
     private final StackStore store;
     private final Backend backend;
     private final StackService stacks;
-    private final RouteTable routes;
+    private final StackChanges changes;
     private final Adoption adoption;
     private final CrashLoops crashLoops;
     /** READY stacks found with a service down, and in how many passes in a row. */
@@ -45,14 +44,14 @@ public final class Reconciler {
     /** Stacks whose containers had no record in the last pass. */
     private final Set<StackRef> orphans = new HashSet<>();
 
-    public Reconciler(StackStore store, Backend backend, StackService stacks, RouteTable routes, Adoption adoption,
+    public Reconciler(StackStore store, Backend backend, StackService stacks, StackChanges changes, Adoption adoption,
                       CrashLoops crashLoops) {
         this.adoption = adoption;
         this.crashLoops = crashLoops;
         this.store = store;
         this.backend = backend;
         this.stacks = stacks;
-        this.routes = routes;
+        this.changes = changes;
     }
 
     /**
@@ -208,6 +207,6 @@ public final class Reconciler {
             return; // unchanged since the last pass: no write, and the proxy's cached routes stay warm
         }
         store.setTargets(stack.id(), endpoints);
-        routes.invalidate(stack.owner(), stack.name());
+        changes.publish(StackChange.of(stack, StackChange.Kind.TARGETS));
     }
 }

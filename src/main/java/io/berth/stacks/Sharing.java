@@ -3,12 +3,8 @@ package io.berth.stacks;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.berth.auth.Names;
-import io.berth.config.ConfigException;
 import io.berth.model.BerthException;
-import io.berth.model.GroupNames;
 import io.berth.model.Stack;
-import io.berth.model.User;
-import io.berth.proxy.Access;
 import io.berth.store.GroupStore;
 import io.berth.store.ShareStore;
 import io.berth.store.UserStore;
@@ -18,13 +14,13 @@ import java.util.Set;
 import java.util.function.LongConsumer;
 
 /**
- * Sharing a stack with users and groups: they may open its services through the proxy, not manage it. The proxy
- * asks {@link #allows} on every request, answered from caches; a revocation clears the stack's entry at once and
- * tells the proxy ({@link #onRevoked}), which closes the WebSockets the revoked user still has open.
+ * Sharing a stack with users and groups, and who is in which group: the facts {@link StackAccess} decides on (users
+ * a stack is shared with may open its services through the proxy, not manage it). Asked on every proxied request, so
+ * answered from caches; a revocation clears the stack's entry at once and tells the proxy ({@link #onRevoked}), which
+ * closes the WebSockets the revoked user still has open.
  */
-public final class Sharing implements Access.Shares {
+public final class Sharing {
     private final ShareStore store;
-    private final boolean groupAdminsManage;
     private final UserStore users;
     private final GroupStore groups;
     private final LoadingCache<Long, List<ShareStore.Share>> byStack;
@@ -33,16 +29,8 @@ public final class Sharing implements Access.Shares {
     /** Names of each user's groups, for group stacks; re-read at most 30 s after a sign-in changed them. */
     private final LoadingCache<Long, List<String>> groupNames;
     private volatile LongConsumer onRevoked = stackId -> { };
-    /** Request attribute under which the pages and the API find this (membership checks for group stacks). */
-    public static final String ATTRIBUTE = "berth.sharing";
 
-    /** @param managedBy {@code members} or {@code group_admins} (config {@code group_stacks.managed_by}) */
-    public Sharing(ShareStore store, UserStore users, GroupStore groups, String managedBy) {
-        if (!managedBy.equals("members") && !managedBy.equals("group_admins")) {
-            throw new ConfigException("group_stacks.managed_by is members or group_admins, not \""
-                    + managedBy + "\"");
-        }
-        this.groupAdminsManage = managedBy.equals("group_admins");
+    public Sharing(ShareStore store, UserStore users, GroupStore groups) {
         this.store = store;
         this.users = users;
         this.groups = groups;
@@ -59,36 +47,9 @@ public final class Sharing implements Access.Shares {
         this.onRevoked = listener;
     }
 
-    /** Whether the user is a member of the group (group stacks: members open and manage them). */
-    @Override
+    /** Whether the user is a member of the group (re-read at most 30 s after a sign-in changed it). */
     public boolean memberOf(long userId, String group) {
         return groupNames.get(userId).contains(group);
-    }
-
-    /**
-     * Whether a user may see and manage a stack (its page, stop, start, delete, share): its owner, the members of its
-     * group for a group stack, and admins. {@code sharing} may be null (then groups do not count).
-     */
-    public static boolean manages(Sharing sharing, User user, Stack stack) {
-        return stack.ownerId() == user.id() || user.admin() || (sharing != null
-                && GroupNames.isGroup(stack.owner())
-                && sharing.memberOf(user.id(), GroupNames.groupOf(stack.owner())));
-    }
-
-    /**
-     * Refuses (403) when {@code user} may see a group stack but not change it: with {@code group_stacks.managed_by:
-     * group_admins}, only members of {@code <group>-admins} and Berth's admins stop, start, delete and share it.
-     */
-    public static void requireChange(Sharing sharing, User user, Stack stack) {
-        if (sharing == null || !sharing.groupAdminsManage || !GroupNames.isGroup(stack.owner())
-                || user.admin()) {
-            return;
-        }
-        String group = GroupNames.groupOf(stack.owner());
-        if (!sharing.memberOf(user.id(), group + "-admins")) {
-            throw BerthException.forbidden("Only the admins of the group " + group + " (members of " + group
-                    + "-admins) may stop, start, delete or share its stacks.");
-        }
     }
 
     /** Forgets what is cached of a user's groups (they just signed in with new ones). */
@@ -103,8 +64,7 @@ public final class Sharing implements Access.Shares {
     }
 
     /** Whether the stack is shared with the user, directly or through one of their groups. */
-    @Override
-    public boolean allows(long stackId, long userId) {
+    public boolean isSharedWith(long stackId, long userId) {
         List<ShareStore.Share> shares = byStack.get(stackId);
         if (shares.isEmpty()) {
             return false;

@@ -16,7 +16,6 @@ import io.berth.model.Stack;
 import io.berth.model.StackState;
 import io.berth.model.User;
 import io.berth.quota.Quotas;
-import io.berth.proxy.RouteTable;
 import io.berth.store.StackStore;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -45,7 +44,7 @@ public final class StackService {
     private final TemplateRenderer renderer;
     private final StackDetails details;
     private final Backend backend;
-    private final RouteTable routes;
+    private final StackChanges changes;
     private final ExecutorService jobs;
     /** Stacks with a job queued or running; the reconciler leaves them alone. */
     private final Set<Long> busy = ConcurrentHashMap.newKeySet();
@@ -53,7 +52,7 @@ public final class StackService {
     private final Quotas quotas;
 
     public StackService(StackStore store, StackEvents events, Catalog catalog, TemplateRenderer renderer,
-                        Backend backend, RouteTable routes, ExecutorService jobs, StackDetails details,
+                        Backend backend, StackChanges changes, ExecutorService jobs, StackDetails details,
                         BerthMetrics metrics, Quotas quotas) {
         this.metrics = metrics;
         this.quotas = quotas;
@@ -63,7 +62,7 @@ public final class StackService {
         this.details = details;
         this.catalog = catalog;
         this.backend = backend;
-        this.routes = routes;
+        this.changes = changes;
         this.jobs = jobs;
     }
 
@@ -162,7 +161,7 @@ public final class StackService {
         submit(stack, () -> {
             backend.remove(stack.ref(), keepData);
             store.delete(stack.id());
-            routes.invalidate(stack.owner(), stack.name());
+            changes.publish(StackChange.of(stack, StackChange.Kind.DELETED));
             LOG.info("stack \"{}\" of \"{}\" deleted{}", stack.name(), stack.owner(), keepData ? " (data kept)" : " with its data");
         });
     }
@@ -170,6 +169,11 @@ public final class StackService {
     /** Services, links, connection strings and progress of stacks, for pages. */
     public StackDetails details() {
         return details;
+    }
+
+    /** Where this service (and the reconciler) say that a stack changed; progress streams listen here. */
+    public StackChanges changes() {
+        return changes;
     }
 
     public boolean busy(long stackId) {
@@ -297,8 +301,9 @@ public final class StackService {
         return store.byId(stack.id()).map(Stack::state).orElse(StackState.STOPPED);
     }
 
+    /** Says that the stack's state (and what a transition writes with it) changed in the store. */
     private void changed(Stack stack) {
-        routes.invalidate(stack.owner(), stack.name());
+        changes.publish(StackChange.of(stack, StackChange.Kind.STATE));
     }
 
     private static String firstLine(String text) {

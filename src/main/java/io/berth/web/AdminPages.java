@@ -3,7 +3,7 @@ package io.berth.web;
 import io.berth.audit.Audit;
 import io.berth.auth.Accounts;
 import io.berth.model.BerthException;
-import io.berth.model.GroupNames;
+import io.berth.model.OwnerKind;
 import io.berth.store.GroupStore;
 import io.berth.store.UserStore;
 import io.javalin.config.RoutesConfig;
@@ -35,7 +35,7 @@ final class AdminPages {
         Guard.requireAdmin(ctx);
         Map<String, Object> params = new HashMap<>();
         params.put("page", Guard.page(ctx));
-        params.put("users", users.all().stream().filter(u -> !GroupNames.isGroup(u.username())).toList());
+        params.put("users", users.all().stream().filter(u -> u.kind() == OwnerKind.USER).toList());
         params.put("groups", groups.all());
         params.put("error", error);
         ctx.status(status);

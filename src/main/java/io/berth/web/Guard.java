@@ -4,6 +4,8 @@ import io.berth.auth.Session;
 import io.berth.auth.Sessions;
 import io.berth.auth.oidc.OidcLogin;
 import io.berth.model.BerthException;
+import io.berth.model.Stack;
+import io.berth.stacks.StackAccess;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.nio.charset.StandardCharsets;
@@ -73,6 +75,14 @@ final class Guard {
             throw new BerthException(401, "unauthorized", "Log in first.", null);
         }
         return s;
+    }
+
+    /**
+     * The stack the path names ({@code {owner}/{name}}) if the signed-in caller may do {@code action} with it;
+     * {@link StackAccess#require} answers 404 or 403 otherwise.
+     */
+    static Stack stack(Context ctx, StackAccess access, StackAccess.Action action) {
+        return access.require(session(ctx).user(), ctx.pathParam("owner"), ctx.pathParam("name"), action);
     }
 
     /** Admin pages answer 404 to everyone else, as if they did not exist. */

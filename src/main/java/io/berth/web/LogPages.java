@@ -6,8 +6,9 @@ import io.berth.backend.LogText;
 import io.berth.model.BerthException;
 import io.berth.model.QueryNumbers;
 import io.berth.model.Stack;
+import io.berth.stacks.StackAccess;
+import io.berth.stacks.StackAccess.Action;
 import io.berth.stacks.StackService;
-import io.berth.store.StackStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
@@ -29,13 +30,13 @@ final class LogPages {
     /** A download stops at this many characters (about 8 MiB), with a note, whatever the line count. */
     static final int DOWNLOAD_MAX_CHARS = 8 << 20;
 
-    private final StackStore store;
+    private final StackAccess access;
     private final StackService stacks;
     private final Backend backend;
     private final Views views;
 
-    LogPages(StackStore store, StackService stacks, Backend backend, Views views) {
-        this.store = store;
+    LogPages(StackAccess access, StackService stacks, Backend backend, Views views) {
+        this.access = access;
         this.stacks = stacks;
         this.backend = backend;
         this.views = views;
@@ -46,7 +47,7 @@ final class LogPages {
         // (or a service it does not have) is refused here, first, with the same 404 as every other page.
         for (String stream : List.of("/stacks/{owner}/{name}/logs/{service}/stream",
                 ApiV1.BASE + "/stacks/{owner}/{name}/logs/{service}/stream")) {
-            routes.before(stream, ctx -> service(ctx, StackPages.visible(ctx, store)));
+            routes.before(stream, ctx -> service(ctx, Guard.stack(ctx, access, Action.VIEW)));
         }
         routes.get("/stacks/{owner}/{name}/logs/{service}", this::page);
         routes.sse("/stacks/{owner}/{name}/logs/{service}/stream", this::stream);
@@ -65,7 +66,7 @@ final class LogPages {
     }
 
     private void page(Context ctx) {
-        Stack stack = StackPages.visible(ctx, store);
+        Stack stack = Guard.stack(ctx, access, Action.VIEW);
         String service = service(ctx, stack);
         Map<String, Object> params = new HashMap<>();
         params.put("page", Guard.page(ctx));
@@ -78,7 +79,7 @@ final class LogPages {
         Stack stack;
         String service;
         try {
-            stack = StackPages.visible(client.ctx(), store);
+            stack = Guard.stack(client.ctx(), access, Action.VIEW);
             service = service(client.ctx(), stack);
         } catch (BerthException e) {
             client.ctx().status(e.status());
@@ -117,7 +118,7 @@ final class LogPages {
     }
 
     private void download(Context ctx) throws InterruptedException {
-        Stack stack = StackPages.visible(ctx, store);
+        Stack stack = Guard.stack(ctx, access, Action.VIEW);
         String service = service(ctx, stack);
         // ?tail=N (the API): 1 to DOWNLOAD_TAIL lines, which is also the default
         int tail = QueryNumbers.parse("tail", ctx.queryParam("tail"), DOWNLOAD_TAIL, (long) DOWNLOAD_TAIL).intValue();

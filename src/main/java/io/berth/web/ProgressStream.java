@@ -6,6 +6,8 @@ import io.berth.model.BerthException;
 import io.berth.model.Stack;
 import io.berth.model.StackEvent;
 import io.berth.model.StackState;
+import io.berth.stacks.StackAccess;
+import io.berth.stacks.StackChange;
 import io.berth.stacks.StackEvents;
 import io.berth.stacks.StackService;
 import io.berth.store.StackStore;
@@ -31,8 +33,10 @@ final class ProgressStream {
     private final StackStore store;
     private final StackEvents events;
     private final StackService stacks;
+    private final StackAccess access;
 
-    ProgressStream(StackStore store, StackEvents events, StackService stacks) {
+    ProgressStream(StackStore store, StackEvents events, StackService stacks, StackAccess access) {
+        this.access = access;
         this.store = store;
         this.events = events;
         this.stacks = stacks;
@@ -46,7 +50,7 @@ final class ProgressStream {
     private void stream(SseClient client) {
         Stack stack;
         try {
-            stack = StackPages.visible(client.ctx(), store);
+            stack = Guard.stack(client.ctx(), access, StackAccess.Action.VIEW);
         } catch (BerthException e) {
             client.ctx().status(e.status());
             client.close();
@@ -55,7 +59,16 @@ final class ProgressStream {
         client.keepAlive();
         Watcher watcher = new Watcher(client, stack, lastEventId(client));
         AutoCloseable watch = events.watch(stack.id(), event -> watcher.pump());
-        client.onClose(() -> close(watch));
+        // A change of state wakes it too (a deleted stack has no event left to tell): pump reads what is new.
+        AutoCloseable changes = stacks.changes().subscribe(change -> {
+            if (change.stackId() == stack.id() && change.kind() != StackChange.Kind.TARGETS) {
+                watcher.pump();
+            }
+        });
+        client.onClose(() -> {
+            close(watch);
+            close(changes);
+        });
         // What happened before this page asked, then done if the stack has settled. A stack that has just settled
         // may not have written the event that says so yet (the state is written first): wait for it a little.
         long deadline = System.nanoTime() + SETTLE_EVENT_WAIT.toNanos();
@@ -71,9 +84,10 @@ final class ProgressStream {
     }
 
     /**
-     * Sends each event once, in id order, with the state and progress it leaves the stack in. A new event only
-     * wakes it: it reads the events it has not seen yet from the store, so events racing the first read are
-     * neither lost nor sent out of order, and each event is read once.
+     * Sends each event once, in id order, with the state and progress it leaves the stack in. A new event or a
+     * published {@link StackChange} only wakes it: it reads the events it has not seen yet from the store, so events
+     * racing the first read are neither lost nor sent out of order, and each event is read once (an event handed
+     * over directly could arrive before, or between, those the first read returns).
      */
     private final class Watcher {
         private final SseClient client;

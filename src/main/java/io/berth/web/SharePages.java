@@ -4,20 +4,22 @@ import io.berth.audit.Audit;
 import io.berth.model.BerthException;
 import io.berth.model.Stack;
 import io.berth.stacks.Sharing;
-import io.berth.store.StackStore;
+import io.berth.stacks.StackAccess;
+import io.berth.stacks.StackAccess.Action;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 /**
- * Sharing from the stack page: its owner (or an admin) shares it with a user or a group, and revokes a share —
- * which also closes the WebSockets the revoked users still have open.
+ * Sharing from the stack page: whoever may manage the stack ({@link StackAccess}: its owner, an admin, a group's
+ * members or admins) shares it with a user or a group, and revokes a share — which also closes the WebSockets the
+ * revoked users still have open.
  */
 final class SharePages {
-    private final StackStore store;
+    private final StackAccess access;
     private final Sharing sharing;
 
-    SharePages(StackStore store, Sharing sharing) {
-        this.store = store;
+    SharePages(StackAccess access, Sharing sharing) {
+        this.access = access;
         this.sharing = sharing;
     }
 
@@ -27,8 +29,7 @@ final class SharePages {
     }
 
     private void share(Context ctx) {
-        Stack stack = StackPages.visible(ctx, store);
-        Sharing.requireChange(sharing, Guard.session(ctx).user(), stack);
+        Stack stack = Guard.stack(ctx, access, Action.MANAGE);
         String kind = ctx.formParam("kind") == null ? "user" : ctx.formParam("kind");
         ctx.attribute(Audit.TARGET, stack.owner() + "/" + stack.name() + " " + kind + ":"
                 + ctx.formParam("with"));
@@ -42,8 +43,7 @@ final class SharePages {
     }
 
     private void revoke(Context ctx) {
-        Stack stack = StackPages.visible(ctx, store);
-        Sharing.requireChange(sharing, Guard.session(ctx).user(), stack);
+        Stack stack = Guard.stack(ctx, access, Action.MANAGE);
         sharing.revoke(stack, ctx.pathParam("kind"), ctx.pathParam("subject"));
         back(ctx, stack, "No longer shared with " + ctx.pathParam("kind") + " " + ctx.pathParam("subject") + ".");
     }

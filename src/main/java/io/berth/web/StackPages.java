@@ -6,7 +6,7 @@ import io.berth.auth.Session;
 import io.berth.backend.Backend;
 import io.berth.catalog.Catalog;
 import io.berth.model.BerthException;
-import io.berth.model.GroupNames;
+import io.berth.model.OwnerKind;
 import io.berth.model.Route;
 import io.berth.model.Stack;
 import io.berth.model.StackState;
@@ -14,6 +14,8 @@ import io.berth.quota.Quotas;
 import io.berth.stacks.Culler;
 import io.berth.stacks.Owners;
 import io.berth.stacks.Sharing;
+import io.berth.stacks.StackAccess;
+import io.berth.stacks.StackAccess.Action;
 import io.berth.stacks.StackDetails;
 import io.berth.stacks.StackService;
 import io.berth.store.StackStore;
@@ -36,14 +38,15 @@ final class StackPages {
     private final Culler culler;
     private final Quotas quotas;
     private final Sharing sharing;
+    private final StackAccess access;
     private final Owners owners;
 
     StackPages(StackStore store, StackService stacks, Catalog catalog, Backend backend, Views views,
-               Culler culler, Quotas quotas, Sharing sharing,
-               Owners owners) {
+               Culler culler, Quotas quotas, Sharing sharing, StackAccess access, Owners owners) {
         this.owners = owners;
         this.quotas = quotas;
         this.sharing = sharing;
+        this.access = access;
         this.culler = culler;
         this.store = store;
         this.stacks = stacks;
@@ -57,7 +60,7 @@ final class StackPages {
         // missing one, is refused here first with the same 404 as its page.
         for (String progress : List.of("/stacks/{owner}/{name}/progress",
                 ApiV1.BASE + "/stacks/{owner}/{name}/progress")) {
-            routes.before(progress, ctx -> visible(ctx));
+            routes.before(progress, ctx -> Guard.stack(ctx, access, Action.VIEW));
         }
         routes.get("/dashboard", this::dashboard);
         routes.get("/catalog", this::catalog);
@@ -82,7 +85,7 @@ final class StackPages {
         params.put("groups", myGroups);
         params.put("usage", quotas.bars(s.user().id()));
         params.put("groupStacks", store.ownedByNames(myGroups.stream()
-                .map(g -> GroupNames.MARK + g).toList()));
+                .map(OwnerKind::groupAccount).toList()));
         params.put("shared", sharing.sharedWith(s.user().id()).stream().map(store::byId).flatMap(java.util.Optional::stream)
                 .map(st -> new SharedStack(st, stacks.details().links(st))).toList());
         params.put("dockerProblem", backend.unavailable().orElse(null));
@@ -132,7 +135,7 @@ final class StackPages {
     }
 
     private void show(Context ctx) {
-        Stack stack = visible(ctx);
+        Stack stack = Guard.stack(ctx, access, Action.VIEW);
         List<StackDetails.Link> links = stacks.details().links(stack);
         Page page = Guard.page(ctx);
         if (stack.state().inProgress()) {
@@ -157,8 +160,7 @@ final class StackPages {
     }
 
     private void act(Context ctx, String action) {
-        Stack stack = visible(ctx);
-        Sharing.requireChange(sharing, Guard.session(ctx).user(), stack);
+        Stack stack = Guard.stack(ctx, access, Action.CHANGE);
         switch (action) {
             case "stop" -> stacks.stop(stack);
             case "start" -> stacks.start(stack);
@@ -166,20 +168,6 @@ final class StackPages {
             default -> throw BerthException.notFound("No such action.");
         }
         ctx.redirect(action.equals("delete") ? "/dashboard" : "/stacks/" + stack.owner() + "/" + stack.name());
-    }
-
-    /** The stack named in the path, if the caller owns it or is an admin; 404 otherwise (no existence leak). */
-    static Stack visible(Context ctx, StackStore store) {
-        Session s = Guard.session(ctx);
-        String owner = ctx.pathParam("owner");
-        return store.find(owner, ctx.pathParam("name"))
-                .filter(st -> Sharing.manages(ctx.attribute(Sharing.ATTRIBUTE),
-                        s.user(), st))
-                .orElseThrow(() -> BerthException.notFound("You have no stack of that name."));
-    }
-
-    private Stack visible(Context ctx) {
-        return visible(ctx, store);
     }
 
 }

@@ -24,6 +24,7 @@ import io.berth.quota.Quotas;
 import io.berth.stacks.Culler;
 import io.berth.stacks.Owners;
 import io.berth.stacks.Sharing;
+import io.berth.stacks.StackAccess;
 import io.berth.stacks.StackEvents;
 import io.berth.stacks.StackService;
 import io.berth.store.AuditStore;
@@ -50,30 +51,31 @@ public final class WebApp {
                                  Backend backend, ServiceProxy proxy, HostHandoff handoff,
                                  BerthMetrics metrics, GroupStore groups, OidcLogin sso, SsoAccounts ssoAccounts,
                                  java.util.function.Supplier<String> portalUrl, Culler culler, Audit audit,
-                                 AuditStore auditStore, Quotas quotas, Sharing sharing, LoginThrottle throttle) {
+                                 AuditStore auditStore, Quotas quotas, Sharing sharing, StackAccess access,
+                                 LoginThrottle throttle) {
         ClientAddress clients = new ClientAddress(config.proxy.trustedProxies);
         Views views = new Views();
-        Owners owners = new Owners(catalog, sharing, new GroupAccounts(users));
+        Owners owners = new Owners(catalog, sharing, access, new GroupAccounts(users));
         Guard guard = new Guard(sessions);
         AuthPages auth = new AuthPages(accounts, sessions, views, config.auth, sso, ssoAccounts, portalUrl,
                 throttle, clients);
         StackPages stackPages = new StackPages(stackStore, stacks, catalog, backend, views, culler, quotas,
-                sharing, owners);
+                sharing, access, owners);
         AdminPages admin = new AdminPages(accounts, users, views, groups);
-        ProgressStream progress = new ProgressStream(stackStore, events, stacks);
-        LogPages logs = new LogPages(stackStore, stacks, backend, views);
+        ProgressStream progress = new ProgressStream(stackStore, events, stacks, access);
+        LogPages logs = new LogPages(access, stacks, backend, views);
         ErrorMapper errors = new ErrorMapper(views);
         HostLinks hostLinks = new HostLinks(handoff);
         TokenPages tokenPages = new TokenPages(tokens, views);
         ApiAuth apiAuth = new ApiAuth(tokens, throttle, clients);
-        ApiV1 api = new ApiV1(catalog, stackStore, stacks, tokens, groups, quotas, owners, portalUrl);
+        ApiV1 api = new ApiV1(catalog, stackStore, stacks, access, tokens, groups, quotas, owners, portalUrl);
         ApiAdmin apiAdmin = new ApiAdmin(accounts, users, groups, stackStore, auditStore, quotas, portalUrl, throttle);
         AuditPage auditPage = new AuditPage(auditStore, views);
         QuotaPage quotaPage = new QuotaPage(users, quotas, views);
-        SharePages sharePages = new SharePages(stackStore, sharing);
+        SharePages sharePages = new SharePages(access, sharing);
         AdminStacksPage adminStacks = new AdminStacksPage(stackStore, views);
         LockPages lockPages = new LockPages(throttle, views);
-        ApiShares apiShares = new ApiShares(stackStore, stacks, sharing, portalUrl);
+        ApiShares apiShares = new ApiShares(stackStore, stacks, sharing, access, portalUrl);
         OpenApi openApi = new OpenApi();
         ApiDocsPage apiDocs = new ApiDocsPage(openApi, views);
         MetricsPage metricsPage = new MetricsPage(metrics, tokens, config.server.metricsAllow);
@@ -99,7 +101,6 @@ public final class WebApp {
                 s.location = Location.CLASSPATH;
             });
             c.routes.before(new SecurityHeaders(config.https())::before);
-            c.routes.before(ctx -> ctx.attribute(Sharing.ATTRIBUTE, sharing));
             c.routes.before(guard::before);
             c.routes.before(apiAuth::before);
             c.routes.after(audit::after);
