@@ -1,9 +1,30 @@
 #!/usr/bin/env bash
 # Prepares the host (Docker engine, demo image), builds Berth and starts it on http://127.0.0.1:8000 with its
 # embedded defaults: H2 database under ./data, catalog from ./templates, Docker at unix:///var/run/docker.sock.
-# Extra arguments go to Berth (e.g. --config berth.yaml).
+# The images Jupyter and Sacred (MongoDB + Omniboard) need are built here in the background when missing
+# (deploy/images/build.sh; the catalog cards turn launchable as each lands, and say what to do if a build fails):
+# Berth runs them in place of the upstream images it cannot pull (local_builds, see README). Extra arguments go to
+# Berth (e.g. --config berth.yaml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deploy/prepare-host.sh
 mvn -q -B -DskipTests package
+
+local_builds=true
+if [[ "${BERTH_LOCAL_BUILDS:-}" == false ]] || grep -qsE '^local_builds: *false' "${BERTH_CONFIG:-berth.yaml}"; then
+  local_builds=false
+fi
+if $local_builds; then
+  mkdir -p data
+  log=data/image-builds.log
+  echo "berth: checking the service images in the background (first time: Jupyter ~1.5 min, Omniboard ~3.5 min," \
+    "MongoDB stand-in ~1 min; later runs about a second); log: $log"
+  (
+    if deploy/images/build.sh jupyter omniboard mongo-standin 2>&1 | tee "$log" >&2; then
+      echo "berth images: Jupyter and Sacred can be launched" >&2
+    else
+      echo "berth images: a build failed (above and in $log); the catalog cards say which image is missing" >&2
+    fi
+  ) &
+fi
 exec java -cp "target/berth-0.1.0-SNAPSHOT.jar:target/lib/*" io.berth.Main "$@"
