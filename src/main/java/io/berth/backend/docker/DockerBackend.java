@@ -13,6 +13,13 @@ import io.berth.backend.ObjectNames;
 import io.berth.backend.ServiceStatus;
 import io.berth.backend.StackSpec;
 import io.berth.backend.StackSpec.ServiceSpec;
+import io.berth.backend.engine.Causes;
+import io.berth.backend.engine.DockerCalls;
+import io.berth.backend.engine.HealthCache;
+import io.berth.backend.engine.HealthCheck;
+import io.berth.backend.engine.LogStreams;
+import io.berth.backend.engine.Ownership;
+import io.berth.backend.engine.Volumes;
 import io.berth.config.BerthConfig;
 import io.berth.model.StackRef;
 import java.time.Duration;
@@ -47,6 +54,7 @@ public final class DockerBackend implements Backend, AutoCloseable {
     private final ContainerFactory containers;
     private final Restarts restarts;
     private final LogStreams logStreams;
+    private final ContainerLogs logs;
     private final HealthCache health = new HealthCache();
 
     /** What one call of {@link #start} created, so a failed start removes exactly that. */
@@ -63,7 +71,8 @@ public final class DockerBackend implements Backend, AutoCloseable {
         this.ownership = new Ownership(config);
         this.volumes = new Volumes(docker, config, ownership);
         this.containers = new ContainerFactory(docker, config, ownership);
-        this.logStreams = new LogStreams(docker, config, ownership);
+        this.logStreams = new LogStreams(config.host);
+        this.logs = new ContainerLogs(docker, config, ownership, logStreams);
         this.restarts = new Restarts(docker, config);
     }
 
@@ -74,7 +83,7 @@ public final class DockerBackend implements Backend, AutoCloseable {
                 docker.call("ping", PING_TIMEOUT, c -> c.pingCmd().exec());
                 return Optional.empty();
             } catch (RuntimeException e) {
-                return Optional.of("No Docker engine answers at " + config.host + ": " + ServiceProbe.shortCause(e));
+                return Optional.of("No Docker engine answers at " + config.host + ": " + Causes.shortCause(e));
             }
         });
     }
@@ -114,7 +123,7 @@ public final class DockerBackend implements Backend, AutoCloseable {
         } catch (RuntimeException e) {
             health.forget(); // the engine may have gone away: ask again rather than quote a stale answer
             String reason = unavailable()
-                    .orElse("Docker failed while starting the stack: " + ServiceProbe.shortCause(e));
+                    .orElse("Docker failed while starting the stack: " + Causes.shortCause(e));
             BackendException failure = new BackendException(reason, e);
             undo(ref, created, failure);
             throw failure;
@@ -179,7 +188,7 @@ public final class DockerBackend implements Backend, AutoCloseable {
 
     @Override
     public LogStream logs(StackRef ref, String service, int tail, boolean follow, LogSink sink) {
-        return logStreams.open(ref, service, tail, follow, sink);
+        return logs.open(ref, service, tail, follow, sink);
     }
 
     @Override

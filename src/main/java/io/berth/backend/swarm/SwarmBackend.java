@@ -13,13 +13,13 @@ import io.berth.backend.ObjectNames;
 import io.berth.backend.ServiceStatus;
 import io.berth.backend.StackSpec;
 import io.berth.backend.StackSpec.ServiceSpec;
-import io.berth.backend.docker.DockerCalls;
-import io.berth.backend.docker.HealthCache;
-import io.berth.backend.docker.HealthCheck;
-import io.berth.backend.docker.LogStreams;
-import io.berth.backend.docker.Ownership;
-import io.berth.backend.docker.ServiceProbe;
-import io.berth.backend.docker.Volumes;
+import io.berth.backend.engine.Causes;
+import io.berth.backend.engine.DockerCalls;
+import io.berth.backend.engine.HealthCache;
+import io.berth.backend.engine.HealthCheck;
+import io.berth.backend.engine.LogStreams;
+import io.berth.backend.engine.Ownership;
+import io.berth.backend.engine.Volumes;
 import io.berth.config.BerthConfig;
 import io.berth.config.Swarm;
 import io.berth.model.StackRef;
@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * template service, made by {@link ServiceSpecs}. Swarm places the tasks on its nodes and replaces one that dies,
  * possibly on another node; the proxy reaches each task at its address on the overlay network, which Berth's own
  * container joins ({@link OwnContainer}), and {@link #list()} reports the current address, so the reconciler follows
- * a task that moved. Names, labels and volumes are the Docker backend's, so the same rules keep Berth off everyone
- * else's objects.
+ * a task that moved. Names, labels and volumes are shared with the Docker backend ({@code backend/engine}), so the
+ * same rules keep Berth off everyone else's objects.
  */
 public final class SwarmBackend implements Backend {
     private static final Logger LOG = LoggerFactory.getLogger(SwarmBackend.class);
@@ -72,7 +72,7 @@ public final class SwarmBackend implements Backend {
         this.specs = new ServiceSpecs(config, swarm);
         this.tasks = new Tasks(docker);
         this.own = new OwnContainer(docker, swarm.berthContainer);
-        this.logStreams = new LogStreams(docker, config, ownership);
+        this.logStreams = new LogStreams(config.host);
         this.probe = new TaskProbe(tasks, logStreams);
         this.objects = new SwarmObjects(docker, ownership);
     }
@@ -90,7 +90,7 @@ public final class SwarmBackend implements Backend {
                 }
                 return Optional.ofNullable(own.find().problem());
             } catch (RuntimeException e) {
-                return Optional.of("No Docker engine answers at " + config.host + ": " + ServiceProbe.shortCause(e));
+                return Optional.of("No Docker engine answers at " + config.host + ": " + Causes.shortCause(e));
             }
         });
     }
@@ -135,7 +135,7 @@ public final class SwarmBackend implements Backend {
         } catch (RuntimeException e) {
             health.forget();
             BackendException failure = new BackendException(unavailable()
-                    .orElse("Docker Swarm failed while starting the stack: " + ServiceProbe.shortCause(e)), e);
+                    .orElse("Docker Swarm failed while starting the stack: " + Causes.shortCause(e)), e);
             undo(ref, created, failure);
             throw failure;
         }
@@ -212,7 +212,7 @@ public final class SwarmBackend implements Backend {
         try {
             found = objects.named(name);
         } catch (RuntimeException e) {
-            sink.end("The logs of \"" + service + "\" are unavailable: " + ServiceProbe.shortCause(e));
+            sink.end("The logs of \"" + service + "\" are unavailable: " + Causes.shortCause(e));
             return () -> { };
         }
         if (found == null || !ownership.ofStack(found.getSpec().getLabels(), ref)) {
