@@ -58,6 +58,15 @@ class PackageLayeringTest {
     }
 
     @Test
+    void the_docker_and_swarm_backends_share_through_engine_not_each_other() {
+        assertThat(GRAPH.get("backend.docker")).as("what backend.docker uses").doesNotContainKey("backend.swarm");
+        assertThat(GRAPH.get("backend.swarm")).as("what backend.swarm uses").doesNotContainKey("backend.docker")
+                .containsKey("backend.engine");
+        assertThat(GRAPH.get("backend.engine")).as("what backend.engine uses")
+                .doesNotContainKeys("backend.docker", "backend.swarm");
+    }
+
+    @Test
     void imports_and_inline_names_both_count_and_a_circle_of_three_is_found() {
         Map<String, Map<String, Set<String>>> graph = new TreeMap<>();
         add(graph, "a", "package io.berth.a;\nimport io.berth.b.B;\nclass A { }", "A.java");

@@ -242,7 +242,7 @@ public final class App implements AutoCloseable {
         try {
             task.run();
         } catch (RuntimeException e) {
-            LOG.warn("{} failed: {}", what, e.toString());
+            LOG.warn("{} failed: {}", what, e.toString(), e);
         }
     }
 

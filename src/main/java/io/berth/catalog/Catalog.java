@@ -30,6 +30,8 @@ public final class Catalog {
     private volatile String fingerprint = "";
     private volatile long checkedAt;
     private volatile Snapshot snapshot = new Snapshot(Map.of(), List.of());
+    /** Why the folder could not be listed last time, or null: the folder is listed every second, warned about once. */
+    private volatile String listFailure;
 
     public Catalog(Path dir) {
         this.dir = dir;
@@ -62,8 +64,16 @@ public final class Catalog {
             return List.of();
         }
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".yaml")).sorted().toList();
+            List<Path> files = s.filter(p -> p.getFileName().toString().endsWith(".yaml")).sorted().toList();
+            listFailure = null;
+            return files;
         } catch (IOException e) {
+            String reason = e.toString();
+            if (!reason.equals(listFailure)) {
+                LOG.warn("template folder {} cannot be read, so the catalog is empty: {}", dir.toAbsolutePath(),
+                        reason);
+            }
+            listFailure = reason;
             return List.of();
         }
     }

@@ -85,7 +85,8 @@ public final class Reconciler {
             try {
                 reconcile(stack, running, startup);
             } catch (RuntimeException e) {
-                LOG.warn("reconcile of stack \"{}\" of \"{}\" failed: {}", stack.name(), stack.owner(), e.toString());
+                LOG.warn("reconcile of stack \"{}\" of \"{}\" failed: {}", stack.name(), stack.owner(), e.toString(),
+                        e);
             }
         }
         // The containers were listed before the records were read, and a record is written before its containers are
@@ -102,7 +103,7 @@ public final class Reconciler {
                 try {
                     adoption.adopt(orphan.getKey(), orphan.getValue());
                 } catch (RuntimeException e) {
-                    LOG.warn("reconcile: adopting stack {} failed: {}", orphan.getKey(), e.toString());
+                    LOG.warn("reconcile: adopting stack {} failed: {}", orphan.getKey(), e.toString(), e);
                 }
             }
         }

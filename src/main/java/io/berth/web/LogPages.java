@@ -12,10 +12,13 @@ import io.berth.stacks.StackService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A service's logs: a page that follows them live (server-sent events, auto-scrolling), and a plain-text
@@ -23,6 +26,7 @@ import java.util.Map;
  * own stream (the engine's stream waits on it), so nothing piles up in Berth.
  */
 final class LogPages {
+    private static final Logger LOG = LoggerFactory.getLogger(LogPages.class);
     /** Lines shown when the page opens, before following. */
     static final int PAGE_TAIL = 500;
     /** Lines in a download. */
@@ -109,11 +113,17 @@ final class LogPages {
         }
     }
 
+    /**
+     * Runs a send or close that may meet a request already over: the servlet API answers that with an
+     * {@link IllegalStateException} (a response or async context completed), a write with an
+     * {@link UncheckedIOException}; the stream's own close then ends the engine's side. Anything else is a fault: it reaches the log stream, which
+     * logs it with its stack trace and ends the stream.
+     */
     private static void quietly(Runnable action) {
         try {
             action.run();
-        } catch (RuntimeException e) {
-            // the request is over; the stream's own close ends the engine's side
+        } catch (IllegalStateException | UncheckedIOException e) {
+            LOG.debug("log stream to a request that is over: {}", e.toString());
         }
     }
 

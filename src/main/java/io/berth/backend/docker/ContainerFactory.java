@@ -14,6 +14,8 @@ import io.berth.backend.Labels;
 import io.berth.backend.ObjectNames;
 import io.berth.backend.StackSpec;
 import io.berth.backend.StackSpec.ServiceSpec;
+import io.berth.backend.engine.DockerCalls;
+import io.berth.backend.engine.Ownership;
 import io.berth.config.BerthConfig;
 import io.berth.model.StackRef;
 import java.util.List;

@@ -13,6 +13,15 @@ import io.berth.backend.ObjectNames;
 import io.berth.backend.ServiceStatus;
 import io.berth.backend.StackSpec;
 import io.berth.backend.StackSpec.ServiceSpec;
+import io.berth.backend.engine.Causes;
+import io.berth.backend.engine.DockerCalls;
+import io.berth.backend.engine.HealthCache;
+import io.berth.backend.engine.HealthCheck;
+import io.berth.backend.engine.LogStreams;
+import io.berth.backend.engine.Ownership;
+import io.berth.backend.engine.StackStart;
+import io.berth.backend.engine.StackStart.Made;
+import io.berth.backend.engine.Volumes;
 import io.berth.config.BerthConfig;
 import io.berth.model.StackRef;
 import java.time.Duration;
@@ -21,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,14 +55,9 @@ public final class DockerBackend implements Backend, AutoCloseable {
     private final ContainerFactory containers;
     private final Restarts restarts;
     private final LogStreams logStreams;
+    private final ContainerLogs logs;
     private final HealthCache health = new HealthCache();
-
-    /** What one call of {@link #start} created, so a failed start removes exactly that. */
-    private static final class Created {
-        String network;
-        final List<String> containers = new ArrayList<>();
-        final List<String> volumes = new ArrayList<>();
-    }
+    private final StackStart starts;
 
     public DockerBackend(BerthConfig.Docker config) {
         this.config = config;
@@ -63,8 +66,10 @@ public final class DockerBackend implements Backend, AutoCloseable {
         this.ownership = new Ownership(config);
         this.volumes = new Volumes(docker, config, ownership);
         this.containers = new ContainerFactory(docker, config, ownership);
-        this.logStreams = new LogStreams(docker, config, ownership);
+        this.logStreams = new LogStreams(config.host);
+        this.logs = new ContainerLogs(docker, config, ownership, logStreams);
         this.restarts = new Restarts(docker, config);
+        this.starts = new StackStart("Docker", "", health, this::unavailable, volumes, config.startTimeoutSeconds);
     }
 
     @Override
@@ -74,7 +79,7 @@ public final class DockerBackend implements Backend, AutoCloseable {
                 docker.call("ping", PING_TIMEOUT, c -> c.pingCmd().exec());
                 return Optional.empty();
             } catch (RuntimeException e) {
-                return Optional.of("No Docker engine answers at " + config.host + ": " + ServiceProbe.shortCause(e));
+                return Optional.of("No Docker engine answers at " + config.host + ": " + Causes.shortCause(e));
             }
         });
     }
@@ -86,39 +91,7 @@ public final class DockerBackend implements Backend, AutoCloseable {
 
     @Override
     public List<Endpoint> start(StackSpec spec, Progress progress) throws BackendException {
-        StackRef ref = spec.ref();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.startTimeoutSeconds);
-        Created created = new Created();
-        try {
-            docker.requireImages(spec, progress, "the Docker engine",
-                    "build it here (see deploy/images/) or map it to a local image.");
-            String network = ensureNetwork(ref, progress, created);
-            List<Endpoint> endpoints = new ArrayList<>();
-            // In spec order, each one healthy before the next starts: that is how the template's depends_on is kept.
-            for (ServiceSpec service : spec.services()) {
-                List<Mount> mounts = volumes.ensure(ref, service.volumes(), progress, created.volumes);
-                String id = containers.ensure(ref, network, service, mounts, progress, created.containers);
-                HealthCheck check = HealthCheck.of(service);
-                progress.step("Waiting for " + service.name() + " (" + check.describe() + ")");
-                InspectContainerResponse info = probe.awaitHealthy(service.name(), check, id, network, deadline,
-                        config.startTimeoutSeconds);
-                containers.keepRunning(id);
-                endpoints.add(new Endpoint(service.name(), ServiceProbe.address(info, network), service.port(),
-                        PublishedPorts.of(info)));
-            }
-            LOG.info("stack \"{}\" of \"{}\" answers: {}", ref.stack(), ref.owner(), endpoints);
-            return endpoints;
-        } catch (BackendException e) {
-            undo(ref, created, e);
-            throw e;
-        } catch (RuntimeException e) {
-            health.forget(); // the engine may have gone away: ask again rather than quote a stale answer
-            String reason = unavailable()
-                    .orElse("Docker failed while starting the stack: " + ServiceProbe.shortCause(e));
-            BackendException failure = new BackendException(reason, e);
-            undo(ref, created, failure);
-            throw failure;
-        }
+        return starts.start(spec, progress, new ContainerSteps());
     }
 
     @Override
@@ -179,7 +152,7 @@ public final class DockerBackend implements Backend, AutoCloseable {
 
     @Override
     public LogStream logs(StackRef ref, String service, int tail, boolean follow, LogSink sink) {
-        return logStreams.open(ref, service, tail, follow, sink);
+        return logs.open(ref, service, tail, follow, sink);
     }
 
     @Override
@@ -188,42 +161,68 @@ public final class DockerBackend implements Backend, AutoCloseable {
         docker.close();
     }
 
-    private String ensureNetwork(StackRef ref, Progress progress, Created created) throws BackendException {
-        String name = ObjectNames.network(config.namePrefix, ref);
-        Network existing = docker.networkNamed(name);
-        if (existing != null) {
-            Ownership.require(ownership.ofStack(existing.getLabels(), ref), "network", name);
-            LOG.debug("stack \"{}\" of \"{}\": reusing network \"{}\"", ref.stack(), ref.owner(), name);
+    /** A start's steps on one engine: a bridge network and one container per service. */
+    private final class ContainerSteps implements StackStart.Steps {
+        @Override
+        public void check(StackSpec spec, Progress progress) throws BackendException {
+            docker.requireImages(spec, progress, "the Docker engine",
+                    "build it here (see deploy/images/) or map it to a local image.");
+        }
+
+        @Override
+        public String network(StackRef ref, Progress progress, Made made) throws BackendException {
+            String name = ObjectNames.network(config.namePrefix, ref);
+            Network existing = docker.networkNamed(name);
+            if (existing != null) {
+                Ownership.require(ownership.ofStack(existing.getLabels(), ref), "network", name);
+                LOG.debug("stack \"{}\" of \"{}\": reusing network \"{}\"", ref.stack(), ref.owner(), name);
+                return name;
+            }
+            progress.step("Creating network " + name);
+            docker.call("create network " + name, c -> c.createNetworkCmd().withName(name).withDriver("bridge")
+                    .withCheckDuplicate(true).withLabels(ownership.stackLabels(ref)).exec());
+            made.network(name);
             return name;
         }
-        progress.step("Creating network " + name);
-        docker.call("create network " + name, c -> c.createNetworkCmd().withName(name).withDriver("bridge")
-                .withCheckDuplicate(true).withLabels(ownership.stackLabels(ref)).exec());
-        created.network = name;
-        return name;
-    }
 
-    /** Removes what this start created, newest first; the start's own error stays the one reported. */
-    private void undo(StackRef ref, Created created, BackendException failure) {
-        LOG.warn("stack \"{}\" of \"{}\" failed to start: {}", ref.stack(), ref.owner(), failure.getMessage());
-        for (int i = created.containers.size() - 1; i >= 0; i--) {
-            String id = created.containers.get(i);
-            try {
-                docker.removeContainer(id);
-            } catch (RuntimeException e) {
-                failure.addSuppressed(e);
-                LOG.warn("stack \"{}\" of \"{}\": could not remove container {}: {}",
-                        ref.stack(), ref.owner(), id, e.toString());
-            }
+        @Override
+        public String service(StackRef ref, String network, ServiceSpec service, List<Mount> mounts,
+                              Progress progress, Made made) throws BackendException {
+            return containers.ensure(ref, network, service, mounts, progress, made.services());
         }
-        volumes.undo(ref, created.volumes, failure);
-        if (created.network != null) {
-            try {
-                docker.removeNetwork(created.network);
-            } catch (RuntimeException e) {
-                failure.addSuppressed(e);
-                LOG.warn("stack \"{}\" of \"{}\": could not remove network \"{}\": {}", ref.stack(), ref.owner(),
-                        created.network, e.toString());
+
+        @Override
+        public Endpoint healthy(ServiceSpec service, String id, HealthCheck check, String network, long deadline)
+                throws BackendException {
+            InspectContainerResponse info = probe.awaitHealthy(service.name(), check, id, network, deadline,
+                    config.startTimeoutSeconds);
+            containers.keepRunning(id);
+            return new Endpoint(service.name(), ServiceProbe.address(info, network), service.port(),
+                    PublishedPorts.of(info));
+        }
+
+        /** Removes what this start created, newest first; the start's own error stays the one reported. */
+        @Override
+        public void undo(StackRef ref, Made made, BackendException failure) {
+            for (int i = made.services().size() - 1; i >= 0; i--) {
+                String id = made.services().get(i);
+                try {
+                    docker.removeContainer(id);
+                } catch (RuntimeException e) {
+                    failure.addSuppressed(e);
+                    LOG.warn("stack \"{}\" of \"{}\": could not remove container {}: {}",
+                            ref.stack(), ref.owner(), id, e.toString());
+                }
+            }
+            volumes.undo(ref, made.volumes(), failure);
+            if (made.network() != null) {
+                try {
+                    docker.removeNetwork(made.network());
+                } catch (RuntimeException e) {
+                    failure.addSuppressed(e);
+                    LOG.warn("stack \"{}\" of \"{}\": could not remove network \"{}\": {}", ref.stack(),
+                            ref.owner(), made.network(), e.toString());
+                }
             }
         }
     }

@@ -3,6 +3,7 @@ package io.berth.backend.docker;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Event;
+import io.berth.backend.engine.DockerCalls;
 import io.berth.config.BerthConfig;
 import java.time.Duration;
 import java.time.Instant;

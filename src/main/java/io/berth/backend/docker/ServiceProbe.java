@@ -5,6 +5,10 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Frame;
 import io.berth.backend.BackendException;
+import io.berth.backend.engine.Causes;
+import io.berth.backend.engine.DockerCalls;
+import io.berth.backend.engine.HealthCheck;
+import io.berth.backend.engine.LogLines;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -104,18 +108,7 @@ public final class ServiceProbe {
             });
             return logs.isEmpty() ? "(no output)" : logs;
         } catch (RuntimeException e) {
-            return "(logs unavailable: " + shortCause(e) + ")";
+            return "(logs unavailable: " + Causes.shortCause(e) + ")";
         }
-    }
-
-    /** The innermost message of an error, on one line, short enough for a page or a log line. */
-    public static String shortCause(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage() == null || root.getMessage().isBlank()
-                ? root.getClass().getSimpleName() : root.getMessage().strip().lines().findFirst().orElse("");
-        return message.length() > 200 ? message.substring(0, 200) + "…" : message;
     }
 }

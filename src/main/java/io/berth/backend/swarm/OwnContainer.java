@@ -2,7 +2,7 @@ package io.berth.backend.swarm;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
-import io.berth.backend.docker.DockerCalls;
+import io.berth.backend.engine.DockerCalls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -13,13 +13,15 @@ import io.berth.backend.ObjectNames;
 import io.berth.backend.ServiceStatus;
 import io.berth.backend.StackSpec;
 import io.berth.backend.StackSpec.ServiceSpec;
-import io.berth.backend.docker.DockerCalls;
-import io.berth.backend.docker.HealthCache;
-import io.berth.backend.docker.HealthCheck;
-import io.berth.backend.docker.LogStreams;
-import io.berth.backend.docker.Ownership;
-import io.berth.backend.docker.ServiceProbe;
-import io.berth.backend.docker.Volumes;
+import io.berth.backend.engine.Causes;
+import io.berth.backend.engine.DockerCalls;
+import io.berth.backend.engine.HealthCache;
+import io.berth.backend.engine.HealthCheck;
+import io.berth.backend.engine.LogStreams;
+import io.berth.backend.engine.Ownership;
+import io.berth.backend.engine.StackStart;
+import io.berth.backend.engine.StackStart.Made;
+import io.berth.backend.engine.Volumes;
 import io.berth.config.BerthConfig;
 import io.berth.config.Swarm;
 import io.berth.model.StackRef;
@@ -28,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * template service, made by {@link ServiceSpecs}. Swarm places the tasks on its nodes and replaces one that dies,
  * possibly on another node; the proxy reaches each task at its address on the overlay network, which Berth's own
  * container joins ({@link OwnContainer}), and {@link #list()} reports the current address, so the reconciler follows
- * a task that moved. Names, labels and volumes are the Docker backend's, so the same rules keep Berth off everyone
- * else's objects.
+ * a task that moved. Names, labels and volumes are shared with the Docker backend ({@code backend/engine}), so the
+ * same rules keep Berth off everyone else's objects.
  */
 public final class SwarmBackend implements Backend {
     private static final Logger LOG = LoggerFactory.getLogger(SwarmBackend.class);
@@ -56,13 +57,7 @@ public final class SwarmBackend implements Backend {
     private final TaskProbe probe;
     private final SwarmObjects objects;
     private final HealthCache health = new HealthCache();
-
-    /** What one call of {@link #start} created, so a failed start removes exactly that. */
-    private static final class Created {
-        String network;
-        final List<String> services = new ArrayList<>();
-        final List<String> volumes = new ArrayList<>();
-    }
+    private final StackStart starts;
 
     public SwarmBackend(BerthConfig.Docker config, Swarm swarm) {
         this.config = config;
@@ -72,9 +67,11 @@ public final class SwarmBackend implements Backend {
         this.specs = new ServiceSpecs(config, swarm);
         this.tasks = new Tasks(docker);
         this.own = new OwnContainer(docker, swarm.berthContainer);
-        this.logStreams = new LogStreams(docker, config, ownership);
+        this.logStreams = new LogStreams(config.host);
         this.probe = new TaskProbe(tasks, logStreams);
         this.objects = new SwarmObjects(docker, ownership);
+        this.starts = new StackStart("Docker Swarm", " on the swarm", health, this::unavailable, volumes,
+                config.startTimeoutSeconds);
     }
 
     @Override
@@ -90,7 +87,7 @@ public final class SwarmBackend implements Backend {
                 }
                 return Optional.ofNullable(own.find().problem());
             } catch (RuntimeException e) {
-                return Optional.of("No Docker engine answers at " + config.host + ": " + ServiceProbe.shortCause(e));
+                return Optional.of("No Docker engine answers at " + config.host + ": " + Causes.shortCause(e));
             }
         });
     }
@@ -102,43 +99,7 @@ public final class SwarmBackend implements Backend {
 
     @Override
     public List<Endpoint> start(StackSpec spec, Progress progress) throws BackendException {
-        StackRef ref = spec.ref();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.startTimeoutSeconds);
-        Created created = new Created();
-        try {
-            docker.requireImages(spec, progress, "the swarm's manager", "build it on every node that may run it"
-                    + " (see deploy/images/) or map it to an image of the site's registry.");
-            OwnContainer.Found berth = own.find();
-            if (berth.problem() != null) {
-                throw new BackendException(berth.problem());
-            }
-            String network = ensureNetwork(ref, progress, created);
-            if (!OwnContainer.networks(berth.container()).contains(network)) {
-                own.attach(berth.container().getId(), network);
-            }
-            List<Endpoint> endpoints = new ArrayList<>();
-            for (ServiceSpec service : spec.services()) {
-                List<Mount> mounts = volumes.ensure(ref, service.volumes(), progress, created.volumes);
-                String id = ensureService(ref, network, service, mounts, progress, created);
-                HealthCheck check = HealthCheck.of(service);
-                progress.step("Waiting for " + service.name() + " (" + check.describe() + ")");
-                Tasks.Task task = probe.awaitHealthy(service.name(), id, check, network, deadline,
-                        config.startTimeoutSeconds);
-                endpoints.add(new Endpoint(service.name(), task.addresses().get(network), service.port(),
-                        SwarmObjects.published(objects.withId(id), task), objects.publishedHost(task)));
-            }
-            LOG.info("stack \"{}\" of \"{}\" answers on the swarm: {}", ref.stack(), ref.owner(), endpoints);
-            return endpoints;
-        } catch (BackendException e) {
-            undo(ref, created, e);
-            throw e;
-        } catch (RuntimeException e) {
-            health.forget();
-            BackendException failure = new BackendException(unavailable()
-                    .orElse("Docker Swarm failed while starting the stack: " + ServiceProbe.shortCause(e)), e);
-            undo(ref, created, failure);
-            throw failure;
-        }
+        return starts.start(spec, progress, new ServiceSteps());
     }
 
     @Override
@@ -212,7 +173,7 @@ public final class SwarmBackend implements Backend {
         try {
             found = objects.named(name);
         } catch (RuntimeException e) {
-            sink.end("The logs of \"" + service + "\" are unavailable: " + ServiceProbe.shortCause(e));
+            sink.end("The logs of \"" + service + "\" are unavailable: " + Causes.shortCause(e));
             return () -> { };
         }
         if (found == null || !ownership.ofStack(found.getSpec().getLabels(), ref)) {
@@ -230,7 +191,84 @@ public final class SwarmBackend implements Backend {
         docker.close();
     }
 
-    private String ensureNetwork(StackRef ref, Progress progress, Created created) throws BackendException {
+    /**
+     * A start's steps on the swarm: an overlay network that Berth's container joins, and one Swarm service per
+     * service. One per start: the check finds Berth's container, the network step attaches it.
+     */
+    private final class ServiceSteps implements StackStart.Steps {
+        private OwnContainer.Found berth;
+
+        @Override
+        public void check(StackSpec spec, Progress progress) throws BackendException {
+            docker.requireImages(spec, progress, "the swarm's manager", "build it on every node that may run it"
+                    + " (see deploy/images/) or map it to an image of the site's registry.");
+            berth = own.find();
+            if (berth.problem() != null) {
+                throw new BackendException(berth.problem());
+            }
+        }
+
+        @Override
+        public String network(StackRef ref, Progress progress, Made made) throws BackendException {
+            String network = ensureNetwork(ref, progress, made);
+            if (!OwnContainer.networks(berth.container()).contains(network)) {
+                own.attach(berth.container().getId(), network);
+            }
+            return network;
+        }
+
+        @Override
+        public String service(StackRef ref, String network, ServiceSpec service, List<Mount> mounts,
+                              Progress progress, Made made) throws BackendException {
+            String name = ObjectNames.container(config.namePrefix, ref, service.name());
+            Service existing = objects.named(name);
+            if (existing != null) {
+                Ownership.require(ownership.ofStack(existing.getSpec().getLabels(), ref), "service", name);
+                progress.step("Reusing swarm service " + name);
+                return existing.getId();
+            }
+            progress.step("Creating swarm service " + name);
+            String id = docker.call("create service " + name, c -> c.createServiceCmd(
+                    specs.of(ref, network, service, ownership.stackLabels(ref), mounts)).exec().getId());
+            made.services().add(id);
+            return id;
+        }
+
+        @Override
+        public Endpoint healthy(ServiceSpec service, String id, HealthCheck check, String network, long deadline)
+                throws BackendException {
+            Tasks.Task task = probe.awaitHealthy(service.name(), id, check, network, deadline,
+                    config.startTimeoutSeconds);
+            return new Endpoint(service.name(), task.addresses().get(network), service.port(),
+                    SwarmObjects.published(objects.withId(id), task), objects.publishedHost(task));
+        }
+
+        @Override
+        public void undo(StackRef ref, Made made, BackendException failure) {
+            try {
+                for (int i = made.services().size() - 1; i >= 0; i--) {
+                    objects.remove(made.services().get(i));
+                }
+                if (!made.volumes().isEmpty() || made.network() != null) {
+                    objects.awaitContainersGone(ref);
+                }
+                volumes.undo(ref, made.volumes(), failure);
+                if (made.network() != null) {
+                    OwnContainer.Found now = own.find();
+                    if (now.container() != null) {
+                        own.detach(now.container().getId(), made.network());
+                    }
+                    objects.removeNetwork(made.network());
+                }
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+                LOG.warn("stack \"{}\" of \"{}\": could not undo the failed start: {}", ref.stack(), ref.owner(),
+                        e.toString());
+            }
+        }
+    }
+
+    private String ensureNetwork(StackRef ref, Progress progress, Made made) throws BackendException {
         String name = ObjectNames.network(config.namePrefix, ref);
         Network existing = docker.networkNamed(name);
         if (existing != null) {
@@ -240,47 +278,7 @@ public final class SwarmBackend implements Backend {
         progress.step("Creating overlay network " + name);
         docker.call("create network " + name, c -> c.createNetworkCmd().withName(name).withDriver("overlay")
                 .withAttachable(true).withCheckDuplicate(true).withLabels(ownership.stackLabels(ref)).exec());
-        created.network = name;
+        made.network(name);
         return name;
-    }
-
-    private String ensureService(StackRef ref, String network, ServiceSpec service, List<Mount> mounts,
-                                 Progress progress, Created created) throws BackendException {
-        String name = ObjectNames.container(config.namePrefix, ref, service.name());
-        Service existing = objects.named(name);
-        if (existing != null) {
-            Ownership.require(ownership.ofStack(existing.getSpec().getLabels(), ref), "service", name);
-            progress.step("Reusing swarm service " + name);
-            return existing.getId();
-        }
-        progress.step("Creating swarm service " + name);
-        String id = docker.call("create service " + name, c -> c.createServiceCmd(
-                specs.of(ref, network, service, ownership.stackLabels(ref), mounts)).exec().getId());
-        created.services.add(id);
-        return id;
-    }
-
-    private void undo(StackRef ref, Created created, BackendException failure) {
-        LOG.warn("stack \"{}\" of \"{}\" failed to start: {}", ref.stack(), ref.owner(), failure.getMessage());
-        try {
-            for (int i = created.services.size() - 1; i >= 0; i--) {
-                objects.remove(created.services.get(i));
-            }
-            if (!created.volumes.isEmpty() || created.network != null) {
-                objects.awaitContainersGone(ref);
-            }
-            volumes.undo(ref, created.volumes, failure);
-            if (created.network != null) {
-                OwnContainer.Found berth = own.find();
-                if (berth.container() != null) {
-                    own.detach(berth.container().getId(), created.network);
-                }
-                objects.removeNetwork(created.network);
-            }
-        } catch (RuntimeException e) {
-            failure.addSuppressed(e);
-            LOG.warn("stack \"{}\" of \"{}\": could not undo the failed start: {}", ref.stack(), ref.owner(),
-                    e.toString());
-        }
     }
 }

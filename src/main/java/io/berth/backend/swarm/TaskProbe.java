@@ -2,8 +2,8 @@ package io.berth.backend.swarm;
 
 import io.berth.backend.BackendException;
 import io.berth.backend.LogText;
-import io.berth.backend.docker.HealthCheck;
-import io.berth.backend.docker.LogStreams;
+import io.berth.backend.engine.HealthCheck;
+import io.berth.backend.engine.LogStreams;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -1,4 +1,4 @@
-package io.berth.backend.docker;
+package io.berth.backend.engine;
 
 import io.berth.backend.StackSpec.Health;
 import io.berth.backend.StackSpec.ServiceSpec;

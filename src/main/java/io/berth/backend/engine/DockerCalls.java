@@ -1,4 +1,4 @@
-package io.berth.backend.docker;
+package io.berth.backend.engine;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
@@ -30,11 +30,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every docker-java call of the backend, run on one bounded pool with a deadline (like dockerspawner's executor
- * wrapper): a hung engine then costs a caller at most {@link #CALL_TIMEOUT}, never a thread forever, and no more
- * than {@link #THREADS} requests are in flight at once. docker-java's own exceptions ({@code NotFoundException},
- * {@code ConflictException}, …) reach the caller unchanged. The few calls the backend makes in more than one place,
- * with their "already gone" rules, are here too.
+ * Every docker-java call of both backends (Docker and Swarm), run on one bounded pool with a deadline (like
+ * dockerspawner's executor wrapper): a hung engine then costs a caller at most {@link #CALL_TIMEOUT}, never a thread
+ * forever, and no more than {@link #THREADS} requests are in flight at once. docker-java's own exceptions
+ * ({@code NotFoundException}, {@code ConflictException}, …) reach the caller unchanged. The few calls the backends
+ * make in more than one place, with their "already gone" rules, are here too.
  */
 public final class DockerCalls implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DockerCalls.class);

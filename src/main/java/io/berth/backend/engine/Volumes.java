@@ -1,4 +1,4 @@
-package io.berth.backend.docker;
+package io.berth.backend.engine;
 
 import com.github.dockerjava.api.command.InspectVolumeResponse;
 import com.github.dockerjava.api.model.Mount;

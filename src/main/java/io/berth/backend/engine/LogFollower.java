@@ -1,4 +1,4 @@
-package io.berth.backend.docker;
+package io.berth.backend.engine;
 
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
@@ -12,10 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One {@code logs} stream of one container: docker-java's callback for the engine's log response, and the handle the
- * caller closes. The response is read on docker-java's own thread (one per stream, for as long as the stream lasts),
- * never on the bounded {@link DockerCalls} pool, and each frame goes through {@link LogLines} straight to the sink:
- * Berth holds at most a line per output stream, whatever the pace of the service or of the sink.
+ * One {@code logs} stream of one container or Swarm service: docker-java's callback for the engine's log response,
+ * and the handle the caller closes. The response is read on docker-java's own thread (one per stream, for as long as
+ * the stream lasts), never on the bounded {@link DockerCalls} pool, and each frame goes through {@link LogLines}
+ * straight to the sink: Berth holds at most a line per output stream, whatever the pace of the service or of the sink.
  *
  * <p>Every sink call happens under one lock, so calls never overlap, nothing follows {@code end}, and {@link #close()}
  * returns only once a line being delivered is done. {@code end} is called exactly once: by whichever of the
@@ -69,7 +69,7 @@ final class LogFollower implements ResultCallback<Frame>, LogStream {
                 lines.accept(frame);
             } catch (RuntimeException e) {
                 LOG.warn("logs of \"{}\": the reader of the stream failed; stopping it", service, e);
-                finish("Reading the logs of \"" + service + "\" failed: " + ServiceProbe.shortCause(e));
+                finish("Reading the logs of \"" + service + "\" failed: " + Causes.shortCause(e));
                 closeResponse();
             }
         }
@@ -86,7 +86,7 @@ final class LogFollower implements ResultCallback<Frame>, LogStream {
                 reason = "Service \"" + service + "\" has no container any more.";
             } else {
                 LOG.debug("logs of \"{}\" broke off", service, error);
-                reason = "The log stream of \"" + service + "\" broke off: " + ServiceProbe.shortCause(error);
+                reason = "The log stream of \"" + service + "\" broke off: " + Causes.shortCause(error);
             }
             finish(reason);
         }

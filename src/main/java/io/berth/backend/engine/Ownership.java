@@ -1,4 +1,4 @@
-package io.berth.backend.docker;
+package io.berth.backend.engine;
 
 import io.berth.backend.BackendException;
 import io.berth.backend.Labels;

@@ -1,4 +1,4 @@
-package io.berth.backend.docker;
+package io.berth.backend.engine;
 
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;
@@ -13,9 +13,9 @@ import java.util.function.Consumer;
  * the rest of it is skipped up to its newline. Lines are decoded (UTF-8) only once whole, so a character split
  * between two frames stays whole, and a cut never splits one. Not thread-safe: one reader feeds it.
  */
-final class LogLines {
+public final class LogLines {
     /** Ends a line that was cut at {@link Backend#MAX_LINE} bytes. */
-    static final String CUT_MARK = " [… cut]";
+    public static final String CUT_MARK = " [… cut]";
     private static final int FIRST_CAPACITY = 256;
 
     private final Consumer<String> out;
@@ -23,12 +23,12 @@ final class LogLines {
     private final Buffer stderr = new Buffer();
 
     /** Lines go to {@code out}, without their line break, on the thread that calls {@link #accept}. */
-    LogLines(Consumer<String> out) {
+    public LogLines(Consumer<String> out) {
         this.out = out;
     }
 
     /** Takes one frame; a TTY's raw stream counts as stdout. */
-    void accept(Frame frame) {
+    public void accept(Frame frame) {
         byte[] payload = frame.getPayload();
         if (payload != null) {
             (frame.getStreamType() == StreamType.STDERR ? stderr : stdout).append(payload);
@@ -36,7 +36,7 @@ final class LogLines {
     }
 
     /** Delivers what is left in the buffers: the last line of a log that ends without a newline. */
-    void flush() {
+    public void flush() {
         stdout.flush();
         stderr.flush();
     }

@@ -1,4 +1,4 @@
-package io.berth.backend.docker;
+package io.berth.backend.engine;
 
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
