@@ -8,7 +8,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deploy/prepare-host.sh
-mvn -q -B -DskipTests package
+jar=target/berth-0.1.0-SNAPSHOT.jar
+# a second run starts in seconds: Maven runs only when the jar is missing or older than what goes into it
+if [[ ! -f "$jar" ]] || [[ -n "$(find pom.xml src static -newer "$jar" -print -quit)" ]]; then
+  mvn -q -B -DskipTests package
+fi
 
 local_builds=true
 if [[ "${BERTH_LOCAL_BUILDS:-}" == false ]] || grep -qsE '^local_builds: *false' "${BERTH_CONFIG:-berth.yaml}"; then
@@ -27,4 +31,4 @@ if $local_builds; then
     fi
   ) &
 fi
-exec java -cp "target/berth-0.1.0-SNAPSHOT.jar:target/lib/*" io.berth.Main "$@"
+exec java -cp "$jar:target/lib/*" io.berth.Main "$@"
