@@ -14,6 +14,23 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 
+  // <button class="copy" data-copy="element id">: puts that element's text on the clipboard (a connection string)
+  document.querySelectorAll("button.copy[data-copy]").forEach((button) => {
+    button.addEventListener("click", () => {
+      const text = document.getElementById(button.dataset.copy).textContent;
+      const done = () => { button.textContent = "Copied"; setTimeout(() => { button.textContent = "Copy"; }, 1500); };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(done, () => { button.textContent = "Select and copy"; });
+      } else { // plain HTTP on a LAN address: no Clipboard API; select the text for Ctrl+C instead
+        const range = document.createRange();
+        range.selectNodeContents(document.getElementById(button.dataset.copy));
+        window.getSelection().removeAllRanges();
+        window.getSelection().addRange(range);
+        button.textContent = "Selected: press Ctrl+C";
+      }
+    });
+  });
+
   // <span class="usage-fill" data-percent="N">: CSSOM styles are allowed where style attributes are not
   document.querySelectorAll("[data-percent]").forEach((fill) => {
     fill.style.width = fill.dataset.percent + "%";

@@ -74,6 +74,9 @@ public final class App implements AutoCloseable {
     private final ExecutorService jobs;
     /** Single sign-on re-checks: calls to the provider, kept off the launch jobs' threads. */
     private final ExecutorService recheckPool;
+    /** How long shutdown waits for a reconcile pass or a job to notice it was interrupted. */
+    private static final int SHUTDOWN_WAIT_SECONDS = 5;
+
     private final ScheduledExecutorService timer;
     private final Javalin web;
     private final Activity activity;
@@ -221,10 +224,23 @@ public final class App implements AutoCloseable {
         guarded("activity flush", activity::flush);
         jobs.shutdownNow();
         recheckPool.shutdownNow();
+        // a reconcile pass or a job still running would otherwise meet a closed database (one WARN per stack)
+        awaitQuietly(timer, "the reconciler and timers");
+        awaitQuietly(jobs, "launch and stop jobs");
         backend.close();
         metrics.close();
         backups.ifPresent(Backups.Control::close);
         db.close();
+    }
+
+    private static void awaitQuietly(ExecutorService pool, String what) {
+        try {
+            if (!pool.awaitTermination(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("{} still busy {} s into shutdown; closing the database anyway", what, SHUTDOWN_WAIT_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static String publicHost(String configured) {

@@ -46,6 +46,9 @@ class SacredInBrowserTest {
                 assertThat(browser.findElement(By.cssSelector(".image-note")).getText())
                         .as("the stack page says the MongoDB is a stand-in")
                         .contains("berth/mongo-standin:1.47.0 is a development stand-in for MongoDB");
+                WebElement copy = browser.findElement(By.cssSelector("button.copy[data-copy=connection-0]"));
+                copy.click();
+                wait.until(d -> !copy.getText().equals("Copy")); // "Copied", or the text selected for Ctrl+C
 
                 // what a job on a compute node does: Sacred's MongoObserver, here the Java driver, at the string shown
                 Matcher shown = Pattern.compile("mongodb://root:([A-Za-z0-9]+)@127\\.0\\.0\\.1:(\\d+)/\\?authSource=admin")
