@@ -79,6 +79,17 @@ class SacredInBrowserTest {
         }
     }
 
+    /**
+     * What a job on a compute node does with the connection string the stack page shows: Sacred's MongoObserver
+     * (here the MongoDB Java driver) writes a finished run of experiment {@code experiment} into database "sacred".
+     */
+    static void writeRun(String connection, String experiment) {
+        try (MongoClient client = MongoClients.create(connection
+                + (connection.contains("?") ? "&" : "?") + "serverSelectionTimeoutMS=10000")) {
+            client.getDatabase("sacred").getCollection("runs").insertOne(sacredRun(1, experiment));
+        }
+    }
+
     /** A run document as Sacred's MongoObserver (format MongoObserver-0.7.0) writes it when a run has finished. */
     private static Document sacredRun(int id, String experiment) {
         Date now = new Date();

@@ -81,6 +81,29 @@ public final class BerthProcess {
         process.waitFor();
     }
 
+    /**
+     * Starts Berth as the README's Run line does: in the instance's folder ({@code ./data}, {@code ./templates}), with
+     * no berth.yaml and no {@code --config}, only three environment variables: the port (the Run line's 8000 may be
+     * taken), the name prefix (so the test's containers are its own) and the admin password. Everything else is
+     * Berth's defaults: host routing, published ports on all addresses, the host's name in connection strings.
+     * Clean up with {@link TestDocker#cleanUpInstance}.
+     */
+    public BerthProcess startLikeRunLine() throws IOException, InterruptedException {
+        Files.deleteIfExists(instance.home.resolve("berth.yaml"));
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.berth.Main")
+                .directory(instance.home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(instance.home.resolve("berth.log").toFile()));
+        pb.environment().keySet().removeIf(k -> k.startsWith("BERTH_"));
+        pb.environment().put("BERTH_SERVER_PORT", Integer.toString(port));
+        pb.environment().put("BERTH_DOCKER_NAME_PREFIX", instance.run);
+        pb.environment().put("BERTH_ADMIN_PASSWORD", BerthInstance.ADMIN_PASSWORD);
+        process = pb.start();
+        waitForHealth();
+        return this;
+    }
+
     public String url() {
         return "http://127.0.0.1:" + port;
     }

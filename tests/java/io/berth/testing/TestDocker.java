@@ -34,7 +34,15 @@ public final class TestDocker {
 
     /** Removes every container, network and volume carrying {@code berth.test=<run>}; never anything else. */
     public static void cleanUp(String run) {
-        String filter = "label=" + TEST_LABEL + "=" + run;
+        removeAll("label=" + TEST_LABEL + "=" + run);
+    }
+
+    /** Removes what a Berth with {@code docker.name_prefix} {@code prefix} made (its {@code berth.instance} label). */
+    public static void cleanUpInstance(String prefix) {
+        removeAll("label=berth.instance=" + prefix);
+    }
+
+    private static void removeAll(String filter) {
         String containers = run(List.of("docker", "ps", "-aq", "--filter", filter)).trim();
         if (!containers.isEmpty()) {
             var cmd = new java.util.ArrayList<>(List.of("docker", "rm", "-f"));
