@@ -77,12 +77,17 @@ import io.berth.web.TokenPages;
 import io.berth.web.Views;
 import io.berth.web.WebApp;
 import io.javalin.Javalin;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -98,7 +103,7 @@ public final class App implements AutoCloseable {
     static final int JOB_THREADS = 16;
 
     private final Database db;
-    private final java.util.Optional<Backups.Control> backups;
+    private final Optional<Backups.Control> backups;
     private final Backend backend;
     private final ExecutorService jobs;
     /** Single sign-on re-checks: calls to the provider, kept off the launch jobs' threads. */
@@ -306,8 +311,8 @@ public final class App implements AutoCloseable {
             return configured;
         }
         try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
             return "localhost";
         }
     }
@@ -320,8 +325,8 @@ public final class App implements AutoCloseable {
         }
     }
 
-    private static java.util.concurrent.ThreadFactory named(String prefix) {
-        var count = new java.util.concurrent.atomic.AtomicInteger();
+    private static ThreadFactory named(String prefix) {
+        var count = new AtomicInteger();
         return runnable -> {
             Thread t = new Thread(runnable, prefix + "-" + count.getAndIncrement());
             t.setDaemon(true);
