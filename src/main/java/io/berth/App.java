@@ -1,7 +1,13 @@
 package io.berth;
 
+import io.berth.api.ApiAdmin;
+import io.berth.api.ApiAuth;
+import io.berth.api.ApiShares;
+import io.berth.api.ApiV1;
+import io.berth.api.OpenApi;
 import io.berth.audit.Audit;
 import io.berth.auth.Accounts;
+import io.berth.auth.GroupAccounts;
 import io.berth.auth.LoginThrottle;
 import io.berth.auth.Sessions;
 import io.berth.auth.SsoAccounts;
@@ -12,29 +18,30 @@ import io.berth.auth.oidc.SessionRecheck;
 import io.berth.backend.Backend;
 import io.berth.backend.docker.DockerBackend;
 import io.berth.backend.swarm.SwarmBackend;
-import io.berth.config.ConfigException;
-import io.berth.config.LogSetup;
-import io.berth.model.User;
-import java.util.function.Function;
 import io.berth.catalog.Catalog;
 import io.berth.catalog.ImageMap;
 import io.berth.catalog.LocalBuilds;
 import io.berth.catalog.RoutePolicy;
 import io.berth.catalog.TemplateRenderer;
 import io.berth.config.BerthConfig;
+import io.berth.config.ConfigException;
+import io.berth.config.LogSetup;
 import io.berth.metrics.BerthMetrics;
+import io.berth.model.User;
 import io.berth.proxy.Activity;
+import io.berth.proxy.ClientAddress;
 import io.berth.proxy.HostHandoff;
 import io.berth.proxy.HostNames;
 import io.berth.proxy.RouteTable;
 import io.berth.proxy.ServiceProxy;
+import io.berth.quota.Quotas;
 import io.berth.stacks.Adoption;
 import io.berth.stacks.CrashLoops;
 import io.berth.stacks.Culler;
+import io.berth.stacks.Owners;
 import io.berth.stacks.Reconciler;
 import io.berth.stacks.Sharing;
 import io.berth.stacks.StackAccess;
-import io.berth.store.ShareStore;
 import io.berth.stacks.StackChanges;
 import io.berth.stacks.StackDetails;
 import io.berth.stacks.StackEvents;
@@ -42,20 +49,47 @@ import io.berth.stacks.StackService;
 import io.berth.store.AuditStore;
 import io.berth.store.Backups;
 import io.berth.store.Database;
-import io.berth.store.QuotaStore;
-import io.berth.quota.Quotas;
 import io.berth.store.GroupStore;
+import io.berth.store.QuotaStore;
 import io.berth.store.SessionStore;
+import io.berth.store.ShareStore;
 import io.berth.store.StackStore;
 import io.berth.store.TokenStore;
 import io.berth.store.UserStore;
+import io.berth.web.AdminPages;
+import io.berth.web.AdminStacksPage;
+import io.berth.web.ApiDocsPage;
+import io.berth.web.AuditPage;
+import io.berth.web.AuthPages;
+import io.berth.web.ErrorMapper;
+import io.berth.web.Guard;
+import io.berth.web.Health;
+import io.berth.web.HostLinks;
+import io.berth.web.LockPages;
+import io.berth.web.LogPages;
+import io.berth.web.MetricsPage;
+import io.berth.web.ProgressStream;
+import io.berth.web.QuotaPage;
+import io.berth.web.RouteGroup;
+import io.berth.web.SharePages;
+import io.berth.web.StackPages;
+import io.berth.web.TokenPages;
+import io.berth.web.Views;
 import io.berth.web.WebApp;
 import io.javalin.Javalin;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +103,7 @@ public final class App implements AutoCloseable {
     static final int JOB_THREADS = 16;
 
     private final Database db;
-    private final java.util.Optional<Backups.Control> backups;
+    private final Optional<Backups.Control> backups;
     private final Backend backend;
     private final ExecutorService jobs;
     /** Single sign-on re-checks: calls to the provider, kept off the launch jobs' threads. */
@@ -160,9 +194,38 @@ public final class App implements AutoCloseable {
         if (recheck.enabled()) {
             sessions.watchUse(recheck::used);
         }
-        web = WebApp.create(config, db, accounts, sessions, tokens, users, stackStore, events, stacks, catalog, backend, proxy,
-                handoff, metrics, groups, sso, ssoAccounts, hostNames::portalUrl, culler, audit,
-                auditStore, quotas, sharing, access, throttle);
+
+        // pages and the API, each built once and listed in the order Javalin matches their routes
+        ClientAddress clients = new ClientAddress(config.proxy.trustedProxies);
+        Views views = new Views();
+        Owners owners = new Owners(catalog, sharing, access, new GroupAccounts(users));
+        Supplier<String> portalUrl = hostNames::portalUrl;
+        OpenApi openApi = new OpenApi();
+        List<RouteGroup> routeGroups = List.of(
+                new Health(db, backend)::register,
+                new AuthPages(accounts, sessions, views, config.auth, sso, ssoAccounts, portalUrl, throttle,
+                        clients)::register,
+                new StackPages(stackStore, stacks, catalog, backend, views, culler, quotas, sharing, access,
+                        owners)::register,
+                new HostLinks(handoff)::register,
+                new TokenPages(tokens, views)::register,
+                new MetricsPage(metrics, tokens, config.server.metricsAllow)::register,
+                new ProgressStream(stackStore, events, stacks, access)::register,
+                new LogPages(access, stacks, backend, views)::register,
+                new AdminPages(accounts, users, views, groups)::register,
+                new AuditPage(auditStore, views)::register,
+                new QuotaPage(users, quotas, views)::register,
+                new SharePages(access, sharing)::register,
+                new AdminStacksPage(stackStore, views)::register,
+                new LockPages(throttle, views)::register,
+                new ApiV1(catalog, stackStore, stacks, access, tokens, groups, quotas, owners, portalUrl)::register,
+                new ApiAdmin(accounts, users, groups, stackStore, auditStore, quotas, portalUrl, throttle)::register,
+                new ApiShares(stackStore, stacks, sharing, access, portalUrl)::register,
+                openApi::register,
+                new ApiDocsPage(openApi, views)::register);
+        WebApp.Filters filters = new WebApp.Filters(new Guard(sessions)::before,
+                new ApiAuth(tokens, throttle, clients)::before, audit::after);
+        web = WebApp.create(config, proxy, metrics, filters, new ErrorMapper(views), routeGroups);
         reconciler.run(true);
         web.start();
 
@@ -207,7 +270,7 @@ public final class App implements AutoCloseable {
     }
 
     /** The HTTP routes Berth serves, as {@code "GET /api/v1/stacks"} (the OpenAPI drift test compares them). */
-    public java.util.List<String> routes() {
+    public List<String> routes() {
         return web.unsafe.internalRouter.allHttpHandlers().stream()
                 .filter(e -> !e.endpoint.method.name().startsWith("BEFORE") && !e.endpoint.method.name().startsWith("AFTER"))
                 .map(e -> e.endpoint.method.name() + " " + e.endpoint.path).toList();
@@ -248,8 +311,8 @@ public final class App implements AutoCloseable {
             return configured;
         }
         try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
             return "localhost";
         }
     }
@@ -262,8 +325,8 @@ public final class App implements AutoCloseable {
         }
     }
 
-    private static java.util.concurrent.ThreadFactory named(String prefix) {
-        var count = new java.util.concurrent.atomic.AtomicInteger();
+    private static ThreadFactory named(String prefix) {
+        var count = new AtomicInteger();
         return runnable -> {
             Thread t = new Thread(runnable, prefix + "-" + count.getAndIncrement());
             t.setDaemon(true);

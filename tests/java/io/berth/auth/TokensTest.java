@@ -46,7 +46,7 @@ class TokensTest {
     }
 
     @Test
-    void aTokenChecksOutWithItsScopesAndOnlyItsHashIsStored() {
+    void a_token_checks_out_with_its_scopes_and_only_its_hash_is_stored() {
         String secret = tokens.create(alice, "ci", EnumSet.of(Tokens.Scope.READ, Tokens.Scope.ACCESS), 30);
         Tokens.Token t = tokens.resolve("Bearer " + secret).orElseThrow();
         assertThat(t.user().username()).isEqualTo("alice");
@@ -58,7 +58,7 @@ class TokensTest {
     }
 
     @Test
-    void expiredForgedAndMalformedTokensDoNotCheckOut() {
+    void expired_forged_and_malformed_tokens_do_not_check_out() {
         store.create(alice.id(), null, "old", Sessions.hash("berth_" + "o".repeat(43)), "access",
                 Instant.now().minusSeconds(7200), Instant.now().minusSeconds(60));
         assertThat(tokens.resolve("Bearer berth_" + "o".repeat(43))).isEmpty();
@@ -83,7 +83,7 @@ class TokensTest {
     }
 
     @Test
-    void revokingEndsATokenAtOnce() {
+    void revoking_ends_a_token_at_once() {
         String secret = tokens.create(alice, "temp", Set.of(Tokens.Scope.ACCESS), 0);
         assertThat(tokens.resolve("Bearer " + secret)).isPresent();
         long id = tokens.of(alice).get(0).id();
@@ -113,7 +113,7 @@ class TokensTest {
     }
 
     @Test
-    void badRequestsNameTheirField() {
+    void bad_requests_name_their_field_and_a_second_token_of_the_same_name_conflicts() {
         assertThatThrownBy(() -> tokens.create(alice, "", Set.of(Tokens.Scope.READ), 1))
                 .isInstanceOf(BerthException.class).extracting("field").isEqualTo("name");
         assertThatThrownBy(() -> tokens.create(alice, "n", Set.of(), 1))

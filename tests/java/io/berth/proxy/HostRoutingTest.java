@@ -89,7 +89,7 @@ class HostRoutingTest {
     }
 
     @Test
-    void theOwnerEntersWithATicketAndTheServiceSeesNoBerthCookie() {
+    void the_owner_enters_with_a_ticket_and_the_service_sees_no_berth_cookie() {
         RawHttp.Answer entered = enter(ticket(alice, "web", "/runs%3Fpage%3D2"));
         assertThat(entered.status()).isEqualTo(302);
         assertThat(entered.header("Location")).isEqualTo("/runs?page=2");
@@ -103,7 +103,7 @@ class HostRoutingTest {
     }
 
     @Test
-    void aTicketWorksOnceAndOnlyOnItsOwnHost() {
+    void a_ticket_works_once_and_only_on_its_own_host() {
         URI t = ticket(alice, "web", "/");
         assertThat(enter(t).status()).isEqualTo(302);
         assertThat(enter(t).status()).isEqualTo(403);
@@ -116,7 +116,7 @@ class HostRoutingTest {
     }
 
     @Test
-    void aHostCookieIsValidOnlyOnItsOwnHost() {
+    void a_host_cookie_is_valid_only_on_its_own_host() {
         String webCookie = hostCookie(enter(ticket(alice, "web", "/")));
         RawHttp.Answer onBoard = RawHttp.get(berth.url(), "/", "Host: " + boardHost, "Cookie: " + webCookie);
         assertThat(onBoard.status()).isEqualTo(401);
@@ -132,7 +132,7 @@ class HostRoutingTest {
     }
 
     @Test
-    void othersAndAnonymousVisitorsAreSentAwayWithoutLearningAnything() {
+    void others_and_anonymous_visitors_are_sent_away_without_learning_anything() {
         assertThat(bob.get("/hosts/open/alice/lab/web?next=/").statusCode()).isEqualTo(404);
         assertThat(bob.get("/hosts/open/alice/nothing/web?next=/").statusCode()).isEqualTo(404);
         RawHttp.Answer browser = RawHttp.get(berth.url(), "/x?y=1", "Host: " + webHost, "Accept: text/html");
@@ -145,12 +145,12 @@ class HostRoutingTest {
     }
 
     @Test
-    void aHostRoutedServiceIsNotServedUnderThePortalsPaths() {
+    void a_host_routed_service_is_not_served_under_the_portals_paths() {
         assertThat(alice.get("/user/alice/lab/web/").statusCode()).isEqualTo(404);
     }
 
     @Test
-    void redirectsAfterEnteringStayOnTheServiceHost() {
+    void redirects_after_entering_stay_on_the_service_host() {
         for (String next : new String[] {"//evil.example/", "https://evil.example/", "/\\evil.example"}) {
             URI t = ticket(alice, "web", java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8));
             assertThat(enter(t).header("Location")).isEqualTo("/");
@@ -158,7 +158,7 @@ class HostRoutingTest {
     }
 
     @Test
-    void loggingOutOfThePortalEndsTheServiceHostSessions() {
+    void logging_out_of_the_portal_ends_the_service_host_sessions() {
         PortalClient carol = new PortalClient(berth.url()).login("alice", "alice-password");
         URI t = ticket(carol, "web", "/");
         String cookie = hostCookie(enter(t));

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class ServiceDownAndActivityTest {
 
     @Test
-    void aServiceThatDoesNotAnswerGetsAClear502ForBrowsersAndApiClients() throws Exception {
+    void a_service_that_does_not_answer_gets_a_clear_502_for_browsers_and_api_clients() throws Exception {
         int deadPort;
         try (ServerSocket s = new ServerSocket(0)) {
             deadPort = s.getLocalPort(); // free, and nothing listens on it once closed
@@ -47,7 +47,7 @@ class ServiceDownAndActivityTest {
     }
 
     @Test
-    void trafficThroughTheProxyIsRecordedPerRouteInTheStore() throws Exception {
+    void traffic_through_the_proxy_is_recorded_per_route_in_the_store() throws Exception {
         try (EchoServer echo = new EchoServer(); BerthInstance berth = new BerthInstance()) {
             BerthConfig config = berth.config();
             berth.startOnLoopback(config, echo.port());

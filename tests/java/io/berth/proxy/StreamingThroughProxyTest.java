@@ -63,7 +63,7 @@ class StreamingThroughProxyTest {
     }
 
     @Test
-    void serverSentEventsArriveOneByOneNotWhenTheResponseEnds() throws Exception {
+    void server_sent_events_arrive_one_by_one_not_when_the_response_ends() throws Exception {
         // the second event comes 5 s after the first: the first must be readable long before that
         HttpResponse<InputStream> r = HTTP.send(request("events/sse?n=2&gap=5000").build(),
                 HttpResponse.BodyHandlers.ofInputStream());
@@ -82,7 +82,7 @@ class StreamingThroughProxyTest {
     }
 
     @Test
-    void aGibibyteUploadStreamsThrough() throws Exception {
+    void a_gibibyte_upload_streams_through() throws Exception {
         HttpResponse<String> r = HTTP.send(request("upload")
                         .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
                                 () -> new Zeros(GIB)), GIB)).build(),
@@ -92,7 +92,7 @@ class StreamingThroughProxyTest {
     }
 
     @Test
-    void aGibibyteDownloadStreamsThrough() throws Exception {
+    void a_gibibyte_download_streams_through() throws Exception {
         HttpResponse<InputStream> r = HTTP.send(request("download?bytes=" + GIB).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertThat(r.statusCode()).isEqualTo(200);
@@ -107,7 +107,7 @@ class StreamingThroughProxyTest {
     }
 
     @Test
-    void serviceGetsForwardedHeadersAndNeverThePortalsCookie() throws Exception {
+    void the_service_gets_forwarded_headers_and_never_the_portals_cookie() throws Exception {
         HttpResponse<String> r = HTTP.send(request("headers").header("Cookie", "app=1")
                 .header("X-Forwarded-For", "6.6.6.6").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.body()).startsWith("GET /user/admin/lab/web/headers")

@@ -63,7 +63,7 @@ class TokenAccessTest {
     }
 
     @Test
-    void aTokenWithTheAccessScopeOpensTheOwnersServiceAndIsNotForwarded() throws Exception {
+    void a_token_with_the_access_scope_opens_the_owners_service_and_is_not_forwarded() throws Exception {
         String secret = token(alice, "mlflow client", "access");
         assertThat(secret).startsWith("berth_").hasSize(49);
         HttpResponse<String> r = call("Bearer " + secret);
@@ -138,7 +138,7 @@ class TokenAccessTest {
     }
 
     @Test
-    void tokensThatMustNotOpenTheServiceAreRefused() throws Exception {
+    void tokens_that_must_not_open_the_service_are_refused() throws Exception {
         String readOnly = token(alice, "read only", "read");
         HttpResponse<String> scope = call("Bearer " + readOnly);
         assertThat(scope.statusCode()).isEqualTo(403);
@@ -155,7 +155,7 @@ class TokenAccessTest {
     }
 
     @Test
-    void aRevokedTokenIsRefusedAtOnce() throws Exception {
+    void a_revoked_token_is_refused_at_once_and_only_its_owner_may_revoke_it() throws Exception {
         String secret = token(alice, "to revoke", "access");
         assertThat(call("Bearer " + secret).statusCode()).isEqualTo(200);
         String page = alice.get("/tokens").body();
@@ -169,7 +169,7 @@ class TokenAccessTest {
     }
 
     @Test
-    void aTokenFormWithMistakesSaysWhichField() {
+    void a_token_form_with_mistakes_says_which_field_and_a_user_gets_no_admin_token() {
         alice.get("/tokens");
         HttpResponse<String> r = alice.post("/tokens", Map.of("name", "x", "scope", "root", "expires_days", "1"));
         assertThat(r.statusCode()).isEqualTo(400);

@@ -42,7 +42,7 @@ class WebSocketThroughProxyTest {
     }
 
     @Test
-    void theServicesChoiceOfSubprotocolReachesTheBrowser() throws Exception {
+    void the_services_choice_of_subprotocol_reaches_the_browser() throws Exception {
         try (WsClient c = WsClient.open(ws, alice.cookieHeader(), "v2.unknown", EchoServer.SUBPROTOCOLS.get(0))) {
             assertThat(c.subprotocol()).isEqualTo("v1.kernel.websocket.jupyter.org");
             c.sendText("print(6*7)");
@@ -51,7 +51,7 @@ class WebSocketThroughProxyTest {
     }
 
     @Test
-    void textAndBinaryMessagesOfSeveralMegabytesPassUnchanged() throws Exception {
+    void text_and_binary_messages_of_several_megabytes_pass_unchanged() throws Exception {
         byte[] big = new byte[6 << 20];
         new Random(42).nextBytes(big);
         String text = "é".repeat(2 << 20); // 4 MiB of UTF-8
@@ -64,7 +64,7 @@ class WebSocketThroughProxyTest {
     }
 
     @Test
-    void pingsAreAnsweredAndCloseCodesAndReasonsPassThrough() throws Exception {
+    void pings_are_answered_and_close_codes_and_reasons_pass_through() throws Exception {
         try (WsClient c = WsClient.open(ws, alice.cookieHeader())) {
             c.ping("are you there");
             assertThat(c.nextPong()).isEqualTo("are you there");
@@ -76,7 +76,7 @@ class WebSocketThroughProxyTest {
     }
 
     @Test
-    void manyMessagesInFlightArriveInOrder() throws Exception {
+    void many_messages_in_flight_arrive_in_order() throws Exception {
         try (WsClient c = WsClient.open(ws, alice.cookieHeader())) {
             for (int i = 0; i < 2000; i++) {
                 c.sendText("m" + i);
@@ -88,7 +88,7 @@ class WebSocketThroughProxyTest {
     }
 
     @Test
-    void aPageOfAnotherSiteCannotOpenTheOwnersWebSocketWithHerCookies() throws Exception {
+    void a_page_of_another_site_cannot_open_the_owners_websocket_with_her_cookies() throws Exception {
         assertThat(WsClient.refusal(ws, alice.cookieHeader(), "http://evil.example")).isEqualTo(403);
         assertThat(WsClient.refusal(ws, alice.cookieHeader(), "null")).isEqualTo(403);
         try (WsClient c = WsClient.openFrom(ws, alice.cookieHeader(), berth.url())) { // the portal's own pages may
@@ -98,7 +98,7 @@ class WebSocketThroughProxyTest {
     }
 
     @Test
-    void aClientThatDoesNotReadMakesTheServiceWaitInsteadOfBerthBuffering() throws Exception {
+    void a_client_that_does_not_read_makes_the_service_wait_instead_of_berth_buffering() throws Exception {
         // The client sends 1 MiB messages and reads nothing; the echo answers each before reading the next. With
         // bounded buffers on the way (socket buffers, one 32 KiB buffer per direction in Berth), sends stall after
         // some tens of MiB; if Berth buffered the echoes without bound, all 256 would go through.
@@ -113,7 +113,7 @@ class WebSocketThroughProxyTest {
     }
 
     @Test
-    void onlyTheOwnerMayOpenAWebSocket() {
+    void only_the_owner_may_open_a_websocket() {
         assertThat(WsClient.refusal(ws, bob.cookieHeader())).isEqualTo(404);
         assertThat(WsClient.refusal(ws, null)).isEqualTo(401);
         assertThat(WsClient.refusal(ws, "berth_session=" + "A".repeat(43))).isEqualTo(401);

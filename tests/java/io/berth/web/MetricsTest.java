@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class MetricsTest {
 
     @Test
-    void afterALaunchAndSomeTrafficTheMetricsShowThem() throws Exception {
+    void after_a_launch_and_some_traffic_the_metrics_show_them() throws Exception {
         try (EchoServer echo = new EchoServer(); BerthInstance berth = new BerthInstance()) {
             berth.startOnLoopback(berth.config(), echo.port());
             PortalClient admin = new PortalClient(berth.url()).login("admin", BerthInstance.ADMIN_PASSWORD);
@@ -52,7 +52,7 @@ class MetricsTest {
     }
 
     @Test
-    void outsideTheAllowListOnlyAdminsAndAdminTokensMayRead() throws Exception {
+    void outside_the_allow_list_only_admins_and_admin_tokens_may_read() throws Exception {
         try (BerthInstance berth = new BerthInstance()) {
             BerthConfig config = berth.config();
             config.server.metricsAllow.clear();

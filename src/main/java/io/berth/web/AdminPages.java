@@ -12,21 +12,21 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** Admin pages: the users, and creating local accounts. */
-final class AdminPages {
+public final class AdminPages {
     private final Accounts accounts;
     private final UserStore users;
     private final Views views;
 
     private final GroupStore groups;
 
-    AdminPages(Accounts accounts, UserStore users, Views views, GroupStore groups) {
+    public AdminPages(Accounts accounts, UserStore users, Views views, GroupStore groups) {
         this.groups = groups;
         this.accounts = accounts;
         this.users = users;
         this.views = views;
     }
 
-    void register(RoutesConfig routes) {
+    public void register(RoutesConfig routes) {
         routes.get("/admin/users", ctx -> show(ctx, 200, null));
         routes.post("/admin/users", this::create);
     }

@@ -19,12 +19,12 @@ public final class AdminStacksPage {
     private final StackStore store;
     private final Views views;
 
-    AdminStacksPage(StackStore store, Views views) {
+    public AdminStacksPage(StackStore store, Views views) {
         this.store = store;
         this.views = views;
     }
 
-    void register(RoutesConfig routes) {
+    public void register(RoutesConfig routes) {
         routes.get("/admin/stacks", this::show);
     }
 

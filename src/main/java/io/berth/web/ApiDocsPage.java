@@ -6,16 +6,16 @@ import io.javalin.config.RoutesConfig;
 import java.util.Map;
 
 /** The API's documentation as a page, {@code /api/v1/docs}: the OpenAPI document's description and operations. */
-final class ApiDocsPage {
+public final class ApiDocsPage {
     private final OpenApi openApi;
     private final Views views;
 
-    ApiDocsPage(OpenApi openApi, Views views) {
+    public ApiDocsPage(OpenApi openApi, Views views) {
         this.openApi = openApi;
         this.views = views;
     }
 
-    void register(RoutesConfig routes) {
+    public void register(RoutesConfig routes) {
         routes.get(ApiV1.BASE + "/docs", ctx -> views.render(ctx, "api_docs.jte", Map.of("page", Page.anonymous(),
                 "description", openApi.description(), "operations", openApi.operations())));
     }

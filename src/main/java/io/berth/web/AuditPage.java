@@ -9,16 +9,16 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code /admin/audit}: the audit log for admins, newest first, filtered by who, what and when. */
-final class AuditPage {
+public final class AuditPage {
     private final AuditStore store;
     private final Views views;
 
-    AuditPage(AuditStore store, Views views) {
+    public AuditPage(AuditStore store, Views views) {
         this.store = store;
         this.views = views;
     }
 
-    void register(RoutesConfig routes) {
+    public void register(RoutesConfig routes) {
         routes.get("/admin/audit", this::show);
     }
 

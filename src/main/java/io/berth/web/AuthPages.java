@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * Logging in and out: with a local password, and with single sign-on ({@link OidcLogin}) when configured. With
  * {@code auth.local.enabled: false} only admins may use a password (break-glass, for when the provider is down).
  */
-final class AuthPages {
+public final class AuthPages {
     private static final Logger LOG = LoggerFactory.getLogger(AuthPages.class);
 
     private final Accounts accounts;
@@ -37,8 +37,9 @@ final class AuthPages {
     private final LoginThrottle throttle;
     private final ClientAddress clients;
 
-    AuthPages(Accounts accounts, Sessions sessions, Views views, BerthConfig.Auth config, OidcLogin sso,
-              SsoAccounts ssoAccounts, Supplier<String> portalUrl, LoginThrottle throttle, ClientAddress clients) {
+    public AuthPages(Accounts accounts, Sessions sessions, Views views, BerthConfig.Auth config, OidcLogin sso,
+                     SsoAccounts ssoAccounts, Supplier<String> portalUrl, LoginThrottle throttle,
+                     ClientAddress clients) {
         this.throttle = throttle;
         this.clients = clients;
         this.accounts = accounts;
@@ -50,7 +51,7 @@ final class AuthPages {
         this.portalUrl = portalUrl;
     }
 
-    void register(RoutesConfig routes) {
+    public void register(RoutesConfig routes) {
         routes.get("/", ctx -> ctx.redirect(ctx.attribute(Guard.SESSION) == null ? "/login" : "/dashboard"));
         routes.get("/login", ctx -> showLogin(ctx, 200, "", null));
         routes.post("/login", this::login);

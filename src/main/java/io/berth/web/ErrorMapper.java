@@ -13,14 +13,14 @@ import org.slf4j.LoggerFactory;
  * The one place a failed request becomes an answer: client errors are logged at DEBUG without a stack trace,
  * server errors at ERROR; browsers get a page, API clients JSON of the shape {@code {error, message, field}}.
  */
-final class ErrorMapper {
+public final class ErrorMapper {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
 
     private static final String ANSWERED = "berth.error.answered";
 
     private final Views views;
 
-    ErrorMapper(Views views) {
+    public ErrorMapper(Views views) {
         this.views = views;
     }
 

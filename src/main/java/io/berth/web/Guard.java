@@ -16,18 +16,18 @@ import java.util.Set;
  * Runs before every page: finds the session, sends anonymous browsers to the login page (and back afterwards),
  * and refuses state-changing requests without the session's CSRF token or from another origin.
  */
-final class Guard {
+public final class Guard {
     static final String SESSION = Session.ATTRIBUTE;
     private static final Set<String> PUBLIC = Set.of("/login", "/healthz", "/readyz", "/metrics",
             OidcLogin.START_PATH, OidcLogin.CALLBACK_PATH, OidcLogin.SWITCH_PATH);
 
     private final Sessions sessions;
 
-    Guard(Sessions sessions) {
+    public Guard(Sessions sessions) {
         this.sessions = sessions;
     }
 
-    void before(Context ctx) {
+    public void before(Context ctx) {
         String path = ctx.path();
         if (path.startsWith("/api/")) {
             return; // the API authenticates by token only (ApiAuth, in the api package): no cookies, so no CSRF either

@@ -10,14 +10,14 @@ import io.javalin.http.Context;
  * The browser arrives here with its portal session (a visitor without one logs in first and comes back) and
  * leaves for the service host with a one-time ticket ({@link HostHandoff}).
  */
-final class HostLinks {
+public final class HostLinks {
     private final HostHandoff handoff;
 
-    HostLinks(HostHandoff handoff) {
+    public HostLinks(HostHandoff handoff) {
         this.handoff = handoff;
     }
 
-    void register(RoutesConfig routes) {
+    public void register(RoutesConfig routes) {
         routes.get("/hosts/open/{owner}/{stack}/{service}", this::open);
     }
 

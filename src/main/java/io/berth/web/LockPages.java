@@ -12,16 +12,16 @@ import java.util.Map;
  * failures and end; an admin ends one early. Locks and unlocks both land in the audit log ({@code login.lock},
  * {@code login.unlock}).
  */
-final class LockPages {
+public final class LockPages {
     private final LoginThrottle throttle;
     private final Views views;
 
-    LockPages(LoginThrottle throttle, Views views) {
+    public LockPages(LoginThrottle throttle, Views views) {
         this.throttle = throttle;
         this.views = views;
     }
 
-    void register(RoutesConfig routes) {
+    public void register(RoutesConfig routes) {
         routes.get("/admin/locks", this::show);
         routes.post("/admin/locks/unlock", this::unlock);
     }

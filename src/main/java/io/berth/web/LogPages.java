@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * download of the last lines. Lines go from the engine to the browser one by one; a slow browser slows only its
  * own stream (the engine's stream waits on it), so nothing piles up in Berth.
  */
-final class LogPages {
+public final class LogPages {
     private static final Logger LOG = LoggerFactory.getLogger(LogPages.class);
     /** Lines shown when the page opens, before following. */
     static final int PAGE_TAIL = 500;
@@ -39,14 +39,14 @@ final class LogPages {
     private final Backend backend;
     private final Views views;
 
-    LogPages(StackAccess access, StackService stacks, Backend backend, Views views) {
+    public LogPages(StackAccess access, StackService stacks, Backend backend, Views views) {
         this.access = access;
         this.stacks = stacks;
         this.backend = backend;
         this.views = views;
     }
 
-    void register(RoutesConfig routes) {
+    public void register(RoutesConfig routes) {
         // An event stream answers 200 with its headers before its handler runs, so a stack the caller may not see
         // (or a service it does not have) is refused here, first, with the same 404 as every other page.
         for (String stream : List.of("/stacks/{owner}/{name}/logs/{service}/stream",

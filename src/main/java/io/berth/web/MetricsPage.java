@@ -16,18 +16,18 @@ import java.util.Set;
  * reverse proxy), admins' sessions
  * and API tokens with the {@code admin} scope.
  */
-final class MetricsPage {
+public final class MetricsPage {
     private final BerthMetrics metrics;
     private final Tokens tokens;
     private final Set<String> allowed;
 
-    MetricsPage(BerthMetrics metrics, Tokens tokens, List<String> allowed) {
+    public MetricsPage(BerthMetrics metrics, Tokens tokens, List<String> allowed) {
         this.metrics = metrics;
         this.tokens = tokens;
         this.allowed = Set.copyOf(allowed);
     }
 
-    void register(RoutesConfig routes) {
+    public void register(RoutesConfig routes) {
         routes.get("/metrics", this::scrape);
     }
 

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * (READY, FAILED, STOPPED). Every past event is replayed first (a stream opened after a failure still shows its
  * reason); reconnecting browsers send {@code Last-Event-ID} and get only what they missed.
  */
-final class ProgressStream {
+public final class ProgressStream {
     private static final Logger LOG = LoggerFactory.getLogger(ProgressStream.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How long a stream opened right after a stack settled waits for the event that says why (FAILED's reason). */
@@ -35,14 +35,14 @@ final class ProgressStream {
     private final StackService stacks;
     private final StackAccess access;
 
-    ProgressStream(StackStore store, StackEvents events, StackService stacks, StackAccess access) {
+    public ProgressStream(StackStore store, StackEvents events, StackService stacks, StackAccess access) {
         this.access = access;
         this.store = store;
         this.events = events;
         this.stacks = stacks;
     }
 
-    void register(RoutesConfig routes) {
+    public void register(RoutesConfig routes) {
         routes.sse("/stacks/{owner}/{name}/progress", this::stream);
         routes.sse(ApiV1.BASE + "/stacks/{owner}/{name}/progress", this::stream);
     }

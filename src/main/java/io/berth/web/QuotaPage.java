@@ -20,13 +20,13 @@ public final class QuotaPage {
     private final Quotas quotas;
     private final Views views;
 
-    QuotaPage(UserStore users, Quotas quotas, Views views) {
+    public QuotaPage(UserStore users, Quotas quotas, Views views) {
         this.users = users;
         this.quotas = quotas;
         this.views = views;
     }
 
-    void register(RoutesConfig routes) {
+    public void register(RoutesConfig routes) {
         routes.get("/admin/quotas", ctx -> show(ctx, 200, null));
         routes.post("/admin/quotas/{user}", this::change);
     }

@@ -14,16 +14,16 @@ import io.javalin.http.Context;
  * members or admins) shares it with a user or a group, and revokes a share — which also closes the WebSockets the
  * revoked users still have open.
  */
-final class SharePages {
+public final class SharePages {
     private final StackAccess access;
     private final Sharing sharing;
 
-    SharePages(StackAccess access, Sharing sharing) {
+    public SharePages(StackAccess access, Sharing sharing) {
         this.access = access;
         this.sharing = sharing;
     }
 
-    void register(RoutesConfig routes) {
+    public void register(RoutesConfig routes) {
         routes.post("/stacks/{owner}/{name}/shares", this::share);
         routes.post("/stacks/{owner}/{name}/shares/{kind}/{subject}/revoke", this::revoke);
     }

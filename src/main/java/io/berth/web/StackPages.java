@@ -26,7 +26,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The dashboard, the catalog, and each stack's page with its actions. */
-final class StackPages {
+public final class StackPages {
     private static final int REFRESH_SECONDS = 1;
 
     private final StackStore store;
@@ -41,8 +41,8 @@ final class StackPages {
     private final StackAccess access;
     private final Owners owners;
 
-    StackPages(StackStore store, StackService stacks, Catalog catalog, Backend backend, Views views,
-               Culler culler, Quotas quotas, Sharing sharing, StackAccess access, Owners owners) {
+    public StackPages(StackStore store, StackService stacks, Catalog catalog, Backend backend, Views views,
+                      Culler culler, Quotas quotas, Sharing sharing, StackAccess access, Owners owners) {
         this.owners = owners;
         this.quotas = quotas;
         this.sharing = sharing;
@@ -55,7 +55,7 @@ final class StackPages {
         this.views = views;
     }
 
-    void register(RoutesConfig routes) {
+    public void register(RoutesConfig routes) {
         // The progress streams (ProgressStream) answer 200 before their handler runs: another user's stack, or a
         // missing one, is refused here first with the same 404 as its page.
         for (String progress : List.of("/stacks/{owner}/{name}/progress",

@@ -14,16 +14,16 @@ import java.util.Map;
  * {@code /tokens}: a user's API tokens — list, create (the secret is shown once, on the page that created it) and
  * revoke.
  */
-final class TokenPages {
+public final class TokenPages {
     private final Tokens tokens;
     private final Views views;
 
-    TokenPages(Tokens tokens, Views views) {
+    public TokenPages(Tokens tokens, Views views) {
         this.tokens = tokens;
         this.views = views;
     }
 
-    void register(RoutesConfig routes) {
+    public void register(RoutesConfig routes) {
         routes.get("/tokens", ctx -> show(ctx, 200, null, null));
         routes.post("/tokens", this::create);
         routes.post("/tokens/{id}/revoke", this::revoke);

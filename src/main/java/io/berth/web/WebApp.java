@@ -1,84 +1,37 @@
 package io.berth.web;
 
-import io.berth.api.ApiAdmin;
-import io.berth.api.ApiAuth;
-import io.berth.api.ApiShares;
-import io.berth.api.ApiV1;
-import io.berth.api.OpenApi;
-import io.berth.audit.Audit;
-import io.berth.auth.Accounts;
-import io.berth.auth.GroupAccounts;
-import io.berth.auth.LoginThrottle;
-import io.berth.auth.Sessions;
-import io.berth.auth.SsoAccounts;
-import io.berth.auth.oidc.OidcLogin;
-import io.berth.auth.Tokens;
-import io.berth.backend.Backend;
-import io.berth.catalog.Catalog;
 import io.berth.config.BerthConfig;
 import io.berth.metrics.BerthMetrics;
-import io.berth.proxy.ClientAddress;
-import io.berth.proxy.HostHandoff;
 import io.berth.proxy.ServiceProxy;
-import io.berth.quota.Quotas;
-import io.berth.stacks.Culler;
-import io.berth.stacks.Owners;
-import io.berth.stacks.Sharing;
-import io.berth.stacks.StackAccess;
-import io.berth.stacks.StackEvents;
-import io.berth.stacks.StackService;
-import io.berth.store.AuditStore;
-import io.berth.store.Database;
-import io.berth.store.GroupStore;
-import io.berth.store.StackStore;
-import io.berth.store.UserStore;
 import io.javalin.Javalin;
+import io.javalin.http.Handler;
 import io.javalin.http.staticfiles.Location;
+import java.util.List;
 import org.eclipse.jetty.http.UriCompliance;
-import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Handler.Sequence;
 import org.eclipse.jetty.server.handler.StatisticsHandler;
 
 /**
  * The HTTP server: the proxy as a core Jetty handler first (it claims {@code /user/…}), then Javalin's pages.
- * Each feature registers its routes in its own {@code register} method.
+ * It sets up Jetty and Javalin, the filters every request passes and the error mapping; the pages and the API are
+ * built elsewhere, once, and arrive as {@link RouteGroup}s.
  */
 public final class WebApp {
     private WebApp() { }
 
-    public static Javalin create(BerthConfig config, Database db, Accounts accounts, Sessions sessions,
-                                 Tokens tokens, UserStore users, StackStore stackStore, StackEvents events, StackService stacks,
-                                 Catalog catalog,
-                                 Backend backend, ServiceProxy proxy, HostHandoff handoff,
-                                 BerthMetrics metrics, GroupStore groups, OidcLogin sso, SsoAccounts ssoAccounts,
-                                 java.util.function.Supplier<String> portalUrl, Culler culler, Audit audit,
-                                 AuditStore auditStore, Quotas quotas, Sharing sharing, StackAccess access,
-                                 LoginThrottle throttle) {
-        ClientAddress clients = new ClientAddress(config.proxy.trustedProxies);
-        Views views = new Views();
-        Owners owners = new Owners(catalog, sharing, access, new GroupAccounts(users));
-        Guard guard = new Guard(sessions);
-        AuthPages auth = new AuthPages(accounts, sessions, views, config.auth, sso, ssoAccounts, portalUrl,
-                throttle, clients);
-        StackPages stackPages = new StackPages(stackStore, stacks, catalog, backend, views, culler, quotas,
-                sharing, access, owners);
-        AdminPages admin = new AdminPages(accounts, users, views, groups);
-        ProgressStream progress = new ProgressStream(stackStore, events, stacks, access);
-        LogPages logs = new LogPages(access, stacks, backend, views);
-        ErrorMapper errors = new ErrorMapper(views);
-        HostLinks hostLinks = new HostLinks(handoff);
-        TokenPages tokenPages = new TokenPages(tokens, views);
-        ApiAuth apiAuth = new ApiAuth(tokens, throttle, clients);
-        ApiV1 api = new ApiV1(catalog, stackStore, stacks, access, tokens, groups, quotas, owners, portalUrl);
-        ApiAdmin apiAdmin = new ApiAdmin(accounts, users, groups, stackStore, auditStore, quotas, portalUrl, throttle);
-        AuditPage auditPage = new AuditPage(auditStore, views);
-        QuotaPage quotaPage = new QuotaPage(users, quotas, views);
-        SharePages sharePages = new SharePages(access, sharing);
-        AdminStacksPage adminStacks = new AdminStacksPage(stackStore, views);
-        LockPages lockPages = new LockPages(throttle, views);
-        ApiShares apiShares = new ApiShares(stackStore, stacks, sharing, access, portalUrl);
-        OpenApi openApi = new OpenApi();
-        ApiDocsPage apiDocs = new ApiDocsPage(openApi, views);
-        MetricsPage metricsPage = new MetricsPage(metrics, tokens, config.server.metricsAllow);
+    /**
+     * The handlers every request passes, in this order after the portal's security headers: {@code sessions} (the
+     * browser's session and CSRF checks, {@link Guard}), {@code apiTokens} (the API's bearer tokens); and
+     * {@code audit} once the answer is written.
+     */
+    public record Filters(Handler sessions, Handler apiTokens, Handler audit) { }
+
+    /**
+     * A server ready to start: {@code groups} are registered in the order given (it is the order Javalin matches
+     * them in), then {@code errors}.
+     */
+    public static Javalin create(BerthConfig config, ServiceProxy proxy, BerthMetrics metrics, Filters filters,
+                                 ErrorMapper errors, List<RouteGroup> groups) {
         return Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.http.prefer405over404 = true; // a known path with the wrong method is 405, answered by ErrorMapper
@@ -93,7 +46,7 @@ public final class WebApp {
                 server.setErrorHandler(new EarlyErrors());
                 metrics.bindJetty(server.getThreadPool());
                 StatisticsHandler stats = (StatisticsHandler) server.getHandler();
-                stats.setHandler(new Handler.Sequence(proxy)); // Javalin appends its servlet context after the proxy
+                stats.setHandler(new Sequence(proxy)); // Javalin appends its servlet context after the proxy
             });
             c.staticFiles.add(s -> {
                 s.hostedPath = "/static";
@@ -101,32 +54,10 @@ public final class WebApp {
                 s.location = Location.CLASSPATH;
             });
             c.routes.before(new SecurityHeaders(config.https())::before);
-            c.routes.before(guard::before);
-            c.routes.before(apiAuth::before);
-            c.routes.after(audit::after);
-            c.routes.get("/healthz", ctx -> ctx.result("ok"));
-            c.routes.get("/readyz", ctx -> {
-                boolean ok = db.answers() && backend.unavailable().isEmpty();
-                ctx.status(ok ? 200 : 503).result(ok ? "ready" : "not ready");
-            });
-            auth.register(c.routes);
-            stackPages.register(c.routes);
-            hostLinks.register(c.routes);
-            tokenPages.register(c.routes);
-            metricsPage.register(c.routes);
-            progress.register(c.routes);
-            logs.register(c.routes);
-            admin.register(c.routes);
-            auditPage.register(c.routes);
-            quotaPage.register(c.routes);
-            sharePages.register(c.routes);
-            adminStacks.register(c.routes);
-            lockPages.register(c.routes);
-            api.register(c.routes);
-            apiAdmin.register(c.routes);
-            apiShares.register(c.routes);
-            openApi.register(c.routes);
-            apiDocs.register(c.routes);
+            c.routes.before(filters.sessions());
+            c.routes.before(filters.apiTokens());
+            c.routes.after(filters.audit());
+            groups.forEach(group -> group.register(c.routes));
             errors.register(c.routes);
         });
     }
