@@ -49,6 +49,7 @@ import io.berth.stacks.StackService;
 import io.berth.store.AuditStore;
 import io.berth.store.Backups;
 import io.berth.store.Database;
+import io.berth.store.EventStore;
 import io.berth.store.GroupStore;
 import io.berth.store.QuotaStore;
 import io.berth.store.SessionStore;
@@ -147,7 +148,7 @@ public final class App implements AutoCloseable {
         ImageMap images = new ImageMap(config.images, config.localBuilds ? LocalBuilds.shipped() : LocalBuilds.none(),
                 backend::imagePresent);
         TemplateRenderer renderer = new TemplateRenderer(images, config.docker.hostPaths);
-        StackEvents events = new StackEvents(stackStore);
+        StackEvents events = new StackEvents(new EventStore(db.jdbi()));
         HostNames hostNames = new HostNames(config.server, config.proxy, this::port,
                 id -> users.byId(id).map(User::username));
         AuditStore auditStore = new AuditStore(db.jdbi());

@@ -77,7 +77,7 @@ class StackStoreTest {
         stacks.transition(id, EnumSet.of(StackState.PENDING), StackState.READY, null);
         stacks.setTargets(id, List.of(new Endpoint("web", "172.18.0.2", 8080, Map.of(27017, 32768)),
                 new Endpoint("db", "10.0.1.4", 0, Map.of(5432, 30001), "10.1.0.12")));
-        stacks.addEvent(id, "Ready in 300 ms");
+        new EventStore(db.jdbi()).add(id, "Ready in 300 ms");
         db.close();
 
         db = open(dir);
@@ -86,7 +86,7 @@ class StackStoreTest {
         assertThat(route.state()).isEqualTo(StackState.READY);
         assertThat(route.host()).isEqualTo("172.18.0.2");
         assertThat(route.port()).isEqualTo(8080);
-        assertThat(reopened.events(id)).extracting(e -> e.message()).containsExactly("Ready in 300 ms");
+        assertThat(new EventStore(db.jdbi()).of(id)).extracting(e -> e.message()).containsExactly("Ready in 300 ms");
         assertThat(reopened.route("alice", "demo", "other")).isEmpty();
         assertThat(reopened.publishedPorts(id)).containsEntry("web", Map.of(27017, 32768));
         assertThat(reopened.publishedHosts(id)).as("a node's address only where it is not the portal's")

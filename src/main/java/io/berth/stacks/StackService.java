@@ -172,6 +172,11 @@ public final class StackService {
     }
 
     /** Where this service (and the reconciler) say that a stack changed; progress streams listen here. */
+    /** Each stack's history (pages and streams read it here). */
+    public StackEvents events() {
+        return events;
+    }
+
     public StackChanges changes() {
         return changes;
     }

@@ -4,7 +4,6 @@ import io.berth.backend.Endpoint;
 import io.berth.model.Amounts;
 import io.berth.model.Route;
 import io.berth.model.Stack;
-import io.berth.model.StackEvent;
 import io.berth.model.StackState;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -19,7 +18,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
-/** Stacks, their routes and their events. State changes are compare-and-set, so one writer wins per stack. */
+/** Stacks and their routes ({@link EventStore} keeps their events). State changes are compare-and-set, so one writer wins per stack. */
 public final class StackStore {
     private static final String SELECT = "SELECT s.*, u.username FROM stacks s JOIN users u ON u.id = s.owner_id ";
     private static final RowMapper<Stack> STACK = (rs, ctx) -> new Stack(
@@ -199,29 +198,6 @@ public final class StackStore {
                         StackState.valueOf(rs.getString("state")),
                         rs.getString("target_host"), (Integer) rs.getObject("target_port")))
                 .findOne());
-    }
-
-    /** Stores one event of a stack's history and returns it with its id (ids grow with time). */
-    public StackEvent addEvent(long stackId, String message) {
-        String text = message.length() > 4000 ? message.substring(0, 3997) + "..." : message;
-        Instant at = Instant.now();
-        long id = jdbi.withHandle(h -> h.createUpdate("INSERT INTO events (stack_id, at, message) VALUES (:s, :t, :m)")
-                .bind("s", stackId).bind("t", at).bind("m", text)
-                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
-        return new StackEvent(id, at, text);
-    }
-
-    public List<StackEvent> events(long stackId) {
-        return eventsAfter(stackId, 0);
-    }
-
-    /** The stack's events with ids above {@code afterId}, in order (what a live stream has not sent yet). */
-    public List<StackEvent> eventsAfter(long stackId, long afterId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM events WHERE stack_id = :s AND id > :a ORDER BY id")
-                .bind("s", stackId).bind("a", afterId)
-                .map((rs, ctx) -> new StackEvent(rs.getLong("id"),
-                        rs.getObject("at", OffsetDateTime.class).toInstant(), rs.getString("message")))
-                .list());
     }
 
     /**

@@ -108,7 +108,7 @@ public final class ProgressStream {
 
         /** Sends the events not sent yet, then done if the stack settled and said so; returns whether it ended. */
         synchronized boolean pump() {
-            for (StackEvent event : store.eventsAfter(stack.id(), counted)) {
+            for (StackEvent event : events.after(stack.id(), counted)) {
                 count(event);
                 if (event.id() > lastSent && !client.terminated()) {
                     send(event);

@@ -148,7 +148,7 @@ public final class StackPages {
         params.put("page", page);
         params.put("stack", stack);
         params.put("links", links);
-        params.put("events", store.events(stack.id()));
+        params.put("events", stacks.events().of(stack.id()));
         params.put("connections", stack.state() == StackState.READY ? stacks.details().connections(stack) : List.of());
         params.put("values", store.values(stack.id(), "param"));
         params.put("shares", sharing.of(stack));
