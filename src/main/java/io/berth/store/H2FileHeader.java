@@ -23,7 +23,8 @@ import org.h2.mvstore.RandomAccessStore;
  * ({@code FileStore.storeBuffer} updates it only afterwards). After a crash H2 opens the file at that older chunk, finds
  * nothing where it expected the next one, and loses every commit since — until 20 versions later, when H2 rewrites the
  * header for its own reasons. Berth saw deletes answered 5 ms before {@code kill -9} come back, and a copy of the file
- * taken right after a commit missed that commit in 189 of 200 tries ({@code H2CrashCopyTest} shows both).
+ * taken right after a commit missed that commit in 189 of 200 tries once space was being reused ({@code
+ * RETENTION_TIME=1000}; {@code H2CrashCopyTest} shows both).
  *
  * <p>The fix writes the header once more after the commit, under the lock H2 writes chunks with, so it names the
  * chunk that holds the commit. It needs two private members of H2's store; {@link #of} returns empty when a future H2
