@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.berth.testing.BerthInstance;
 import io.berth.testing.BerthProcess;
 import io.berth.testing.Chromium;
+import io.berth.testing.ShippedTemplate;
 import io.berth.testing.TestDocker;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.TimeoutException;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -75,16 +75,8 @@ class RunLineInBrowserTest {
         }
     }
 
-    /** Logs in as admin when asked, launches {@code template} as {@code stack} from the catalog, waits for READY. */
     private static void launch(ChromeDriver browser, WebDriverWait wait, String url, String template, String stack) {
-        browser.get(url + "/catalog");
-        Chromium.logInIfAsked(browser, "admin", BerthInstance.ADMIN_PASSWORD);
-        WebElement name = wait.until(ExpectedConditions.visibilityOfElementLocated(
-                By.cssSelector("#template-" + template + " input[name=name]")));
-        name.clear();
-        name.sendKeys(stack);
-        browser.findElement(By.cssSelector("#template-" + template + " button.launch")).click();
-        wait.until(ExpectedConditions.textToBe(By.id("state"), "READY"));
+        ShippedTemplate.launchInBrowser(browser, wait, url, "admin", BerthInstance.ADMIN_PASSWORD, template, stack);
     }
 
     private static String tail(String log) {

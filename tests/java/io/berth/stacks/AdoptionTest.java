@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.berth.testing.ApiCalls;
 import io.berth.testing.BerthInstance;
 import io.berth.testing.BerthProcess;
 import io.berth.testing.PortalClient;
@@ -11,9 +12,6 @@ import io.berth.testing.Postgres;
 import io.berth.testing.Stacks;
 import io.berth.testing.TestDocker;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -31,7 +29,6 @@ import org.junit.jupiter.api.Test;
  */
 class AdoptionTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private BerthInstance instance;
     private BerthProcess berth;
@@ -151,20 +148,6 @@ class AdoptionTest {
     }
 
     private HttpResponse<String> call(String token, String method, String path, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(berth.url() + "/api/v1" + path))
-                .header("Authorization", "Bearer " + token).header("Accept", "application/json")
-                .timeout(Duration.ofSeconds(30));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        try {
-            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException(method + " " + path, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return ApiCalls.call(berth.url(), token, method, path, body);
     }
 }

@@ -32,8 +32,14 @@ public final class ShippedTemplate {
     /** alice launches the template as {@code stack} from the catalog page and waits until it is READY. */
     public static void launchInBrowser(ChromeDriver browser, WebDriverWait wait, BerthInstance berth, String template,
                                        String stack) {
-        browser.get(berth.url() + "/catalog");
-        Chromium.logInIfAsked(browser, "alice", "alice-password");
+        launchInBrowser(browser, wait, berth.url(), "alice", "alice-password", template, stack);
+    }
+
+    /** {@code user} (logging in when asked) launches the template as {@code stack} from the catalog; waits for READY. */
+    public static void launchInBrowser(ChromeDriver browser, WebDriverWait wait, String url, String user,
+                                       String password, String template, String stack) {
+        browser.get(url + "/catalog");
+        Chromium.logInIfAsked(browser, user, password);
         WebElement name = wait.until(ExpectedConditions.visibilityOfElementLocated(
                 By.cssSelector("#template-" + template + " input[name=name]")));
         name.clear();
