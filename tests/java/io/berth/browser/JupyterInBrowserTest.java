@@ -21,9 +21,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The shipped jupyter template, unchanged, on the local build that stands in for its image (no {@code images:}
- * mapping, as on the Run line): alice launches
- * it from the catalog, opens it through /user/alice/…, makes a notebook and runs {@code print(6*7)} — the answer
- * comes back over the kernel's WebSocket through the proxy.
+ * mapping, as on the Run line): alice launches it from the catalog, and its link opens the welcome notebook through
+ * /user/alice/…, whose cell runs; then she makes a notebook of her own from the file tree and runs {@code print(6*7)}
+ * — the answers come back over the kernel's WebSocket through the proxy.
  */
 class JupyterInBrowserTest {
 
@@ -38,7 +38,9 @@ class JupyterInBrowserTest {
                 WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(90));
                 ShippedTemplate.launchInBrowser(browser, wait, berth, "jupyter", "nb");
                 browser.findElement(By.cssSelector("a.service-link")).click();
-                wait.until(ExpectedConditions.urlContains("/user/alice/nb/jupyter/tree"));
+                assertThat(runTheWelcomeNotebook(browser, wait, "/user/alice/nb/jupyter/"))
+                        .contains("for alice in stack nb");
+                browser.get(browser.getCurrentUrl().replaceFirst("/notebooks/.*", "/tree"));
                 runACell(browser, wait);
             } catch (TimeoutException e) {
                 throw new AssertionError("the notebook did not get there; the page:" + Chromium.describe(browser), e);
@@ -46,6 +48,20 @@ class JupyterInBrowserTest {
                 browser.quit();
             }
         }
+    }
+
+    /**
+     * After the stack page's link was followed: waits for the welcome notebook the template writes (served under
+     * {@code base}), runs its code cell as it is and returns what the cell printed.
+     */
+    static String runTheWelcomeNotebook(ChromeDriver browser, WebDriverWait wait, String base) {
+        wait.until(ExpectedConditions.urlContains(base + "notebooks/Welcome.ipynb"));
+        wait.until(d -> d.findElement(By.tagName("body")).getText().contains("Welcome to your notebook server"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#kernel_indicator_icon.kernel_idle_icon")));
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".code_cell .CodeMirror"))).click();
+        new Actions(browser).keyDown(Keys.SHIFT).sendKeys(Keys.ENTER).keyUp(Keys.SHIFT).perform();
+        return wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".output_subarea pre")))
+                .getText();
     }
 
     /** On Notebook 6's file tree: makes a Python 3 notebook and runs {@code print(6*7)} in it. */

@@ -24,7 +24,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * berth.yaml (only the port, a name prefix and the admin password from the environment), on an engine that has the
  * images {@code deploy/images/build.sh} makes but none of the templates' upstream images. The admin launches Sacred
  * from the catalog, a job writes a run through the MongoDB connection string the stack page shows (the host's name,
- * the published port), Omniboard on its own host name shows it; then Jupyter runs {@code print(6*7)}.
+ * the published port), Omniboard on its own host name shows it; then Jupyter's link opens its welcome notebook, whose cell runs.
  */
 class RunLineInBrowserTest {
 
@@ -59,8 +59,8 @@ class RunLineInBrowserTest {
 
                 launch(browser, wait, berth.url(), "jupyter", "nb");
                 browser.findElement(By.cssSelector("a.service-link")).click();
-                wait.until(ExpectedConditions.urlContains("http://jupyter--nb--admin.localhost:" + port + "/tree"));
-                JupyterInBrowserTest.runACell(browser, wait);
+                assertThat(JupyterInBrowserTest.runTheWelcomeNotebook(browser, wait,
+                        "http://jupyter--nb--admin.localhost:" + port + "/")).contains("for admin in stack nb");
             } catch (TimeoutException e) {
                 throw new AssertionError("the page did not get there:" + Chromium.describe(browser)
                         + "\nBerth's log ends:\n" + tail(berth.log()), e);

@@ -91,14 +91,16 @@ class ShippedTemplatesTest {
     }
 
     @Test
-    void jupyter_gets_its_base_url_and_the_stacks_token_and_the_link_logs_in() {
+    void jupyter_gets_its_base_url_and_the_stacks_token_and_the_link_logs_in_at_the_welcome_notebook() {
         Template t = template("jupyter");
-        var c = ctx("nb", Map.of("interface", "lab"), Map.of("token", "Tok3n"));
+        var c = ctx("nb", Map.of("interface", "lab/tree"), Map.of("token", "Tok3n"));
         StackSpec.ServiceSpec j = RENDERER.render(t, c).services().get(0);
         assertThat(j.command()).contains("--ServerApp.base_url=/user/alice/nb/jupyter/", "--IdentityProvider.token=Tok3n",
                 "--NotebookApp.base_url=/user/alice/nb/jupyter/", "--NotebookApp.token=Tok3n");
         assertThat(j.health().path()).isEqualTo("/user/alice/nb/jupyter/api");
-        assertThat(RENDERER.link(t.services().get(0), c)).isEqualTo("/user/alice/nb/jupyter/lab?token=Tok3n");
+        assertThat(RENDERER.link(t.services().get(0), c))
+                .isEqualTo("/user/alice/nb/jupyter/lab/tree/Welcome.ipynb?token=Tok3n");
+        assertThat(j.env().get("WELCOME_NOTEBOOK")).contains("\"nbformat\": 4", "Welcome to your notebook server");
     }
 
     @Test
