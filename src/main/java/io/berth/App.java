@@ -26,6 +26,8 @@ import io.berth.catalog.TemplateRenderer;
 import io.berth.config.BerthConfig;
 import io.berth.config.ConfigException;
 import io.berth.config.LogSetup;
+import io.berth.identity.IdentityAssertions;
+import io.berth.identity.SigningKeys;
 import io.berth.metrics.BerthMetrics;
 import io.berth.model.User;
 import io.berth.proxy.Activity;
@@ -54,6 +56,7 @@ import io.berth.store.GroupStore;
 import io.berth.store.QuotaStore;
 import io.berth.store.SessionStore;
 import io.berth.store.ShareStore;
+import io.berth.store.SigningKeyStore;
 import io.berth.store.StackStore;
 import io.berth.store.TokenStore;
 import io.berth.store.UserStore;
@@ -66,6 +69,7 @@ import io.berth.web.ErrorMapper;
 import io.berth.web.Guard;
 import io.berth.web.Health;
 import io.berth.web.HostLinks;
+import io.berth.web.JwksPage;
 import io.berth.web.LockPages;
 import io.berth.web.LogPages;
 import io.berth.web.MetricsPage;
@@ -81,6 +85,7 @@ import io.javalin.Javalin;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -127,6 +132,7 @@ public final class App implements AutoCloseable {
         backend = backends.apply(config);
         OidcSettings.check(config.auth.oidc); // likewise a bad auth.oidc value
         RoutePolicy routePolicy = new RoutePolicy(config.proxy.pathRouting); // and proxy.path_routing
+        config.identity.check(); // and identity.*
         db = new Database(config.store);
         backups = Backups.serve(config.store, db);
         UserStore users = new UserStore(db.jdbi());
@@ -151,6 +157,11 @@ public final class App implements AutoCloseable {
         StackEvents events = new StackEvents(new EventStore(db.jdbi()));
         HostNames hostNames = new HostNames(config.server, config.proxy, this::port,
                 id -> users.byId(id).map(User::username));
+        // identity assertions: the first signing key exists before the first request (and is the same after a restart)
+        SigningKeys signingKeys = new SigningKeys(new SigningKeyStore(db.jdbi()), config.identity, Clock.systemUTC());
+        signingKeys.refresh();
+        IdentityAssertions identity = new IdentityAssertions(signingKeys, config.identity, hostNames::portalUrl,
+                Clock.systemUTC());
         AuditStore auditStore = new AuditStore(db.jdbi());
         Audit audit = new Audit(auditStore, config.audit.retentionDays);
         metrics = new BerthMetrics(stackStore);
@@ -204,6 +215,7 @@ public final class App implements AutoCloseable {
         OpenApi openApi = new OpenApi();
         List<RouteGroup> routeGroups = List.of(
                 new Health(db, backend)::register,
+                new JwksPage(identity)::register,
                 new AuthPages(accounts, sessions, views, config.auth, sso, ssoAccounts, portalUrl, throttle,
                         clients)::register,
                 new StackPages(stackStore, stacks, catalog, backend, views, culler, quotas, sharing, access,
@@ -237,6 +249,7 @@ public final class App implements AutoCloseable {
                 config.culling.intervalSeconds, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> guarded("audit retention", audit::sweep), 2, 24 * 60, TimeUnit.MINUTES);
         timer.scheduleWithFixedDelay(() -> guarded("session sweep", sessions::sweep), 1, 60, TimeUnit.MINUTES);
+        timer.scheduleWithFixedDelay(() -> guarded("signing key rotation", signingKeys::refresh), 1, 1, TimeUnit.MINUTES);
         timer.scheduleWithFixedDelay(() -> guarded("activity flush", activity::flush), ACTIVITY_FLUSH_SECONDS,
                 ACTIVITY_FLUSH_SECONDS, TimeUnit.SECONDS);
         LOG.info("Berth is serving http://{}:{}/ (started in {} ms)", config.server.host, port(),

@@ -30,6 +30,8 @@ public final class BerthConfig {
     public Auth auth = new Auth();
     /** The reverse proxy in front of users' services. */
     public Proxy proxy = new Proxy();
+    /** The caller's identity handed to services that ask for it: header names, the signed assertion, its keys. */
+    public Identity identity = new Identity();
     /** How much each user and group may run, and what Berth may hand out on this host in all. */
     public Quotas quotas = new Quotas();
     /** Stacks that belong to a group. */

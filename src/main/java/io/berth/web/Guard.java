@@ -18,7 +18,7 @@ import java.util.Set;
  */
 public final class Guard {
     static final String SESSION = Session.ATTRIBUTE;
-    private static final Set<String> PUBLIC = Set.of("/login", "/healthz", "/readyz", "/metrics",
+    private static final Set<String> PUBLIC = Set.of("/login", "/healthz", "/readyz", "/metrics", JwksPage.PATH,
             OidcLogin.START_PATH, OidcLogin.CALLBACK_PATH, OidcLogin.SWITCH_PATH);
 
     private final Sessions sessions;

@@ -14,7 +14,8 @@ import io.javalin.http.Context;
  * <li>{@code nosniff}, {@code Referrer-Policy: same-origin} (links with {@code ?k=} secrets or stack names do not
  * leak to other sites);</li>
  * <li>{@code Cache-Control: no-store} on everything but {@code /static}: pages and API answers show connection
- * strings, tokens and links with secrets, and a shared or back-button cache must not keep them;</li>
+ * strings, tokens and links with secrets, and a shared or back-button cache must not keep them ({@link JwksPage},
+ * public keys only, replaces it with a short {@code max-age});</li>
  * <li>HSTS when Berth is served over HTTPS (directly, or {@code server.public_url} says so behind a front proxy;
  * browsers ignore it over plain HTTP).</li>
  * </ul>
