@@ -34,6 +34,7 @@ import io.berth.proxy.Activity;
 import io.berth.proxy.ClientAddress;
 import io.berth.proxy.HostHandoff;
 import io.berth.proxy.HostNames;
+import io.berth.proxy.IdentityHeaders;
 import io.berth.proxy.RouteTable;
 import io.berth.proxy.ServiceProxy;
 import io.berth.quota.Quotas;
@@ -195,7 +196,9 @@ public final class App implements AutoCloseable {
         LoginThrottle throttle = new LoginThrottle(config.auth.throttle, lock -> audit.record(null, "login.lock",
                 lock.key(), lock.address(), 429, lock.failures() + " failures; locked until " + lock.until()));
         ServiceProxy proxy = new ServiceProxy(routes, sessions, tokens, access, hostNames, handoff, activity, metrics,
-                config, throttle, crashLoops::restarting);
+                config, throttle, crashLoops::restarting, new IdentityHeaders(new IdentityHeaders.Names(
+                        config.identity.userHeader, config.identity.groupsHeader, config.identity.emailHeader,
+                        config.identity.assertionHeader), sharing::groupsOf, identity::headerValue));
 
         sharing.onRevoked(proxy::revalidate);
         OidcLogin sso = new OidcLogin(config.auth.oidc, config.https(), hostNames::portalUrl);

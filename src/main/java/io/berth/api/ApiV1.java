@@ -102,9 +102,12 @@ public final class ApiV1 {
         if (body.template() == null || body.template().isBlank()) {
             throw BerthException.badRequest("template", "Name the template to launch (\"template\").");
         }
-        User owner = semantic(() -> owners.ownerFor(caller(ctx), body.template(), body.group()));
+        User owner = semantic(() -> owners.ownerFor(caller(ctx), body.template(),
+                Boolean.TRUE.equals(body.site()) ? io.berth.model.OwnerKind.SITE_ACCOUNT : body.group()));
         ctx.attribute(Audit.TARGET, owner.username() + "/" + body.name());
+        var audience = semantic(() -> owners.audienceFor(owner, body.audience()));
         Stack stack = semantic(() -> stacks.launch(owner, body.template(), body.name(), body.values()));
+        owners.grant(stack, audience); // a crash before this leaves a site stack only admins reach
         Views.StackView view = Views.StackView.of(stack, portalUrl.get());
         ctx.header("Location", view.url());
         Bodies.send(ctx, 201, view);

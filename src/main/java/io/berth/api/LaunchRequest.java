@@ -7,9 +7,11 @@ import java.util.Map;
 /**
  * {@code POST /api/v1/stacks}: which template, the stack's name (default: the template's), parameter values —
  * strings, numbers or booleans, as the parameter's type suggests; the template checks them — and {@code group} to
- * launch it for one of the caller's groups.
+ * launch it for one of the caller's groups, or {@code site: true} (admins) to launch it as a site service for
+ * {@code audience}: {@code ["everyone"]} or group names.
  */
-record LaunchRequest(String template, String name, Map<String, Object> parameters, String group) {
+record LaunchRequest(String template, String name, Map<String, Object> parameters, String group, Boolean site,
+                     java.util.List<String> audience) {
     Map<String, String> values() {
         Map<String, String> out = new LinkedHashMap<>();
         if (parameters != null) {

@@ -16,7 +16,8 @@ final class ServiceParser {
     /** A Swarm placement constraint: an attribute ({@code node.labels.disk}), {@code ==} or {@code !=}, a value. */
     private static final java.util.regex.Pattern CONSTRAINT =
             java.util.regex.Pattern.compile("[A-Za-z0-9_.\\-]+ *(==|!=) *[^ ]+");
-    private static final Set<String> EXPOSE = Set.of("http", "tcp", "route", "name", "connection", "snippet", "open");
+    private static final Set<String> EXPOSE = Set.of("http", "tcp", "route", "name", "connection", "snippet", "open",
+            "identity");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     /** Most seconds a service may take to become healthy. */
     static final int MAX_HEALTH_TIMEOUT_SECONDS = 3600;
@@ -182,6 +183,7 @@ final class ServiceParser {
             String connection = null;
             String snippet = null;
             String open = null;
+            boolean identity = false;
             String label = YamlNode.get(e, "name").isPresent() ? e.get("name").string() : null;
             if (http) {
                 if (out.stream().anyMatch(x -> x.kind() == Template.Expose.Kind.HTTP)) {
@@ -208,6 +210,13 @@ final class ServiceParser {
                     }
                     checkReferences(e.get("open"), open, false);
                 }
+                if (YamlNode.get(e, "identity").isPresent()) {
+                    String said = e.get("identity").string();
+                    if (!said.equals("headers") && !said.equals("none")) {
+                        throw e.get("identity").error("\"" + said + "\" is not an identity: use headers or none");
+                    }
+                    identity = said.equals("headers");
+                }
             } else {
                 if (e.containsKey("route")) {
                     throw e.get("route").error("applies only to http ports");
@@ -220,12 +229,14 @@ final class ServiceParser {
                     snippet = e.get("snippet").string();
                     checkReferences(e.get("snippet"), snippet, true);
                 }
-                if (e.containsKey("open")) {
-                    throw e.get("open").error("applies only to http ports");
+                for (String httpOnly : List.of("open", "identity")) {
+                    if (e.containsKey(httpOnly)) {
+                        throw e.get(httpOnly).error("applies only to http ports");
+                    }
                 }
             }
             out.add(new Template.Expose(http ? Template.Expose.Kind.HTTP : Template.Expose.Kind.TCP, port, route,
-                    label, connection, snippet, open));
+                    label, connection, snippet, open, identity));
         }
         return out;
     }

@@ -52,7 +52,7 @@ public record Template(String name, String title, String description, String ico
                 return this;
             }
             List<Expose> changed = expose.stream().map(e -> e != http ? e : new Expose(e.kind(), e.port(), route,
-                    e.name(), e.connection(), e.snippet(), e.open())).toList();
+                    e.name(), e.connection(), e.snippet(), e.open(), e.identity())).toList();
             return new Service(name, image, command, args, env, mounts, cpus, memoryBytes, health, dependsOn, user,
                     changed, placement);
         }
@@ -74,10 +74,12 @@ public record Template(String name, String title, String description, String ico
      * name of their own); TCP ports are published on the host for clients outside Berth, shown to users with a
      * {@code connection} string (which may use {@code ${tcp.host}} and {@code ${tcp.port}}) and an optional code
      * {@code snippet} (e.g. a Sacred MongoObserver line). {@code open} is the path (and query) the stack page's link
-     * to an HTTP service adds to its URL, e.g. {@code lab?token=${secret.token}}.
+     * to an HTTP service adds to its URL, e.g. {@code lab?token=${secret.token}}. {@code identity}: the proxy tells
+     * the HTTP service who is calling ({@code identity: headers}: the caller's name, groups, e-mail and a signed
+     * assertion in request headers).
      */
     public record Expose(Kind kind, int port, Route route, String name, String connection, String snippet,
-                         String open) {
+                         String open, boolean identity) {
         public enum Kind { HTTP, TCP }
 
         public enum Route {

@@ -93,11 +93,12 @@ public final class TemplateParser {
             switch (kind) {
                 case "user" -> kinds.add(OwnerKind.USER);
                 case "group" -> kinds.add(OwnerKind.GROUP);
-                default -> throw item.error("\"" + kind + "\" is not an owner kind: use user, group or both");
+                case "site" -> kinds.add(OwnerKind.SITE);
+                default -> throw item.error("\"" + kind + "\" is not an owner kind: use user, group, site or several");
             }
         }
         if (kinds.isEmpty()) {
-            throw node.get().error("must name user, group or both");
+            throw node.get().error("must name user, group, site or several");
         }
         return kinds;
     }

@@ -3,6 +3,7 @@ package io.berth.proxy;
 import io.berth.backend.ObjectNames;
 import io.berth.config.BerthConfig;
 import io.berth.config.Proxy;
+import io.berth.model.OwnerKind;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,8 @@ import java.util.function.LongFunction;
  * DNS-safe and reads back to exactly one (owner, stack, service). An owner whose escaped name would make the label
  * longer than DNS allows (63; long e-mail-like names from an identity provider) is written {@code -id<number>} (the
  * account's id) instead: an escaped part never starts with {@code -i} ({@code i} is no hex digit), so the two forms
- * cannot meet. Only the canonical spelling of a label is accepted, so one service never answers on two origins.
+ * cannot meet. A site stack's services are {@code <service>--<stack>--site}; a person named {@code site} is then
+ * written by number. Only the canonical spelling of a label is accepted, so one service never answers on two origins.
  * Also knows the portal's own URL.
  */
 public final class HostNames {
@@ -26,6 +28,8 @@ public final class HostNames {
 
     private static final int MAX_LABEL = 63;
     private static final String OWNER_ID = "-id";
+    /** The owner part of a site stack's services: {@code <service>--<stack>--site}. */
+    private static final String SITE = "site";
 
     private final String domainSuffix;
     private final BerthConfig.Server server;
@@ -56,8 +60,10 @@ public final class HostNames {
     /** The canonical label of a service host: the owner's escaped name, or its id when the name is too long. */
     public static String label(String owner, long ownerId, String stack, String service) {
         String head = ObjectNames.escape(service) + "--" + ObjectNames.escape(stack) + "--";
-        String readable = head + ObjectNames.escape(owner);
-        return readable.length() <= MAX_LABEL ? readable : head + OWNER_ID + ownerId;
+        boolean site = OwnerKind.of(owner) == OwnerKind.SITE;
+        String readable = head + (site ? SITE : ObjectNames.escape(owner));
+        // a person named "site" is written by number, so that "site" names only the site's stacks
+        return readable.length() <= MAX_LABEL && (site || !owner.equals(SITE)) ? readable : head + OWNER_ID + ownerId;
     }
 
     /** Whether the service's host label fits DNS (63 characters); launching refuses names that do not. */
@@ -98,7 +104,8 @@ public final class HostNames {
         Optional<String> stack = unescape(parts[1]);
         long ownerId = ownerId(parts[2]);
         // an unknown id names nobody's service (answered 404 like any missing one): never a name, so nothing matches
-        Optional<String> owner = ownerId >= 0 ? ownerNames.apply(ownerId) : unescape(parts[2]);
+        Optional<String> owner = ownerId >= 0 ? ownerNames.apply(ownerId)
+                : parts[2].equals(SITE) ? Optional.of(OwnerKind.SITE_ACCOUNT) : unescape(parts[2]);
         if (service.isEmpty() || stack.isEmpty() || ownerId < 0 && owner.isEmpty()) {
             return Optional.empty();
         }

@@ -35,6 +35,7 @@ import org.eclipse.jetty.util.Callback;
 public final class ServiceProxy extends ProxyHandler {
     private static final String ROUTE = ServiceProxy.class.getName() + ".route";
     private static final String BEGAN = ServiceProxy.class.getName() + ".began";
+    private static final String CALLER = ServiceProxy.class.getName() + ".caller";
 
     private final RouteTable routes;
     private final Sessions sessions;
@@ -48,6 +49,7 @@ public final class ServiceProxy extends ProxyHandler {
     private final Proxy config;
     private final ForwardedHeaders forwarded;
     private final TokenCallers tokenCallers;
+    private final IdentityHeaders identity;
 
     /**
      * @param restarting whether the engine restarts a service (stack id, service name) lately: a refused connection
@@ -55,7 +57,9 @@ public final class ServiceProxy extends ProxyHandler {
      */
     public ServiceProxy(RouteTable routes, Sessions sessions, Tokens tokens, Access access, HostNames hosts,
                         HostHandoff handoff, Activity activity, BerthMetrics metrics, BerthConfig config,
-                        LoginThrottle throttle, java.util.function.BiPredicate<Long, String> restarting) {
+                        LoginThrottle throttle, java.util.function.BiPredicate<Long, String> restarting,
+                        IdentityHeaders identity) {
+        this.identity = identity;
         ClientAddress clients = new ClientAddress(config.proxy.trustedProxies);
         this.tokenCallers = new TokenCallers(tokens, throttle, clients);
         this.restarting = restarting;
@@ -98,8 +102,10 @@ public final class ServiceProxy extends ProxyHandler {
         if (kind.isEmpty()) {
             return false;
         }
-        // owner / stack / service / rest; a group stack's owner is the group's account, only under /group/
-        String[] parts = path.substring(kind.get().pathPrefix().length()).split("/", 4);
+        // owner / stack / service / rest; a group stack's owner is the group's account, only under /group/; a site
+        // stack's path has no owner part (/site/<stack>/<service>/)
+        String rest = path.substring(kind.get().pathPrefix().length());
+        String[] parts = (kind.get() == OwnerKind.SITE ? OwnerKind.SITE_ACCOUNT + "/" + rest : rest).split("/", 4);
         parts[0] = kind.get().accountInPath(parts[0]).orElse("");
         Optional<Session> session = sessions.resolve(CookieRules.read(request, sessions.cookieName()));
         Optional<User> caller = session.isPresent() ? session.map(Session::user) : tokenCallers.resolve(request, response, callback);
@@ -173,6 +179,7 @@ public final class ServiceProxy extends ProxyHandler {
         }
         activity.record(route);
         request.setAttribute(ROUTE, route);
+        request.setAttribute(CALLER, caller);
         request.setAttribute(BEGAN, System.nanoTime());
         if (!WebSocketUpgrade.requested(request)) {
             super.handle(request, response, callback);
@@ -232,6 +239,9 @@ public final class ServiceProxy extends ProxyHandler {
         Route route = (Route) request.getAttribute(ROUTE);
         String prefix = route.prefix();
         forwarded.apply(request, toService, route.hostRouted() ? null : prefix.substring(0, prefix.length() - 1));
+        identity.apply((User) request.getAttribute(CALLER), route, route.hostRouted()
+                ? hosts.url(route.owner(), route.ownerId(), route.stack(), route.service())
+                : hosts.portalUrl() + prefix, toService);
     }
 
     @Override

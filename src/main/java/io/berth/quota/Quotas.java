@@ -135,10 +135,25 @@ public final class Quotas {
                 limit == 0 ? 0 : (int) Math.min(100, Math.round(100.0 * usedValue / limit)));
     }
 
-    /** Refuses (403 {@code quota_exceeded}) when {@code wanted} more for {@code owner} would pass a limit. */
+    /**
+     * Refuses (403 {@code quota_exceeded}) when {@code wanted} more for {@code owner} would pass a limit: the owner's
+     * (a user's or a group's; a site stack has none) or the host's.
+     */
     public void admit(Handle h, long ownerId, String ownerName, String stack, Amounts wanted) {
         store.lock(h);
         OwnerKind kind = OwnerKind.of(ownerName);
+        if (kind != OwnerKind.SITE) { // site stacks count against quotas.host only
+            admitFor(h, kind, ownerId, ownerName, stack, wanted);
+        }
+        String full = host.firstExceededBy(store.usageOfAll(h).plus(wanted));
+        if (full != null) {
+            throw refused("\"" + stack + "\" needs " + needs(wanted) + ", and this server has no " + full
+                    + " left to hand out (its limit: " + host.limitInWords(full) + "). Try again"
+                    + " when others have stopped stacks, or ask an admin.");
+        }
+    }
+
+    private void admitFor(Handle h, OwnerKind kind, long ownerId, String ownerName, String stack, Amounts wanted) {
         boolean group = kind == OwnerKind.GROUP;
         Amounts limits = merge(group ? groupDefault : userDefault,
                 store.override(h, group ? QuotaStore.GROUP : QuotaStore.USER, ownerId));
@@ -150,12 +165,6 @@ public final class Quotas {
                     + (group ? "its " : "your ") + limits.limitInWords(over) + ". Stop or delete"
                     + " one of " + (group ? "the group's" : "your") + " stacks, or ask an admin to raise "
                     + (group ? "the group's" : "your") + " quota.");
-        }
-        String full = host.firstExceededBy(store.usageOfAll(h).plus(wanted));
-        if (full != null) {
-            throw refused("\"" + stack + "\" needs " + needs(wanted) + ", and this server has no " + full
-                    + " left to hand out (its limit: " + host.limitInWords(full) + "). Try again"
-                    + " when others have stopped stacks, or ask an admin.");
         }
     }
 

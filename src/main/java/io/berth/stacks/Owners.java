@@ -7,7 +7,10 @@ import io.berth.model.OwnerKind;
 import io.berth.model.User;
 import java.util.List;
 
-/** Who a new stack belongs to: the caller, or — for templates that allow it — one of the caller's groups. */
+/**
+ * Who a new stack belongs to: the caller, or — for templates that allow it — one of the caller's groups, or the site
+ * (asked for as the group {@value OwnerKind#SITE_ACCOUNT}; admins only).
+ */
 public final class Owners {
     private final Catalog catalog;
     private final Sharing sharing;
@@ -27,6 +30,9 @@ public final class Owners {
             return caller;
         }
         String g = group.trim();
+        if (g.equals(OwnerKind.SITE_ACCOUNT)) {
+            return siteFor(caller, template);
+        }
         boolean allowed = catalog.find(template == null ? "" : template)
                 .map(t -> t.ownerKinds().contains(OwnerKind.GROUP)).orElse(true);
         if (!allowed) {
@@ -37,6 +43,48 @@ public final class Owners {
             throw BerthException.forbidden("You are not a member of the group \"" + g + "\".");
         }
         return accounts.accountOf(g);
+    }
+
+    private User siteFor(User caller, String template) {
+        if (!caller.admin()) {
+            throw BerthException.forbidden("Only Berth's admins launch site services.");
+        }
+        boolean allowed = catalog.find(template == null ? "" : template)
+                .map(t -> t.ownerKinds().contains(OwnerKind.SITE)).orElse(true);
+        if (!allowed) {
+            throw BerthException.badRequest("group", "The template \"" + template + "\" cannot run as a site service"
+                    + " (its owner_kinds has no site).");
+        }
+        return accounts.siteAccount();
+    }
+
+    /**
+     * The audience of a launch for {@code owner}: for the site, what {@code words} name (checked: 400, field
+     * {@code audience}); null for anyone else, who may not name one.
+     */
+    public SiteAudience audienceFor(User owner, List<String> words) {
+        if (owner.kind() != OwnerKind.SITE) {
+            if (words != null && words.stream().anyMatch(w -> w != null && !w.isBlank())) {
+                throw BerthException.badRequest("audience", "Only site services have an audience; share a stack"
+                        + " with users or groups once it is launched.");
+            }
+            return null;
+        }
+        SiteAudience audience = SiteAudience.of(words);
+        sharing.check(audience);
+        return audience;
+    }
+
+    /** Gives a just launched site stack its audience ({@link #audienceFor}; nothing when null). */
+    public void grant(io.berth.model.Stack stack, SiteAudience audience) {
+        if (audience != null) {
+            sharing.grant(stack, audience);
+        }
+    }
+
+    /** Whether the caller may launch {@code template} as a site service, for forms. */
+    public boolean maySiteLaunch(User caller, io.berth.catalog.Template template) {
+        return caller.admin() && template.ownerKinds().contains(OwnerKind.SITE);
     }
 
     /** The groups whose stacks the caller may use, for forms. */

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.berth.auth.Names;
 import io.berth.model.BerthException;
+import io.berth.model.OwnerKind;
 import io.berth.model.Stack;
 import io.berth.store.GroupStore;
 import io.berth.store.ShareStore;
@@ -15,7 +16,8 @@ import java.util.function.LongConsumer;
 
 /**
  * Sharing a stack with users and groups, and who is in which group: the facts {@link StackAccess} decides on (users
- * a stack is shared with may open its services through the proxy, not manage it). Asked on every proxied request, so
+ * a stack is shared with may open its services through the proxy, not manage it). A site stack's audience is its
+ * shares: groups, or everyone who is signed in ({@link ShareStore#EVERYONE}, for site stacks only). Asked on every proxied request, so
  * answered from caches; a revocation clears the stack's entry at once and tells the proxy ({@link #onRevoked}), which
  * closes the WebSockets the revoked user still has open.
  */
@@ -69,6 +71,9 @@ public final class Sharing {
         if (shares.isEmpty()) {
             return false;
         }
+        if (shares.stream().anyMatch(s -> s.kind().equals(ShareStore.EVERYONE))) {
+            return true;
+        }
         Set<Long> groups = groupsOfUser.get(userId);
         return shares.stream().anyMatch(s -> s.kind().equals(ShareStore.USER) ? s.subjectId() == userId
                 : groups.contains(s.subjectId()));
@@ -84,12 +89,17 @@ public final class Sharing {
     }
 
     public void share(Stack stack, String kind, String name) {
+        if (ShareStore.EVERYONE.equals(kind) && OwnerKind.of(stack.owner()) != OwnerKind.SITE) {
+            throw BerthException.badRequest("kind", "Only site services are shared with everyone; share this stack"
+                    + " with users or groups.");
+        }
         long subject = subject(kind, name);
         if (kind.equals(ShareStore.USER) && subject == stack.ownerId()) {
             throw BerthException.badRequest("name", "The stack is yours already.");
         }
         if (!store.add(stack.id(), kind, subject)) {
-            throw BerthException.conflict("name", "The stack is shared with " + kind + " \"" + name + "\" already.");
+            throw BerthException.conflict("name", ShareStore.EVERYONE.equals(kind) ? "The stack is shared with everyone already."
+                    : "The stack is shared with " + kind + " \"" + name + "\" already.");
         }
         byStack.invalidate(stack.id());
     }
@@ -97,10 +107,29 @@ public final class Sharing {
     public void revoke(Stack stack, String kind, String name) {
         long subject = subject(kind, name);
         if (!store.remove(stack.id(), kind, subject)) {
-            throw BerthException.notFound("The stack is not shared with " + kind + " \"" + name + "\".");
+            throw BerthException.notFound(ShareStore.EVERYONE.equals(kind) ? "The stack is not shared with everyone."
+                    : "The stack is not shared with " + kind + " \"" + name + "\".");
         }
         byStack.invalidate(stack.id());
         onRevoked.accept(stack.id());
+    }
+
+    /** Refuses (400, field {@code audience}) an audience that names a group Berth does not know. */
+    public void check(SiteAudience audience) {
+        for (String group : audience.groups()) {
+            if (groups.idOf(group).isEmpty()) {
+                throw BerthException.badRequest("audience", "There is no group \"" + group + "\" (groups are known"
+                        + " once one of their members has signed in).");
+            }
+        }
+    }
+
+    /** Shares a site stack with its audience (checked with {@link #check}). */
+    public void grant(Stack stack, SiteAudience audience) {
+        if (audience.everyone()) {
+            share(stack, ShareStore.EVERYONE, null);
+        }
+        audience.groups().forEach(group -> share(stack, ShareStore.GROUP, group));
     }
 
     private long subject(String kind, String name) {
@@ -113,6 +142,10 @@ public final class Sharing {
             return groups.idOf(n).orElseThrow(() -> BerthException.badRequest("name", "There is no group \"" + n
                     + "\"."));
         }
-        throw BerthException.badRequest("kind", "Share with a \"user\" or a \"group\".");
+        if (ShareStore.EVERYONE.equals(kind)) {
+            return 0;
+        }
+        throw BerthException.badRequest("kind", "Share with a \"user\", a \"group\" or (a site service)"
+                + " \"everyone\".");
     }
 }

@@ -31,6 +31,9 @@ import io.berth.store.StackStore;
  *   <li>{@link Action#MANAGE} (share it, revoke a share): the same as change.</li>
  *   <li>Launching a stack for a group ({@link #mayLaunchFor}): the members of the group, whatever
  *   {@code managed_by} says — admins too only if they are members.</li>
+ *   <li>A <b>site stack</b> (owned by the site account, {@link OwnerKind#SITE}) is launched, viewed, changed and
+ *   managed by admins only (nobody owns it); its services are opened by admins and by its audience — the groups it
+ *   is shared with, or everyone signed in ({@code Sharing}). Its audience never sees its page, logs or secrets.</li>
  * </ul>
  * Being refused is answered so that nobody learns what others run: a stack the caller may not view is "not found"
  * (404, the same as a stack that does not exist), on pages, API and streams alike, and the proxy answers its 404
@@ -119,7 +122,7 @@ public final class StackAccess implements Access {
         }
         return switch (action) {
             case VIEW -> owns(caller, stack) || caller.admin() || inGroupOf(caller, stack);
-            case OPEN -> owns(caller, stack) || (adminsOpen && caller.admin())
+            case OPEN -> owns(caller, stack) || ((adminsOpen || stack.kind() == OwnerKind.SITE) && caller.admin())
                     || sharing.isSharedWith(stack.stackId(), caller.id()) || inGroupOf(caller, stack);
             case CHANGE, MANAGE -> allows(caller, stack, Action.VIEW) && (!groupAdminsChange
                     || stack.kind() != OwnerKind.GROUP || caller.admin()

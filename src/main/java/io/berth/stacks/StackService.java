@@ -73,6 +73,16 @@ public final class StackService {
     public Stack launch(User owner, String templateName, String stackName, Map<String, String> rawParams) {
         Template template = catalog.find(templateName == null ? "" : templateName)
                 .orElseThrow(() -> BerthException.badRequest("template", "There is no template \"" + templateName + "\"."));
+        if (!template.ownerKinds().contains(owner.kind())) {
+            throw BerthException.badRequest("group", "The template \"" + template.name() + "\" is not launched for "
+                    + switch (owner.kind()) {
+                        case USER -> "one person";
+                        case GROUP -> "a group";
+                        case SITE -> "the site";
+                    } + " (its owner_kinds: " + template.ownerKinds().stream()
+                    .map(k -> k.name().toLowerCase(java.util.Locale.ROOT)).sorted()
+                    .collect(java.util.stream.Collectors.joining(", ")) + ").");
+        }
         String name = stackName == null || stackName.isBlank() ? template.name() : stackName.trim();
         template = template.withRoutes(details.decideRoutes(template));
         if (!TemplateParser.SLUG.matcher(name).matches()) {
@@ -111,7 +121,10 @@ public final class StackService {
         Map<String, String> secrets = new LinkedHashMap<>();
         template.secrets().forEach(secret -> secrets.put(secret, Secrets.generate()));
         Amounts takes = Quotas.of(template);
-        Stack stack = store.create(owner.id(), name, template.name(), routeModes, params, secrets, takes,
+        java.util.Set<String> identity = new java.util.HashSet<>();
+        template.services().stream().filter(s -> s.http() != null && s.http().identity())
+                .forEach(s -> identity.add(s.name()));
+        Stack stack = store.create(owner.id(), name, template.name(), routeModes, identity, params, secrets, takes,
                         h -> quotas.admit(h, owner.id(), owner.username(), name, takes))
                 .orElseThrow(() -> BerthException.conflict("name",
                         "You already have a stack named \"" + name + "\"; choose another name or open that one."));

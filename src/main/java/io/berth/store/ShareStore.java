@@ -8,8 +8,10 @@ import org.jdbi.v3.core.Jdbi;
 public final class ShareStore {
     public static final String USER = "user";
     public static final String GROUP = "group";
+    /** A site stack's share with everyone who is signed in (subject 0). */
+    public static final String EVERYONE = "everyone";
 
-    /** One share: {@code kind} is {@value #USER} or {@value #GROUP}. */
+    /** One share: {@code kind} is {@value #USER}, {@value #GROUP} or {@value #EVERYONE}. */
     public record Share(String kind, long subjectId, String name) { }
 
     private final Jdbi jdbi;
@@ -19,7 +21,7 @@ public final class ShareStore {
     }
 
     public List<Share> of(long stackId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT s.kind, s.subject_id, COALESCE(u.username, g.name) AS name"
+        return jdbi.withHandle(h -> h.createQuery("SELECT s.kind, s.subject_id, COALESCE(u.username, g.name, s.kind) AS name"
                         + " FROM shares s LEFT JOIN users u ON s.kind = 'user' AND u.id = s.subject_id"
                         + " LEFT JOIN groups g ON s.kind = 'group' AND g.id = s.subject_id"
                         + " WHERE s.stack_id = :s ORDER BY s.kind DESC, name")
@@ -45,7 +47,7 @@ public final class ShareStore {
     public List<Long> sharedWith(long userId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT DISTINCT stack_id FROM shares WHERE (kind = 'user' AND"
                         + " subject_id = :u) OR (kind = 'group' AND subject_id IN"
-                        + " (SELECT group_id FROM group_members WHERE user_id = :u))")
+                        + " (SELECT group_id FROM group_members WHERE user_id = :u)) OR kind = 'everyone'")
                 .bind("u", userId).mapTo(Long.class).list());
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -39,15 +40,15 @@ public final class StackStore {
      */
     public Optional<Stack> create(long ownerId, String name, String template, Map<String, String> routeModes,
                                   Map<String, String> params, Map<String, String> secrets) {
-        return create(ownerId, name, template, routeModes, params, secrets, Amounts.NONE, h -> { });
+        return create(ownerId, name, template, routeModes, Set.of(), params, secrets, Amounts.NONE, h -> { });
     }
 
     /**
-     * As above, recording what the stack takes ({@code takes}); {@code admission} runs first in the same transaction
-     * and refuses by throwing (quotas).
+     * As above, recording which web services are told who calls ({@code identity}) and what the stack takes
+     * ({@code takes}); {@code admission} runs first in the same transaction and refuses by throwing (quotas).
      */
     public Optional<Stack> create(long ownerId, String name, String template, Map<String, String> routeModes,
-                                  Map<String, String> params, Map<String, String> secrets, Amounts takes,
+                                  Set<String> identity, Map<String, String> params, Map<String, String> secrets, Amounts takes,
                                   java.util.function.Consumer<Handle> admission) {
         try {
             return Optional.of(jdbi.inTransaction(h -> {
@@ -60,8 +61,9 @@ public final class StackStore {
                         .bind("c", takes.containers()).bind("cpu", takes.cpuMillis()).bind("mem", takes.memoryBytes())
                         .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
                 for (var route : routeModes.entrySet()) {
-                    h.createUpdate("INSERT INTO routes (stack_id, service, mode) VALUES (:s, :svc, :m)")
-                            .bind("s", id).bind("svc", route.getKey()).bind("m", route.getValue()).execute();
+                    h.createUpdate("INSERT INTO routes (stack_id, service, mode, identity) VALUES (:s, :svc, :m, :i)")
+                            .bind("s", id).bind("svc", route.getKey()).bind("m", route.getValue())
+                            .bind("i", identity.contains(route.getKey())).execute();
                 }
                 insertValues(h, id, "param", params);
                 insertValues(h, id, "secret", secrets);
@@ -189,14 +191,14 @@ public final class StackStore {
 
     public Optional<Route> route(String owner, String stack, String service) {
         return jdbi.withHandle(h -> h.createQuery("SELECT u.username, s.owner_id, s.id, s.name, s.state, r.service,"
-                        + " r.mode, r.target_host, r.target_port FROM routes r JOIN stacks s ON s.id = r.stack_id"
+                        + " r.mode, r.target_host, r.target_port, r.identity FROM routes r JOIN stacks s ON s.id = r.stack_id"
                         + " JOIN users u ON u.id = s.owner_id"
                         + " WHERE u.username = :o AND s.name = :n AND r.service = :svc")
                 .bind("o", owner).bind("n", stack).bind("svc", service)
                 .map((rs, ctx) -> new Route(rs.getString("username"), rs.getLong("owner_id"), rs.getLong("id"),
                         rs.getString("name"), rs.getString("service"), "host".equals(rs.getString("mode")),
                         StackState.valueOf(rs.getString("state")),
-                        rs.getString("target_host"), (Integer) rs.getObject("target_port")))
+                        rs.getString("target_host"), (Integer) rs.getObject("target_port"), rs.getBoolean("identity")))
                 .findOne());
     }
 

@@ -86,8 +86,10 @@ public final class StackPages {
         params.put("usage", quotas.bars(s.user().id()));
         params.put("groupStacks", store.ownedByNames(myGroups.stream()
                 .map(OwnerKind::groupAccount).toList()));
-        params.put("shared", sharing.sharedWith(s.user().id()).stream().map(store::byId).flatMap(java.util.Optional::stream)
-                .map(st -> new SharedStack(st, stacks.details().links(st))).toList());
+        List<SharedStack> shared = sharing.sharedWith(s.user().id()).stream().map(store::byId)
+                .flatMap(java.util.Optional::stream).map(st -> new SharedStack(st, stacks.details().links(st))).toList();
+        params.put("shared", shared.stream().filter(sh -> sh.stack().ownerKind() != OwnerKind.SITE).toList());
+        params.put("siteServices", shared.stream().filter(sh -> sh.stack().ownerKind() == OwnerKind.SITE).toList());
         params.put("dockerProblem", backend.unavailable().orElse(null));
         views.render(ctx, "dashboard.jte", params);
     }
@@ -121,7 +123,13 @@ public final class StackPages {
         try {
             var owner = owners.ownerFor(s.user(), form.template(), ctx.formParam("group"));
             ctx.attribute(Audit.TARGET, owner.username() + "/" + form.name());
+            String audienceText = ctx.formParam("audience");
+            // the form always carries the field; it counts only when launching for the site
+            var audience = owners.audienceFor(owner, audienceText == null || owner.kind() != OwnerKind.SITE ? List.of()
+                    : List.of(audienceText.split("[,\\s]+")));
             stack = stacks.launch(owner, form.template(), form.name(), form.values());
+            // a crash before this line leaves a site stack with no audience: only admins reach it until one is given
+            owners.grant(stack, audience);
         } catch (BerthException e) {
             boolean formProblem = e.status() == 400 || e.status() == 409 || e.status() == 403;
             if (!formProblem || catalog.find(form.template()).isEmpty()) {
