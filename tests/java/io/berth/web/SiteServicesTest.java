@@ -203,8 +203,9 @@ class SiteServicesTest {
         assertThat(admin.post("/stacks/_site/brief/shares/group/lqcd/revoke", Map.of()).statusCode()).isEqualTo(302);
         assertThat(bob.get("/site/brief/web/").statusCode()).isEqualTo(404);
 
-        assertThat(admin.post("/stacks/_site/brief/shares", Map.of("kind", "everyone", "with", "")).statusCode())
-                .isEqualTo(302);
+        assertThat(admin.get("/stacks/_site/brief").body()).contains("<h2>Audience</h2>").contains("id=\"share-everyone\"");
+        assertThat(admin.post("/stacks/_site/brief/shares", Map.of("kind", "everyone")).headers()
+                .firstValue("Location").orElseThrow()).contains("Open+to+everyone");
         assertThat(carol.get("/site/brief/web/").statusCode()).as("now everyone signed in").isEqualTo(200);
         assertThat(new PortalClient(berth.url()).get("/site/brief/web/").statusCode()).as("not the anonymous")
                 .isEqualTo(302);

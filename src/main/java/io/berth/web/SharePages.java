@@ -6,6 +6,7 @@ import io.berth.model.Stack;
 import io.berth.stacks.Sharing;
 import io.berth.stacks.StackAccess;
 import io.berth.stacks.StackAccess.Action;
+import io.berth.store.ShareStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
@@ -39,7 +40,8 @@ public final class SharePages {
             back(ctx, stack, e.getMessage());
             return;
         }
-        back(ctx, stack, "Shared with " + kind + " " + ctx.formParam("with").trim() + ".");
+        back(ctx, stack, ShareStore.EVERYONE.equals(kind) ? "Open to everyone who is signed in."
+                : "Shared with " + kind + " " + ctx.formParam("with").trim() + ".");
     }
 
     private void revoke(Context ctx) {
