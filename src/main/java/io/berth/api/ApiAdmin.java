@@ -60,7 +60,8 @@ public final class ApiAdmin {
         routes.post(base + "/users", this::createUser);
         routes.get(base + "/groups", ctx -> Bodies.send(ctx, 200, groups.all().entrySet().stream()
                 .map(e -> new GroupView(e.getKey(), e.getValue())).toList()));
-        routes.get(base + "/quotas", ctx -> Bodies.send(ctx, 200, users.all().stream().map(u -> new QuotaView(
+        routes.get(base + "/quotas", ctx -> Bodies.send(ctx, 200, users.all().stream()
+                .filter(u -> u.kind() != OwnerKind.SITE).map(u -> new QuotaView(
                 u.username(), quotas.usageOfUser(u.id()), quotas.limitsOf(u))).toList()));
         routes.put(base + "/quotas/users/{name}", this::setLimits);
         routes.get(base + "/audit", ctx -> Bodies.send(ctx, 200, audit.find(AuditFilter.from(ctx))));

@@ -2,6 +2,7 @@ package io.berth.web;
 
 import io.berth.model.Amounts;
 import io.berth.model.BerthException;
+import io.berth.model.OwnerKind;
 import io.berth.model.User;
 import io.berth.quota.Quotas;
 import io.berth.store.QuotaStore;
@@ -33,7 +34,8 @@ public final class QuotaPage {
 
     private void show(Context ctx, int status, String error) {
         Guard.requireAdmin(ctx);
-        List<Row> rows = users.all().stream().map(u -> {
+        // the site's account has no quota of its own: site stacks count against quotas.host only
+        List<Row> rows = users.all().stream().filter(u -> u.kind() != OwnerKind.SITE).map(u -> {
             QuotaStore.Override o = quotas.overrideOfUser(u.id());
             return new Row(u.username(), Quotas.bars(quotas.usageOfUser(u.id()), quotas.limitsOf(u)), text(o.stacks()), text(o.containers()),
                     o.cpuMillis() == null ? "" : Amounts.cpu(o.cpuMillis()),
