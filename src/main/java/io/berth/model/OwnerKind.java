@@ -8,8 +8,8 @@ import java.util.Optional;
  * groups) to the one site account {@value #SITE_ACCOUNT} (see {@code auth.GroupAccounts}), so everything keyed by
  * owner — stack names, routes, container names — works for them unchanged. That stored name is the only thing that
  * tells the kinds apart, and this is the one place that reads it; no sign-in can produce a name starting with
- * {@link #MARK} or {@code _} ({@code auth.Names} escapes both at the start; local names start with a letter or digit). Templates name the kinds they may be
- * launched for ({@code owner_kinds}) with the same values.
+ * {@link #MARK} or {@code _} ({@code auth.Names} escapes both at the start; local names start with a letter or
+ * digit). Templates name the kinds they may be launched for ({@code owner_kinds}) with the same values.
  */
 public enum OwnerKind {
     /** A person who signs in. Their stacks are served under {@code /user/<name>/}. */

@@ -17,9 +17,9 @@ import java.util.function.LongConsumer;
 /**
  * Sharing a stack with users and groups, and who is in which group: the facts {@link StackAccess} decides on (users
  * a stack is shared with may open its services through the proxy, not manage it). A site stack's audience is its
- * shares: groups, or everyone who is signed in ({@link ShareStore#EVERYONE}, for site stacks only). Asked on every proxied request, so
- * answered from caches; a revocation clears the stack's entry at once and tells the proxy ({@link #onRevoked}), which
- * closes the WebSockets the revoked user still has open.
+ * shares: groups, or everyone who is signed in ({@link ShareStore#EVERYONE}, for site stacks only). Asked on every
+ * proxied request, so answered from caches; a revocation clears the stack's entry at once and tells the proxy
+ * ({@link #onRevoked}), which closes the WebSockets the revoked user still has open.
  */
 public final class Sharing {
     private final ShareStore store;
@@ -98,7 +98,8 @@ public final class Sharing {
             throw BerthException.badRequest("name", "The stack is yours already.");
         }
         if (!store.add(stack.id(), kind, subject)) {
-            throw BerthException.conflict("name", ShareStore.EVERYONE.equals(kind) ? "The stack is shared with everyone already."
+            throw BerthException.conflict("name", ShareStore.EVERYONE.equals(kind)
+                    ? "The stack is shared with everyone already."
                     : "The stack is shared with " + kind + " \"" + name + "\" already.");
         }
         byStack.invalidate(stack.id());
