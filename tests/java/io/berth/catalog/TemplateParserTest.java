@@ -67,6 +67,43 @@ class TemplateParserTest {
     }
 
     @Test
+    void stop_grace_is_read_in_seconds_or_minutes_and_defaults_to_ten_seconds() throws TemplateException {
+        assertThat(parser.parse("d.yaml", GOOD).services().get(0).stopGraceSeconds()).isEqualTo(10);
+        assertThat(parser.parse("d.yaml", GOOD.replace("    env:", "    stop_grace: 30s\n    env:")).services().get(0)
+                .stopGraceSeconds()).isEqualTo(30);
+        assertThat(parser.parse("d.yaml", GOOD.replace("    env:", "    stop_grace: 2m\n    env:")).services().get(0)
+                .stopGraceSeconds()).isEqualTo(120);
+        assertThat(parser.parse("d.yaml", GOOD.replace("    env:", "    stop_grace: 10m\n    env:")).services().get(0)
+                .stopGraceSeconds()).isEqualTo(600);
+    }
+
+    @Test
+    void a_stop_grace_with_a_bad_unit_names_the_field_and_line() {
+        assertThatThrownBy(() -> parser.parse("d.yaml", GOOD.replace("    env:", "    stop_grace: 30h\n    env:")))
+                .hasMessageContaining("d.yaml:8:17: services.web.stop_grace: \"30h\" is not a grace period: write"
+                        + " e.g. 30s or 5m");
+        assertThatThrownBy(() -> parser.parse("d.yaml", GOOD.replace("    env:", "    stop_grace: soon\n    env:")))
+                .hasMessageContaining("d.yaml:8:17: services.web.stop_grace: \"soon\" is not a grace period");
+    }
+
+    @Test
+    void a_stop_grace_longer_than_ten_minutes_or_of_zero_is_refused() {
+        assertThatThrownBy(() -> parser.parse("d.yaml", GOOD.replace("    env:", "    stop_grace: 11m\n    env:")))
+                .hasMessageContaining("d.yaml:8:17: services.web.stop_grace: must be between 1 s and 10 m");
+        assertThatThrownBy(() -> parser.parse("d.yaml", GOOD.replace("    env:", "    stop_grace: 0s\n    env:")))
+                .hasMessageContaining("services.web.stop_grace: must be between 1 s and 10 m");
+    }
+
+    @Test
+    void the_shipped_sacred_template_gives_its_database_thirty_seconds_to_stop() throws Exception {
+        Template t = parser.parse("sacred.yaml", Files.readString(Path.of("templates/sacred.yaml")));
+        assertThat(t.services()).filteredOn(s -> s.name().equals("mongo")).singleElement()
+                .satisfies(s -> assertThat(s.stopGraceSeconds()).isEqualTo(30));
+        assertThat(t.services()).filteredOn(s -> s.name().equals("omniboard")).singleElement()
+                .satisfies(s -> assertThat(s.stopGraceSeconds()).isEqualTo(10));
+    }
+
+    @Test
     void placement_constraints_are_read_and_a_malformed_one_names_its_line() throws TemplateException {
         String placed = GOOD.replace("    env:", "    placement: [node.labels.disk==local, \"node.role != manager\"]\n    env:");
         assertThat(parser.parse("d.yaml", placed).services().get(0).placement())

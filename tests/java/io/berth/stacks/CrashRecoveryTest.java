@@ -10,13 +10,15 @@ import io.berth.testing.PortalClient;
 import io.berth.testing.Stacks;
 import io.berth.testing.TestDocker;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Berth killed with SIGKILL in the middle of a start: the job is gone with the JVM, the store still says STARTING, and
- * the containers made so far still run. The next Berth must finish that start on the same objects.
+ * the containers made so far still run. The next Berth must finish that start on the same objects. The same in the
+ * middle of a graceful stop: the store says STOPPING and the next Berth finishes the stop.
  * (Killed while READY is covered by {@code io.berth.web.RestartTest}.)
  */
 class CrashRecoveryTest {
@@ -43,6 +45,17 @@ class CrashRecoveryTest {
                     command: [sh, -c, 'sleep 3; mkdir -p /www && echo pong > /www/ping && exec httpd -f -p 8081 -h /www']
                     health: {http: /ping, port: 8081, timeout: 30s}
                 """);
+        // ignores SIGTERM, so each stop waits out its grace of 6 s before the engine kills it
+        instance.template("stubborn.yaml", """
+                name: stubborn
+                services:
+                  web:
+                    image: berth/demo:latest
+                    command: [sh, -c, "trap '' TERM; mkdir -p /www && httpd -p 8080 -h /www; while true; do sleep 1; done"]
+                    stop_grace: 6s
+                    health: {tcp: 8080, timeout: 30s}
+                    expose: [{http: 8080}]
+                """);
     }
 
     @AfterEach
@@ -51,6 +64,36 @@ class CrashRecoveryTest {
             berth.kill();
         }
         instance.close();
+    }
+
+    @Test
+    void killed_while_a_service_takes_its_grace_to_stop_the_stack_ends_stopped_after_restart_and_starts_again()
+            throws Exception {
+        berth = new BerthProcess(instance).start();
+        PortalClient admin = new PortalClient(berth.url()).login("admin", BerthInstance.ADMIN_PASSWORD);
+        String web = instance.run + "-admin--slow--web";
+        launch(admin, "stubborn", "slow");
+        assertThat(waitForState(admin, "/stacks/admin/slow", "READY", Duration.ofSeconds(30))).isEqualTo("READY");
+
+        assertThat(admin.post("/stacks/admin/slow/stop", Map.of()).statusCode()).isEqualTo(302);
+        // the middle of the graceful stop: the page says what it waits for while the container still runs
+        Stacks.waitUntil("the stack page names the service it waits for",
+                () -> admin.get("/stacks/admin/slow").body().contains("waiting for web to shut down"),
+                Duration.ofSeconds(10), () -> admin.get("/stacks/admin/slow").body());
+        assertThat(waitForState(admin, "/stacks/admin/slow", "STOPPING", Duration.ofSeconds(1))).isEqualTo("STOPPING");
+        assertThat(TestDocker.inspect(web, "{{.State.Running}}")).isEqualTo("true");
+
+        berth.kill();
+        long restartedAt = System.nanoTime();
+        berth.start();
+        String state = waitForState(admin, "/stacks/admin/slow", "STOPPED", Duration.ofSeconds(30));
+        System.out.printf("killed Berth while STOPPING; restart -> STOPPED after %.1f s%n",
+                (System.nanoTime() - restartedAt) / 1e9);
+        assertThat(state).as("state after the restart; log:\n" + berth.log()).isEqualTo("STOPPED");
+        assertThat(TestDocker.containers(instance.run)).isEmpty();
+
+        assertThat(admin.post("/stacks/admin/slow/start", Map.of()).statusCode()).isEqualTo(302);
+        assertThat(waitForState(admin, "/stacks/admin/slow", "READY", Duration.ofSeconds(30))).isEqualTo("READY");
     }
 
     @Test

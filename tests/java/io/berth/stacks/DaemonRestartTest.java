@@ -109,7 +109,9 @@ class DaemonRestartTest {
             assertThat(waitForState(admin, "/stacks/admin/stubborn", "READY", Duration.ofSeconds(1))).isEqualTo("READY");
             assertThat(admin.get("/user/admin/stubborn/web/").body()).contains("stubborn");
         } finally {
-            // The slow stopper must not slow down the other test's restart: delete it through the portal.
+            // The slow stopper must not slow down the other test's restart: delete it through the portal, killed
+            // first (a delete stops it gracefully, which for this one means waiting out its 10 s grace).
+            dockerd.containers("stubborn").forEach(c -> dockerd.docker("kill", c));
             admin.get("/stacks/admin/stubborn");
             admin.post("/stacks/admin/stubborn/delete", java.util.Map.of());
             Stacks.waitUntil(() -> dockerd.containers("stubborn").isEmpty(), Duration.ofSeconds(20));

@@ -59,7 +59,7 @@ public final class LoopbackBackend implements Backend {
     }
 
     @Override
-    public void stop(StackRef stack) {
+    public void stop(StackRef stack, Progress progress) {
         running.remove(stack);
     }
 

@@ -31,12 +31,25 @@ public interface Backend extends AutoCloseable {
      */
     List<Endpoint> start(StackSpec spec, Progress progress) throws BackendException;
 
-    /** Removes the stack's containers; keeps its network. Stopping what is already gone succeeds. */
-    void stop(StackRef stack);
+    /**
+     * Stops the stack's services gracefully and removes their containers; keeps its network. Each service gets its
+     * image's stop signal (SIGTERM unless the image says otherwise) and up to its stop grace
+     * ({@link StackSpec.ServiceSpec#stopGraceSeconds}) to shut down before the engine kills it; a service gets its
+     * signal once the services that depend on it are down. Returns when the containers are gone (a backend whose
+     * engine stops them after the call, like Swarm's, may return before). Services still shutting down after a
+     * second or so are named on {@code progress}. Stopping what is already gone succeeds.
+     */
+    void stop(StackRef stack, Progress progress);
+
+    /** {@link #stop(StackRef, Progress)} without progress messages. */
+    default void stop(StackRef stack) {
+        stop(stack, Progress.NONE);
+    }
 
     /**
-     * Removes the stack's containers and its network, and, unless {@code keepData}, its stack-scoped volumes
-     * (owner-scoped volumes are never removed with a stack). Removing what is already gone succeeds.
+     * Stops the stack as {@link #stop} does, then removes its network and, unless {@code keepData}, its
+     * stack-scoped volumes (owner-scoped volumes are never removed with a stack). Removing what is already gone
+     * succeeds.
      */
     void remove(StackRef stack, boolean keepData);
 
@@ -85,7 +98,7 @@ public interface Backend extends AutoCloseable {
         void close();
     }
 
-    /** Receives progress messages while a stack starts. */
+    /** Receives progress messages while a stack starts or stops. */
     @FunctionalInterface
     interface Progress {
         void step(String message);

@@ -7,6 +7,7 @@ import java.util.Map;
 /**
  * What a backend needs to start a stack: its name and its services, fully resolved (no template syntax left).
  * Services are listed in start order: each one is started only after the ones before it pass their health check.
+ * A stop goes the other way: a service gets its stop signal once the services that depend on it have stopped.
  */
 public record StackSpec(StackRef ref, List<ServiceSpec> services) {
 
@@ -25,10 +26,25 @@ public record StackSpec(StackRef ref, List<ServiceSpec> services) {
      * @param user      {@code uid[:gid]} to run as; null: the image's default user
      * @param placement constraints on the node that runs it ({@code node.labels.disk==local}); a backend of one
      *                  node ignores them
+     * @param stopGraceSeconds how long a stop waits, after the image's stop signal (SIGTERM unless its
+     *                  {@code STOPSIGNAL} says otherwise), for the service to shut down before the engine kills it
+     * @param dependsOn the services of this stack it needs (the template's {@code depends_on}): a stop lets those
+     *                  that need it shut down first
      */
     public record ServiceSpec(String name, String image, List<String> command, Map<String, String> env, int port,
                               List<Mount> volumes, Resources resources, Health health, List<Integer> publish,
-                              String user, List<String> placement) {
+                              String user, List<String> placement, int stopGraceSeconds, List<String> dependsOn) {
+        /** The stop grace of a service whose template gives none; Docker's own default. */
+        public static final int DEFAULT_STOP_GRACE_SECONDS = 10;
+        /** The longest stop grace a template may ask for: a stop, and the delete behind it, wait up to this long. */
+        public static final int MAX_STOP_GRACE_SECONDS = 600;
+
+        public ServiceSpec(String name, String image, List<String> command, Map<String, String> env, int port,
+                           List<Mount> volumes, Resources resources, Health health, List<Integer> publish,
+                           String user, List<String> placement) {
+            this(name, image, command, env, port, volumes, resources, health, publish, user, placement,
+                    DEFAULT_STOP_GRACE_SECONDS, List.of());
+        }
 
         public ServiceSpec(String name, String image, List<String> command, Map<String, String> env, int port,
                            List<Mount> volumes, Resources resources, Health health, List<Integer> publish,

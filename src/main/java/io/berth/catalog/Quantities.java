@@ -3,11 +3,32 @@ package io.berth.catalog;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Ports and amounts of memory as templates write them. */
+/** Ports, amounts of memory and short durations as templates write them. */
 final class Quantities {
     private static final Pattern MEMORY = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgt]i?b?)?", Pattern.CASE_INSENSITIVE);
 
+    /** A number of seconds or minutes: {@code 30s}, {@code 2m}, or a bare number of seconds. */
+    private static final Pattern SECONDS = Pattern.compile("(\\d{1,5})\\s*(s|m)?");
+
     private Quantities() { }
+
+    /**
+     * A short duration ({@code 30s}, {@code 2m}; a bare number counts seconds) in whole seconds, from 1 s to
+     * {@code maxSeconds}; {@code what} names it in the error ("a timeout").
+     */
+    static int seconds(YamlNode node, String what, int maxSeconds) throws TemplateException {
+        String text = node.string().trim();
+        Matcher m = SECONDS.matcher(text);
+        if (!m.matches()) {
+            throw node.error("\"" + text + "\" is not " + what + ": write e.g. 30s or 5m");
+        }
+        int seconds = Integer.parseInt(m.group(1)) * ("m".equals(m.group(2)) ? 60 : 1);
+        if (seconds < 1 || seconds > maxSeconds) {
+            throw node.error("must be between 1 s and " + (maxSeconds % 60 == 0 ? maxSeconds / 60 + " m"
+                    : maxSeconds + " s"));
+        }
+        return seconds;
+    }
 
     static int port(YamlNode node) throws TemplateException {
         long port = node.integer();

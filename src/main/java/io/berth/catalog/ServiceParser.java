@@ -1,18 +1,18 @@
 package io.berth.catalog;
 
 import io.berth.backend.StackSpec.Health.Kind;
+import io.berth.backend.StackSpec.ServiceSpec;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reads one entry of a template's {@code services}, checking every reference against the template's names. */
 final class ServiceParser {
     private static final Set<String> SERVICE = Set.of("image", "command", "args", "env", "volumes", "resources",
-            "health", "depends_on", "user", "expose", "placement");
+            "health", "depends_on", "user", "expose", "placement", "stop_grace");
     /** A Swarm placement constraint: an attribute ({@code node.labels.disk}), {@code ==} or {@code !=}, a value. */
     private static final java.util.regex.Pattern CONSTRAINT =
             java.util.regex.Pattern.compile("[A-Za-z0-9_.\\-]+ *(==|!=) *[^ ]+");
@@ -103,8 +103,11 @@ final class ServiceParser {
                         + " node.labels.disk==local or node.role!=manager");
             }
         }
+        int stopGrace = YamlNode.get(f, "stop_grace").isPresent()
+                ? Quantities.seconds(f.get("stop_grace"), "a grace period", ServiceSpec.MAX_STOP_GRACE_SECONDS)
+                : ServiceSpec.DEFAULT_STOP_GRACE_SECONDS;
         return new Template.Service(name, image, command, args, env, mounts, cpus, memory, health, dependsOn, user, expose,
-                placement.stream().map(String::trim).toList());
+                placement.stream().map(String::trim).toList(), stopGrace);
     }
 
     private List<String> arguments(Map<String, YamlNode> f, String key) throws TemplateException {
@@ -254,18 +257,8 @@ final class ServiceParser {
             throw node.get().error("write {tcp: PORT}, {http: /path, port: PORT} or none");
         }
         Map<String, YamlNode> h = node.get().map(Set.of("tcp", "http", "port", "timeout"));
-        int timeout = 0;
-        if (YamlNode.get(h, "timeout").isPresent()) {
-            String text = h.get("timeout").string().trim();
-            Matcher m = Pattern.compile("(\\d{1,5})\\s*(s|m)?").matcher(text);
-            if (!m.matches()) {
-                throw h.get("timeout").error("\"" + text + "\" is not a timeout: write e.g. 30s or 5m");
-            }
-            timeout = Integer.parseInt(m.group(1)) * ("m".equals(m.group(2)) ? 60 : 1);
-            if (timeout < 1 || timeout > MAX_HEALTH_TIMEOUT_SECONDS) {
-                throw h.get("timeout").error("must be between 1 s and 60 m");
-            }
-        }
+        int timeout = YamlNode.get(h, "timeout").isPresent()
+                ? Quantities.seconds(h.get("timeout"), "a timeout", MAX_HEALTH_TIMEOUT_SECONDS) : 0;
         if (h.containsKey("tcp") == h.containsKey("http")) {
             throw node.get().error("give exactly one of tcp: PORT or http: /path");
         }

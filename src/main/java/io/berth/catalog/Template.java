@@ -39,11 +39,12 @@ public record Template(String name, String title, String description, String ico
     /**
      * One container. {@code command} replaces the image's command; {@code args} follow it (or, without a command,
      * are the arguments of the image's entrypoint). {@code placement}: constraints on the node that runs it, for
-     * backends with several nodes.
+     * backends with several nodes. {@code stopGraceSeconds}: how long a stop waits for it to shut down after its stop
+     * signal before it is killed ({@code stop_grace}).
      */
     public record Service(String name, String image, List<String> command, List<String> args, Map<String, String> env,
                           List<Mount> mounts, double cpus, long memoryBytes, Health health, List<String> dependsOn,
-                          String user, List<Expose> expose, List<String> placement) {
+                          String user, List<Expose> expose, List<String> placement, int stopGraceSeconds) {
 
         /** This service with its HTTP port served by {@code route} (unchanged when null or without one). */
         Service withRoute(Expose.Route route) {
@@ -54,7 +55,7 @@ public record Template(String name, String title, String description, String ico
             List<Expose> changed = expose.stream().map(e -> e != http ? e : new Expose(e.kind(), e.port(), route,
                     e.name(), e.connection(), e.snippet(), e.open(), e.identity())).toList();
             return new Service(name, image, command, args, env, mounts, cpus, memoryBytes, health, dependsOn, user,
-                    changed, placement);
+                    changed, placement, stopGraceSeconds);
         }
 
         /** The HTTP port the proxy serves, if any. */

@@ -108,7 +108,8 @@ public final class TemplateRenderer {
                     http == null ? 0 : http.port(), mounts, new StackSpec.Resources(s.cpus(), s.memoryBytes()),
                     new StackSpec.Health(h.kind(), h.port(), h.path() == null ? null : resolve(h.path(), ctx, prefix),
                             h.timeoutSeconds()),
-                    publish, s.user() == null ? null : resolve(s.user(), ctx, prefix), s.placement()));
+                    publish, s.user() == null ? null : resolve(s.user(), ctx, prefix), s.placement(),
+                    s.stopGraceSeconds(), s.dependsOn()));
         }
         return new StackSpec(new StackRef(ctx.owner(), ctx.stack()), services);
     }

@@ -285,7 +285,8 @@ public final class StackService {
     }
 
     private void runStop(Stack stack) {
-        backend.stop(stack.ref());
+        // graceful: the page shows which service it is waiting for, if one takes more than a second to shut down
+        backend.stop(stack.ref(), step -> events.add(stack.id(), step));
         store.setTargets(stack.id(), List.of());
         if (store.transition(stack.id(), EnumSet.of(StackState.STOPPING), StackState.STOPPED, null)) {
             events.add(stack.id(), "Stopped");

@@ -45,6 +45,8 @@ class ServiceSpecsTest {
         assertThat(container.path("CapabilityDrop").toString()).isEqualTo("[\"ALL\"]");
         assertThat(container.path("CapabilityAdd").toString()).contains("CAP_SETUID").doesNotContain("NET_RAW");
         assertThat(container.path("Init").asBoolean()).isTrue();
+        assertThat(container.path("StopGracePeriod").asLong()).as("the default stop grace, in nanoseconds")
+                .isEqualTo(10_000_000_000L);
         assertThat(container.path("User").asText()).isEqualTo("1000:100");
         assertThat(container.path("Command").toString()).isEqualTo("[\"mongod\",\"--bind_ip_all\"]");
         assertThat(container.path("Env").toString()).isEqualTo("[\"A=1\"]");

@@ -32,6 +32,10 @@ import org.slf4j.LoggerFactory;
 final class ContainerFactory {
     /** Label holding a container's service port, so a listing can rebuild its endpoint after a restart. */
     static final String PORT_LABEL = "berth.port";
+    /** Label holding a container's stop grace in seconds, read by {@link GracefulStop} (also after a restart). */
+    static final String STOP_GRACE_LABEL = "berth.stop-grace";
+    /** Label holding the services of its stack a container depends on, comma-separated, for {@link GracefulStop}. */
+    static final String DEPENDS_ON_LABEL = "berth.depends-on";
 
     /**
      * What is left of Docker's default capabilities. Common images start as root to prepare their data folder
@@ -98,6 +102,11 @@ final class ContainerFactory {
         Map<String, String> labels = ownership.stackLabels(ref);
         labels.put(Labels.SERVICE, service.name());
         labels.put(PORT_LABEL, Integer.toString(service.port()));
+        labels.put(STOP_GRACE_LABEL, Integer.toString(service.stopGraceSeconds()));
+        List<String> dependsOn = Objects.requireNonNullElse(service.dependsOn(), List.<String>of());
+        if (!dependsOn.isEmpty()) {
+            labels.put(DEPENDS_ON_LABEL, String.join(",", dependsOn));
+        }
         List<String> env = Objects.requireNonNullElse(service.env(), Map.<String, String>of()).entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue()).toList();
         List<Integer> publish = Objects.requireNonNullElse(service.publish(), List.<Integer>of());
@@ -107,6 +116,8 @@ final class ContainerFactory {
         exposed.forEach(port -> bindings.bind(port, Ports.Binding.bindIp(config.publishHost)));
         create.withName(name).withHostName(service.name()).withLabels(labels).withEnv(env)
                 .withAliases(service.name()).withExposedPorts(exposed)
+                // also what `docker stop` by hand and a stopping Docker daemon give it
+                .withStopTimeout(service.stopGraceSeconds())
                 .withHostConfig(hostConfig(network, service.resources(), mounts).withPortBindings(bindings));
         if (service.user() != null && !service.user().isBlank()) {
             create.withUser(service.user());
@@ -120,7 +131,8 @@ final class ContainerFactory {
 
     private HostConfig hostConfig(String network, StackSpec.Resources resources, List<Mount> mounts) {
         HostConfig host = HostConfig.newHostConfig().withNetworkMode(network)
-                // init reaps children and forwards signals, so a PID 1 that ignores SIGTERM cannot stall a stop
+                // init reaps children and forwards the stop signal: the command (often a shell) is not PID 1, which
+                // the kernel shields from signals it has no handler for, so SIGTERM ends it instead of the grace
                 .withInit(true)
                 .withPrivileged(false)
                 .withCapDrop(Capability.ALL)

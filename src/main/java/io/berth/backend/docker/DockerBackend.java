@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs each stack on one Docker engine as a bridge network plus one container per service (made by
- * {@link ContainerFactory}), reached by the proxy at the container's address on that network; only the TCP ports a
+ * {@link ContainerFactory}; stopped by {@link GracefulStop}), reached by the proxy at the container's address on that network; only the TCP ports a
  * template publishes for clients outside Berth are published on the host. Data lives in named {@link Volumes}.
  * Objects are found again by name and labels, so a restarted Berth re-attaches to running stacks; objects without this
  * instance's labels are never touched.
@@ -58,6 +58,7 @@ public final class DockerBackend implements Backend, AutoCloseable {
     private final ContainerLogs logs;
     private final HealthCache health = new HealthCache();
     private final StackStart starts;
+    private final GracefulStop stops;
 
     public DockerBackend(BerthConfig.Docker config) {
         this.config = config;
@@ -69,6 +70,7 @@ public final class DockerBackend implements Backend, AutoCloseable {
         this.logStreams = new LogStreams(config.host);
         this.logs = new ContainerLogs(docker, config, ownership, logStreams);
         this.restarts = new Restarts(docker, config);
+        this.stops = new GracefulStop(docker);
         this.starts = new StackStart("Docker", "", health, this::unavailable, volumes, config.startTimeoutSeconds);
     }
 
@@ -95,16 +97,16 @@ public final class DockerBackend implements Backend, AutoCloseable {
     }
 
     @Override
-    public void stop(StackRef ref) {
+    public void stop(StackRef ref, Progress progress) {
         List<Container> found = containersOf(ref);
-        for (Container container : found) {
-            docker.removeContainer(container.getId());
-        }
         if (found.isEmpty()) {
             LOG.debug("stack \"{}\" of \"{}\": no containers to remove", ref.stack(), ref.owner());
-        } else {
-            LOG.info("stack \"{}\" of \"{}\": removed {} container(s)", ref.stack(), ref.owner(), found.size());
+            return;
         }
+        long began = System.nanoTime();
+        stops.stop(ref, found, progress);
+        LOG.info("stack \"{}\" of \"{}\": stopped and removed {} container(s) in {} ms", ref.stack(), ref.owner(),
+                found.size(), (System.nanoTime() - began) / 1_000_000);
     }
 
     @Override

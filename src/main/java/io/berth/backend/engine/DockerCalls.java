@@ -5,6 +5,7 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.InspectVolumeResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
@@ -13,11 +14,13 @@ import com.github.dockerjava.transport.DockerHttpClient;
 import io.berth.backend.Backend.Progress;
 import io.berth.backend.BackendException;
 import io.berth.backend.StackSpec;
+import io.berth.backend.StackSpec.ServiceSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * dockerspawner's executor wrapper): a hung engine then costs a caller at most {@link #CALL_TIMEOUT}, never a thread
  * forever, and no more than {@link #THREADS} requests are in flight at once. docker-java's own exceptions
  * ({@code NotFoundException}, {@code ConflictException}, …) reach the caller unchanged. The few calls the backends
- * make in more than one place, with their "already gone" rules, are here too.
+ * make in more than one place, with their "already gone" rules, are here too. Graceful stops, which wait on the
+ * engine for as long as a container's stop grace, have a pool and a connection of their own ({@link #stopContainer}),
+ * so a database taking its time to shut down never holds up the short calls of other stacks.
  */
 public final class DockerCalls implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DockerCalls.class);
@@ -43,6 +48,15 @@ public final class DockerCalls implements AutoCloseable {
     static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(30);
     /** A little longer than the HTTP response timeout, so the transport's own, clearer error usually wins. */
     static final Duration CALL_TIMEOUT = RESPONSE_TIMEOUT.plusSeconds(5);
+
+    /** Graceful stops that may be under way at once; more wait their turn (their grace counts from their start). */
+    static final int STOP_THREADS = 16;
+    /**
+     * The longest a stop may wait for the engine's answer: the longest grace, then the engine's kill and the
+     * container's exit. A stop's own grace bounds it on the engine's side; this only bounds a hung engine.
+     */
+    static final Duration STOP_RESPONSE_TIMEOUT = Duration.ofSeconds(ServiceSpec.MAX_STOP_GRACE_SECONDS)
+            .plus(RESPONSE_TIMEOUT);
 
     /** A call that did not finish within its deadline. */
     static final class Timeout extends RuntimeException {
@@ -54,6 +68,8 @@ public final class DockerCalls implements AutoCloseable {
     private final DockerClient client;
     private final DockerHttpClient http;
     private final ExecutorService pool;
+    private final DockerClient stopClient;
+    private final ExecutorService stopPool;
 
     public DockerCalls(String host) {
         DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
@@ -67,12 +83,24 @@ public final class DockerCalls implements AutoCloseable {
                 .responseTimeout(RESPONSE_TIMEOUT)
                 .build();
         client = DockerClientImpl.getInstance(config, http);
+        pool = Executors.newFixedThreadPool(THREADS, daemons("berth-docker-"));
+        stopClient = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(STOP_THREADS)
+                .connectionTimeout(CONNECT_TIMEOUT)
+                .responseTimeout(STOP_RESPONSE_TIMEOUT)
+                .build());
+        stopPool = Executors.newFixedThreadPool(STOP_THREADS, daemons("berth-docker-stop-"));
+    }
+
+    private static java.util.concurrent.ThreadFactory daemons(String prefix) {
         AtomicInteger count = new AtomicInteger();
-        pool = Executors.newFixedThreadPool(THREADS, runnable -> {
-            Thread t = new Thread(runnable, "berth-docker-" + count.getAndIncrement());
+        return runnable -> {
+            Thread t = new Thread(runnable, prefix + count.getAndIncrement());
             t.setDaemon(true);
             return t;
-        });
+        };
     }
 
     /** Runs {@code call} with the default deadline; {@code what} names it in a timeout message ("inspect x"). */
@@ -161,6 +189,22 @@ public final class DockerCalls implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops a container the way {@code docker stop} does, on the stop pool: the engine sends the image's stop signal
+     * (SIGTERM unless its {@code STOPSIGNAL} says otherwise), waits up to {@code graceSeconds} for the container to
+     * exit, then kills it. Completes when the container no longer runs; one already stopped (304) or gone (404)
+     * completes at once. The engine finishes a stop it has begun even when Berth goes away meanwhile.
+     */
+    public CompletableFuture<Void> stopContainer(String id, int graceSeconds) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                stopClient.stopContainerCmd(id).withTimeout(graceSeconds).exec();
+            } catch (NotModifiedException | NotFoundException e) {
+                LOG.debug("container {} already stopped or gone: {}", id, e.getMessage());
+            }
+        }, stopPool);
+    }
+
     /** Removes a network; one already gone (404) counts as removed. */
     public void removeNetwork(String idOrName) {
         try {
@@ -220,8 +264,10 @@ public final class DockerCalls implements AutoCloseable {
     @Override
     public void close() {
         pool.shutdownNow();
+        stopPool.shutdownNow();
         try {
             client.close();
+            stopClient.close();
         } catch (IOException e) {
             // Closing the connection pool of a client we no longer use; nothing left to do with the error.
         }

@@ -64,6 +64,7 @@ final class ServiceSpecs {
         container.capabilityDrop = List.of("ALL");
         container.capabilityAdd = KEPT_CAPABILITIES;
         container.withImage(service.image()).withLabels(labels).withHostname(service.name()).withInit(true)
+                .withStopGracePeriod(TimeUnit.SECONDS.toNanos(service.stopGraceSeconds()))
                 .withMounts(mounts.stream().map(this::onEveryNode).toList())
                 .withEnv(Objects.requireNonNullElse(service.env(), Map.<String, String>of()).entrySet().stream()
                         .map(e -> e.getKey() + "=" + e.getValue()).toList());

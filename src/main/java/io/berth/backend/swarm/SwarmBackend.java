@@ -102,8 +102,13 @@ public final class SwarmBackend implements Backend {
         return starts.start(spec, progress, new ServiceSteps());
     }
 
+    /**
+     * Removes the stack's Swarm services; each node then stops their tasks as {@code docker stop} does, with the
+     * service's stop grace ({@link ServiceSpecs}), after this returns: there is no progress to report here, and the
+     * services stop all at once, without the Docker backend's dependency order.
+     */
     @Override
-    public void stop(StackRef ref) {
+    public void stop(StackRef ref, Progress progress) {
         List<Service> found = objects.ofStack(ref);
         found.forEach(s -> objects.remove(s.getId()));
         LOG.info("stack \"{}\" of \"{}\": removed {} swarm service(s)", ref.stack(), ref.owner(), found.size());
