@@ -3,6 +3,7 @@ package io.berth;
 import io.berth.api.ApiAdmin;
 import io.berth.api.ApiAuth;
 import io.berth.api.ApiShares;
+import io.berth.api.ApiSite;
 import io.berth.api.ApiV1;
 import io.berth.api.OpenApi;
 import io.berth.audit.Audit;
@@ -42,6 +43,7 @@ import io.berth.stacks.Adoption;
 import io.berth.stacks.CrashLoops;
 import io.berth.stacks.Culler;
 import io.berth.stacks.Owners;
+import io.berth.stacks.Provisioning;
 import io.berth.stacks.Reconciler;
 import io.berth.stacks.Sharing;
 import io.berth.stacks.StackAccess;
@@ -54,6 +56,7 @@ import io.berth.store.Backups;
 import io.berth.store.Database;
 import io.berth.store.EventStore;
 import io.berth.store.GroupStore;
+import io.berth.store.ProvisionStore;
 import io.berth.store.QuotaStore;
 import io.berth.store.SessionStore;
 import io.berth.store.ShareStore;
@@ -78,6 +81,7 @@ import io.berth.web.ProgressStream;
 import io.berth.web.QuotaPage;
 import io.berth.web.RouteGroup;
 import io.berth.web.SharePages;
+import io.berth.web.SitePages;
 import io.berth.web.StackPages;
 import io.berth.web.TokenPages;
 import io.berth.web.Views;
@@ -214,6 +218,8 @@ public final class App implements AutoCloseable {
         ClientAddress clients = new ClientAddress(config.proxy.trustedProxies);
         Views views = new Views();
         Owners owners = new Owners(catalog, sharing, access, new GroupAccounts(users));
+        Provisioning provisioning = new Provisioning(new ProvisionStore(db.jdbi()), details, renderer, backend, users,
+                audit, metrics);
         Supplier<String> portalUrl = hostNames::portalUrl;
         OpenApi openApi = new OpenApi();
         List<RouteGroup> routeGroups = List.of(
@@ -222,7 +228,8 @@ public final class App implements AutoCloseable {
                 new AuthPages(accounts, sessions, views, config.auth, sso, ssoAccounts, portalUrl, throttle,
                         clients)::register,
                 new StackPages(stackStore, stacks, catalog, backend, views, culler, quotas, sharing, access,
-                        owners)::register,
+                        owners, provisioning)::register,
+                new SitePages(access, stacks, provisioning, views)::register,
                 new HostLinks(handoff)::register,
                 new TokenPages(tokens, views)::register,
                 new MetricsPage(metrics, tokens, config.server.metricsAllow)::register,
@@ -237,6 +244,7 @@ public final class App implements AutoCloseable {
                 new ApiV1(catalog, stackStore, stacks, access, tokens, groups, quotas, owners, portalUrl)::register,
                 new ApiAdmin(accounts, users, groups, stackStore, auditStore, quotas, portalUrl, throttle)::register,
                 new ApiShares(stackStore, stacks, sharing, access, portalUrl)::register,
+                new ApiSite(access, provisioning)::register,
                 openApi::register,
                 new ApiDocsPage(openApi, views)::register);
         WebApp.Filters filters = new WebApp.Filters(new Guard(sessions)::before,

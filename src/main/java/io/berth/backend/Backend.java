@@ -53,6 +53,19 @@ public interface Backend extends AutoCloseable {
      */
     void remove(StackRef stack, boolean keepData);
 
+    /**
+     * Runs {@code command} inside the running container of a stack's service (as the container's user) and waits up
+     * to {@code timeout} for it; the output is kept as {@link ExecResult} says. A command still running at the
+     * timeout is left to finish in the container (engines cannot stop a single exec), so commands must be
+     * idempotent and quick.
+     *
+     * @throws BackendException when the service has no running container, or this backend cannot run commands
+     */
+    default ExecResult exec(StackRef stack, String service, List<String> command, java.time.Duration timeout)
+            throws BackendException {
+        throw new BackendException("This backend cannot run commands inside services (backend: docker can).");
+    }
+
     /** Every service container this backend owns, running or not: what the reconciler compares with the store. */
     List<ServiceStatus> list();
 

@@ -6,18 +6,33 @@ import java.util.Set;
 
 /** Checks that every {@code ${…}} in a template string names something the template has ({@link Interpolation}). */
 final class References {
+    /**
+     * Where a string is used: in the stack's containers ({@code SERVICE}), in what users are shown about a TCP port
+     * ({@code CLIENT}: also {@code tcp.*}, and {@code user_secret.*} of the user who looks), or in a provision
+     * command, run for one user of a site stack ({@code PROVISION}: also {@code user_secret.*}).
+     */
+    enum Where { SERVICE, CLIENT, PROVISION }
+
     private final Collection<String> parameters;
     private final Collection<String> secrets;
     private final Collection<String> services;
+    private final Collection<String> userSecrets;
 
-    References(Collection<String> parameters, Collection<String> secrets, Collection<String> services) {
+    References(Collection<String> parameters, Collection<String> secrets, Collection<String> services,
+               Collection<String> userSecrets) {
         this.parameters = parameters;
         this.secrets = secrets;
         this.services = services;
+        this.userSecrets = userSecrets;
+    }
+
+    /** The names of the template's services. */
+    Collection<String> services() {
+        return services;
     }
 
     /** Every {@code ${…}} in {@code text} must name something this template has. */
-    void check(YamlNode at, String text, boolean connection) throws TemplateException {
+    void check(YamlNode at, String text, Where where) throws TemplateException {
         List<String> refs;
         try {
             refs = Interpolation.references(text);
@@ -25,14 +40,15 @@ final class References {
             throw at.error(e.getMessage());
         }
         for (String ref : refs) {
-            String problem = problem(ref, connection);
+            String problem = problem(ref, where);
             if (problem != null) {
                 throw at.error("${" + ref + "}: " + problem);
             }
         }
     }
 
-    private String problem(String ref, boolean connection) {
+    private String problem(String ref, Where where) {
+        boolean connection = where == Where.CLIENT;
         String[] parts = ref.split("\\.", -1);
         return switch (parts[0]) {
             case "user" -> parts.length == 2 && Set.of("name", "uid", "gid").contains(parts[1]) ? null
@@ -46,6 +62,9 @@ final class References {
                     : "there is no secret \"" + (parts.length > 1 ? parts[1] : "") + "\" under secrets:";
             case "service" -> parts.length != 3 || !parts[2].equals("host") ? "use service.<name>.host"
                     : services.contains(parts[1]) ? null : "there is no service \"" + parts[1] + "\" in this template";
+            case "user_secret" -> where == Where.SERVICE ? "user_secret.* exists only in provision commands and in"
+                    + " connection strings and snippets" : parts.length == 2 && userSecrets.contains(parts[1]) ? null
+                    : "there is no secret \"" + (parts.length > 1 ? parts[1] : "") + "\" under user_secrets:";
             case "tcp" -> connection && parts.length == 2 && Set.of("host", "port").contains(parts[1]) ? null
                     : "tcp.host and tcp.port exist only in a tcp connection string or snippet";
             default -> ref.matches("[A-Z_][A-Z0-9_]*")

@@ -12,13 +12,16 @@ import java.util.regex.Pattern;
 /** Reads one entry of a template's {@code services}, checking every reference against the template's names. */
 final class ServiceParser {
     private static final Set<String> SERVICE = Set.of("image", "command", "args", "env", "volumes", "resources",
-            "health", "depends_on", "user", "expose", "placement", "stop_grace");
+            "health", "depends_on", "user", "expose", "placement", "stop_grace", "provision");
     /** A Swarm placement constraint: an attribute ({@code node.labels.disk}), {@code ==} or {@code !=}, a value. */
     private static final java.util.regex.Pattern CONSTRAINT =
             java.util.regex.Pattern.compile("[A-Za-z0-9_.\\-]+ *(==|!=) *[^ ]+");
     private static final Set<String> EXPOSE = Set.of("http", "tcp", "route", "name", "connection", "snippet", "open",
             "identity");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** Seconds a provision command may run when its template says nothing, and at most. */
+    static final int DEFAULT_PROVISION_SECONDS = 60;
+    static final int MAX_PROVISION_SECONDS = 600;
     /** Most seconds a service may take to become healthy. */
     static final int MAX_HEALTH_TIMEOUT_SECONDS = 3600;
 
@@ -26,11 +29,10 @@ final class ServiceParser {
     private final Collection<String> services;
     private final References references;
 
-    ServiceParser(Collection<String> volumes, Collection<String> parameters, Collection<String> secrets,
-                  Collection<String> services) {
+    ServiceParser(Collection<String> volumes, References references) {
         this.volumes = volumes;
-        this.services = services;
-        this.references = new References(parameters, secrets, services);
+        this.services = references.services();
+        this.references = references;
     }
 
     Template.Service parse(String name, YamlNode nameNode, YamlNode node) throws TemplateException {
@@ -107,10 +109,15 @@ final class ServiceParser {
                 ? Quantities.seconds(f.get("stop_grace"), "a grace period", ServiceSpec.MAX_STOP_GRACE_SECONDS)
                 : ServiceSpec.DEFAULT_STOP_GRACE_SECONDS;
         return new Template.Service(name, image, command, args, env, mounts, cpus, memory, health, dependsOn, user, expose,
-                placement.stream().map(String::trim).toList(), stopGrace);
+                placement.stream().map(String::trim).toList(), stopGrace, provision(f));
     }
 
     private List<String> arguments(Map<String, YamlNode> f, String key) throws TemplateException {
+        return arguments(f, key, References.Where.SERVICE);
+    }
+
+    private List<String> arguments(Map<String, YamlNode> f, String key, References.Where where)
+            throws TemplateException {
         var node = YamlNode.get(f, key);
         if (node.isEmpty()) {
             return List.of();
@@ -121,7 +128,7 @@ final class ServiceParser {
         List<String> out = new ArrayList<>();
         for (YamlNode item : node.get().list()) {
             String arg = item.string();
-            checkReferences(item, arg, false);
+            references.check(item, arg, where);
             out.add(arg);
         }
         return out;
@@ -283,6 +290,24 @@ final class ServiceParser {
     }
 
     private void checkReferences(YamlNode at, String text, boolean connection) throws TemplateException {
-        references.check(at, text, connection);
+        references.check(at, text, connection ? References.Where.CLIENT : References.Where.SERVICE);
+    }
+
+    /** {@code provision: {command: [...], deprovision: [...], timeout: 60s}}, or null without one. */
+    private Template.Provision provision(Map<String, YamlNode> f) throws TemplateException {
+        var node = YamlNode.get(f, "provision");
+        if (node.isEmpty()) {
+            return null;
+        }
+        Map<String, YamlNode> p = node.get().map(Set.of("command", "deprovision", "timeout"));
+        YamlNode.require(node.get(), p, "command");
+        List<String> command = arguments(p, "command", References.Where.PROVISION);
+        List<String> deprovision = arguments(p, "deprovision", References.Where.PROVISION);
+        if (command.isEmpty()) {
+            throw p.get("command").error("must name the command to run, as a list");
+        }
+        int timeout = p.containsKey("timeout")
+                ? Quantities.seconds(p.get("timeout"), "a timeout", MAX_PROVISION_SECONDS) : DEFAULT_PROVISION_SECONDS;
+        return new Template.Provision(command, deprovision, timeout);
     }
 }

@@ -12,17 +12,19 @@ import java.util.Set;
  * {@code ${…}} references; {@link TemplateRenderer} resolves them for one stack. {@code services} are in start order
  * (every service after those it depends on). {@code trusted}: the site vouches that no user controls what its
  * services' pages run, so they may be served on a path of the portal's origin ({@code proxy.path_routing}).
+ * {@code userSecrets}: secrets generated once per user of a site stack ({@code ${user_secret.<name>}}), for
+ * {@link Provision} commands and the connection strings each user is shown.
  */
 public record Template(String name, String title, String description, String icon, String category,
                        Set<OwnerKind> ownerKinds, Duration idleTimeout, Duration maxAge,
                        List<Parameter> parameters, List<String> secrets, Map<String, Volume> volumes,
-                       List<Service> services, boolean trusted) {
+                       List<Service> services, boolean trusted, List<String> userSecrets) {
 
     /** This template with each HTTP service's route set as given (services not named keep theirs). */
     public Template withRoutes(Map<String, Expose.Route> routes) {
         List<Service> changed = services.stream().map(s -> s.withRoute(routes.get(s.name()))).toList();
         return new Template(name, title, description, icon, category, ownerKinds, idleTimeout, maxAge, parameters,
-                secrets, volumes, changed, trusted);
+                secrets, volumes, changed, trusted, userSecrets);
     }
 
     /**
@@ -40,11 +42,13 @@ public record Template(String name, String title, String description, String ico
      * One container. {@code command} replaces the image's command; {@code args} follow it (or, without a command,
      * are the arguments of the image's entrypoint). {@code placement}: constraints on the node that runs it, for
      * backends with several nodes. {@code stopGraceSeconds}: how long a stop waits for it to shut down after its stop
-     * signal before it is killed ({@code stop_grace}).
+     * signal before it is killed ({@code stop_grace}). {@code provision}: what makes each user of a site stack an
+     * account in it, or null.
      */
     public record Service(String name, String image, List<String> command, List<String> args, Map<String, String> env,
                           List<Mount> mounts, double cpus, long memoryBytes, Health health, List<String> dependsOn,
-                          String user, List<Expose> expose, List<String> placement, int stopGraceSeconds) {
+                          String user, List<Expose> expose, List<String> placement, int stopGraceSeconds,
+                          Provision provision) {
 
         /** This service with its HTTP port served by {@code route} (unchanged when null or without one). */
         Service withRoute(Expose.Route route) {
@@ -55,7 +59,7 @@ public record Template(String name, String title, String description, String ico
             List<Expose> changed = expose.stream().map(e -> e != http ? e : new Expose(e.kind(), e.port(), route,
                     e.name(), e.connection(), e.snippet(), e.open(), e.identity())).toList();
             return new Service(name, image, command, args, env, mounts, cpus, memoryBytes, health, dependsOn, user,
-                    changed, placement, stopGraceSeconds);
+                    changed, placement, stopGraceSeconds, provision);
         }
 
         /** The HTTP port the proxy serves, if any. */
@@ -63,6 +67,14 @@ public record Template(String name, String title, String description, String ico
             return expose.stream().filter(e -> e.kind() == Expose.Kind.HTTP).findFirst().orElse(null);
         }
     }
+
+    /**
+     * Commands run inside a site stack's running service, once for each user of its audience before they are shown
+     * their connection ({@code command}) and when an admin removes them ({@code deprovision}, may be empty); each
+     * must be idempotent, may use {@code ${user.name}} and {@code ${user_secret.<name>}}, and is given
+     * {@code timeoutSeconds}.
+     */
+    public record Provision(List<String> command, List<String> deprovision, int timeoutSeconds) { }
 
     /** A volume mounted into a service. */
     public record Mount(String volume, String path) { }

@@ -26,7 +26,8 @@ public final class TemplateParser {
     static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{0,39}");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*([smhd])");
     private static final Set<String> TOP = Set.of("name", "title", "description", "icon", "category", "owner_kinds",
-            "idle_timeout", "max_age", "parameters", "secrets", "volumes", "services", "trusted");
+            "idle_timeout", "max_age", "parameters", "secrets", "volumes", "services", "trusted",
+            "user_secrets");
     private static final Set<String> PARAMETER = Set.of("type", "label", "help", "default", "regex", "max_length",
             "min", "max", "choices");
 
@@ -46,24 +47,34 @@ public final class TemplateParser {
         Duration idle = duration(top, "idle_timeout");
         Duration maxAge = duration(top, "max_age");
         List<Parameter> parameters = parameters(top);
-        List<String> secrets = secrets(top);
+        List<String> secrets = secrets(top, "secrets");
+        List<String> userSecrets = secrets(top, "user_secrets");
+        if (!userSecrets.isEmpty() && !ownerKinds.contains(OwnerKind.SITE)) {
+            throw top.get("user_secrets").error("applies only to templates with site in owner_kinds (each user of a"
+                    + " site service gets their own)");
+        }
         YamlNode servicesNode = YamlNode.require(root, top, "services");
         Map<String, YamlNode> serviceNodes = servicesNode.entries();
         References references = new References(parameters.stream().map(Parameter::name).toList(), secrets,
-                serviceNodes.keySet());
+                serviceNodes.keySet(), userSecrets);
         Map<String, Template.Volume> volumes = volumes(top, references);
         List<Template.Service> services = new ArrayList<>();
         if (serviceNodes.isEmpty()) {
             throw servicesNode.error("must list at least one service");
         }
-        ServiceParser serviceParser = new ServiceParser(volumes.keySet(),
-                parameters.stream().map(Parameter::name).toList(), secrets, serviceNodes.keySet());
+        ServiceParser serviceParser = new ServiceParser(volumes.keySet(), references);
         for (var entry : serviceNodes.entrySet()) {
-            services.add(serviceParser.parse(entry.getKey(), servicesNode.key(entry.getKey()), entry.getValue()));
+            Template.Service service = serviceParser.parse(entry.getKey(), servicesNode.key(entry.getKey()),
+                    entry.getValue());
+            if (service.provision() != null && !ownerKinds.contains(OwnerKind.SITE)) {
+                throw entry.getValue().entries().get("provision").error("applies only to templates with site in"
+                        + " owner_kinds: it makes each user of a site service an account in it");
+            }
+            services.add(service);
         }
         boolean trusted = top.containsKey("trusted") && top.get("trusted").bool();
         Template template = new Template(name, title, description, icon, category, ownerKinds, idle, maxAge,
-                parameters, secrets, volumes, services, trusted);
+                parameters, secrets, volumes, services, trusted, userSecrets);
         return TemplateChecks.check(template, serviceNodes);
     }
 
@@ -211,8 +222,8 @@ public final class TemplateParser {
         }
     }
 
-    private static List<String> secrets(Map<String, YamlNode> top) throws TemplateException {
-        var node = YamlNode.get(top, "secrets");
+    private static List<String> secrets(Map<String, YamlNode> top, String key) throws TemplateException {
+        var node = YamlNode.get(top, key);
         List<String> out = new ArrayList<>();
         if (node.isEmpty()) {
             return out;
@@ -255,7 +266,7 @@ public final class TemplateParser {
                     if (!path.startsWith("/") || path.contains("/../") || path.endsWith("/..")) {
                         throw hostPath.get().error("must be an absolute path on the host, without ..");
                     }
-                    references.check(hostPath.get(), path, false);
+                    references.check(hostPath.get(), path, References.Where.SERVICE);
                     out.put(name, new Template.Volume(name, VolumeScope.HOST, path));
                     continue;
                 }

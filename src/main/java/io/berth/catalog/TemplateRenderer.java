@@ -63,7 +63,20 @@ public final class TemplateRenderer {
      * secrets} the stack's generated secrets, {@code group} null for a user's own stack.
      */
     public record Context(String owner, long uid, long gid, String group, String stack, Map<String, String> params,
-                          Map<String, String> secrets) { }
+                          Map<String, String> secrets, String user, Map<String, String> userSecrets) {
+        public Context(String owner, long uid, long gid, String group, String stack, Map<String, String> params,
+                       Map<String, String> secrets) {
+            this(owner, uid, gid, group, stack, params, secrets, null, Map.of());
+        }
+
+        /**
+         * This stack's context for one user of a site stack: {@code ${user.name}} is theirs (not the owner's) and
+         * {@code ${user_secret.<name>}} their secrets.
+         */
+        public Context forUser(String name, Map<String, String> theirSecrets) {
+            return new Context(owner, uid, gid, group, stack, params, secrets, name, theirSecrets);
+        }
+    }
 
     /** The image to run for a template's image name on this site. */
     public String image(String upstream) {
@@ -129,6 +142,12 @@ public final class TemplateRenderer {
         });
     }
 
+    /** A service's provision command ({@code deprovision}: its deprovision command) for the user in {@code ctx}. */
+    public List<String> provisionCommand(Template.Service s, Context ctx, boolean deprovision) {
+        List<String> command = deprovision ? s.provision().deprovision() : s.provision().command();
+        return command.stream().map(a -> resolve(a, ctx, prefix(s, ctx))).toList();
+    }
+
     /**
      * The link to an HTTP service: its URL path ({@code /} on a host of its own) plus the template's {@code open}
      * path, resolved.
@@ -161,7 +180,7 @@ public final class TemplateRenderer {
         String[] parts = ref.split("\\.");
         return switch (parts[0]) {
             case "user" -> switch (parts[1]) {
-                case "name" -> ctx.owner();
+                case "name" -> ctx.user() != null ? ctx.user() : ctx.owner();
                 case "uid" -> Long.toString(ctx.uid());
                 default -> Long.toString(ctx.gid());
             };
@@ -173,6 +192,7 @@ public final class TemplateRenderer {
             };
             case "param" -> ctx.params().getOrDefault(parts[1], "");
             case "secret" -> ctx.secrets().getOrDefault(parts[1], "");
+            case "user_secret" -> ctx.userSecrets().getOrDefault(parts[1], "");
             case "service" -> parts[1]; // the service's name is its host name on the stack network
             default -> throw new IllegalStateException("unchecked reference ${" + ref + "}");
         };

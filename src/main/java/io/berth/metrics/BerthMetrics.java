@@ -136,6 +136,12 @@ public final class BerthMetrics implements AutoCloseable {
                 .register(registry).increment();
     }
 
+    /** Counts a user's provisioning in a site stack ({@code berth_provisionings_total{result="ok"|"failed"}}). */
+    public void provisioned(boolean ok) {
+        Counter.builder("berth.provisionings").description("Users made an account in a site service, and failures")
+                .tag("result", ok ? "ok" : "failed").register(registry).increment();
+    }
+
     /** Incremented when a WebSocket opens through the proxy, decremented when it closes. */
     public AtomicInteger openWebSockets() {
         return openWebSockets;

@@ -137,19 +137,33 @@ public final class StackDetails {
         if (template == null) {
             return List.of();
         }
+        // a site stack whose users get secrets of their own: its owner's view has none, so only host:port
+        return connections(stack, template, context(stack), !template.userSecrets().isEmpty());
+    }
+
+    /**
+     * What one user of a site stack is shown about its TCP ports: the connection strings rendered with their name
+     * ({@code ${user.name}}) and their secrets ({@code ${user_secret.<name>}}).
+     */
+    public List<Connection> connectionsFor(Stack stack, String user, Map<String, String> userSecrets) {
+        return templateOf(stack).map(t -> connections(stack, t, context(stack).forUser(user, userSecrets), false))
+                .orElse(List.of());
+    }
+
+    private List<Connection> connections(Stack stack, Template template, TemplateRenderer.Context ctx,
+                                         boolean addressOnly) {
         Map<String, Map<Integer, Integer>> published = store.publishedPorts(stack.id());
         Map<String, String> hosts = store.publishedHosts(stack.id());
-        TemplateRenderer.Context ctx = context(stack);
         List<Connection> out = new java.util.ArrayList<>();
         for (Template.Service s : template.services()) {
             String clientHost = hosts.getOrDefault(s.name(), publicHost);
             for (Template.Expose e : s.expose()) {
                 Integer hostPort = published.getOrDefault(s.name(), Map.of()).get(e.port());
                 if (e.kind() == Template.Expose.Kind.TCP && hostPort != null) {
-                    String connection = e.connection() == null ? clientHost + ":" + hostPort
+                    String connection = e.connection() == null || addressOnly ? clientHost + ":" + hostPort
                             : renderer.forClients(e.connection(), ctx, clientHost, hostPort);
                     out.add(new Connection(s.name(), e.name() == null ? s.name() : e.name(), clientHost, hostPort,
-                            connection, renderer.forClients(e.snippet(), ctx, clientHost, hostPort)));
+                            connection, addressOnly ? null : renderer.forClients(e.snippet(), ctx, clientHost, hostPort)));
                 }
             }
         }

@@ -13,6 +13,7 @@ import io.berth.model.StackState;
 import io.berth.quota.Quotas;
 import io.berth.stacks.Culler;
 import io.berth.stacks.Owners;
+import io.berth.stacks.Provisioning;
 import io.berth.stacks.Sharing;
 import io.berth.stacks.StackAccess;
 import io.berth.stacks.StackAccess.Action;
@@ -40,9 +41,12 @@ public final class StackPages {
     private final Sharing sharing;
     private final StackAccess access;
     private final Owners owners;
+    private final Provisioning provisioning;
 
     public StackPages(StackStore store, StackService stacks, Catalog catalog, Backend backend, Views views,
-                      Culler culler, Quotas quotas, Sharing sharing, StackAccess access, Owners owners) {
+                      Culler culler, Quotas quotas, Sharing sharing, StackAccess access, Owners owners,
+                      Provisioning provisioning) {
+        this.provisioning = provisioning;
         this.owners = owners;
         this.quotas = quotas;
         this.sharing = sharing;
@@ -160,6 +164,7 @@ public final class StackPages {
         params.put("connections", stack.state() == StackState.READY ? stacks.details().connections(stack) : List.of());
         params.put("values", store.values(stack.id(), "param"));
         params.put("shares", sharing.of(stack));
+        params.put("provisions", stack.ownerKind() == OwnerKind.SITE ? provisioning.of(stack) : List.of());
         params.put("cullNote", culler.deadline(stack).map(d -> "Berth will stop this stack at "
                 + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
                 .withZone(java.time.ZoneOffset.UTC).format(d.at()) + " (" + d.why() + "). Its data is kept.")

@@ -8,12 +8,14 @@ import com.github.dockerjava.api.model.Network;
 import io.berth.backend.Backend;
 import io.berth.backend.BackendException;
 import io.berth.backend.Endpoint;
+import io.berth.backend.ExecResult;
 import io.berth.backend.Labels;
 import io.berth.backend.ObjectNames;
 import io.berth.backend.ServiceStatus;
 import io.berth.backend.StackSpec;
 import io.berth.backend.StackSpec.ServiceSpec;
 import io.berth.backend.engine.Causes;
+import io.berth.backend.engine.ContainerExec;
 import io.berth.backend.engine.DockerCalls;
 import io.berth.backend.engine.HealthCache;
 import io.berth.backend.engine.HealthCheck;
@@ -59,6 +61,7 @@ public final class DockerBackend implements Backend, AutoCloseable {
     private final HealthCache health = new HealthCache();
     private final StackStart starts;
     private final GracefulStop stops;
+    private final ContainerExec exec;
 
     public DockerBackend(BerthConfig.Docker config) {
         this.config = config;
@@ -71,6 +74,7 @@ public final class DockerBackend implements Backend, AutoCloseable {
         this.logs = new ContainerLogs(docker, config, ownership, logStreams);
         this.restarts = new Restarts(docker, config);
         this.stops = new GracefulStop(docker);
+        this.exec = new ContainerExec(docker);
         this.starts = new StackStart("Docker", "", health, this::unavailable, volumes, config.startTimeoutSeconds);
     }
 
@@ -155,6 +159,13 @@ public final class DockerBackend implements Backend, AutoCloseable {
     @Override
     public LogStream logs(StackRef ref, String service, int tail, boolean follow, LogSink sink) {
         return logs.open(ref, service, tail, follow, sink);
+    }
+
+    @Override
+    public ExecResult exec(StackRef ref, String service, List<String> command, Duration timeout)
+            throws BackendException {
+        return exec.run(ObjectNames.container(config.namePrefix, ref, service), "\"" + service + "\"", command,
+                timeout);
     }
 
     @Override
