@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds berth/demo:latest, a ~2 MB image holding only busybox-static (every applet: sh, httpd, nc, …), a demo
-# page (/index.html) and a header-echo responder for tests (/echo-headers), without any registry: a root file
+# page (/index.html), a header-echo responder for tests (/echo-headers) and a page greeting the caller Berth names
+# (/greet, for identity: headers), without any registry: a root file
 # system is assembled here and handed to `docker import`. Idempotent: does nothing when the image of this
 # recipe's version exists. Usage: build.sh [image-name]
 set -euo pipefail
-VERSION=2
+VERSION=3
 image="${1:-berth/demo:latest}"
 here="$(cd "$(dirname "$0")" && pwd)"
 have="$(docker image inspect -f '{{index .Config.Labels "berth.demo.version"}}' "$image" 2>/dev/null || true)"
@@ -18,6 +19,7 @@ for applet in $(/bin/busybox --list); do
 done
 cp "$here/index.html" "$root/index.html"
 install -m 0755 "$here/echo-headers" "$root/echo-headers"
+install -m 0755 "$here/greet" "$root/greet"
 tar -C "$root" -c . | docker import --change 'CMD ["/bin/sh"]' --change 'WORKDIR /' \
   --change "LABEL berth.demo.version=$VERSION" --change 'ENV PATH=/bin' - "$image" >/dev/null
 echo "berth: built $image (recipe version $VERSION)"

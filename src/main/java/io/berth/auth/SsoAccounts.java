@@ -72,12 +72,13 @@ public final class SsoAccounts {
         }
         boolean admin = config.adminGroups.isEmpty() ? user.admin()
                 : memberOf.stream().anyMatch(admins::contains);
-        users.updateFromSso(user.id(), identity.subject(), spelled, admin, identity.uid(), identity.gid());
+        users.updateFromSso(user.id(), identity.subject(), spelled, admin, identity.uid(), identity.gid(),
+                identity.email());
         groups.replaceMemberships(user.id(), GroupStore.SSO, memberOf);
         groupsChanged.accept(user.id());
         LOG.info("user \"{}\" signed in through single sign-on (groups {}{})", user.username(), memberOf,
                 admin ? ", admin" : "");
-        return new User(user.id(), user.username(), admin, user.passwordHash(), spelled);
+        return new User(user.id(), user.username(), admin, user.passwordHash(), spelled, identity.email());
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.List;
  * @param idToken  the raw id_token, kept only to end the provider's session at logout
  * @param refreshToken the refresh token of the same exchange (null when the provider gave none), kept to re-check
  *                 the user during the session
+ * @param email    the e-mail address, only when the provider says it verified it (null otherwise)
  */
 public record SsoIdentity(String subject, String username, List<String> groups, Integer uid, Integer gid,
-                          String idToken, String refreshToken) { }
+                          String idToken, String refreshToken, String email) { }

@@ -15,8 +15,9 @@ import java.util.function.LongFunction;
  * copies — is removed, so no app behind Berth ever sees a name a client made up, whether or not its template asked
  * for identity (an app may trust such headers by its own default). Then, on routes whose template says
  * {@code identity: headers} ({@link Route#identity()}), Berth adds the caller's account name, their groups
- * (comma-separated account keys, which never hold a comma: {@code auth.Names}), their e-mail when known, and a signed
- * assertion (a JWT, {@code identity.IdentityAssertions}) for apps that must not trust the network.
+ * (comma-separated account keys, which never hold a comma: {@code auth.Names}), their e-mail when the identity
+ * provider verified one, and a signed assertion (a JWT, {@code identity.IdentityAssertions}) for apps that must not
+ * trust the network.
  */
 public final class IdentityHeaders {
     /** Names apps behind other auth proxies trust by default; never forwarded as a client sent them. */
@@ -62,7 +63,10 @@ public final class IdentityHeaders {
             List<String> groups = new ArrayList<>(groupsOf.apply(caller.id()));
             h.put(names.user(), caller.username());
             h.put(names.groups(), String.join(",", groups));
-            h.put(names.assertion(), signer.sign(caller.username(), groups, null, audience));
+            if (caller.email() != null) {
+                h.put(names.email(), caller.email());
+            }
+            h.put(names.assertion(), signer.sign(caller.username(), groups, caller.email(), audience));
         });
     }
 }

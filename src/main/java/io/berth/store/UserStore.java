@@ -11,7 +11,7 @@ import org.jdbi.v3.core.mapper.RowMapper;
 public final class UserStore {
     private static final RowMapper<User> USER = (rs, ctx) -> new User(
             rs.getLong("id"), rs.getString("username"), rs.getBoolean("is_admin"), rs.getString("password_hash"),
-            rs.getString("display_name"));
+            rs.getString("display_name"), rs.getString("email"));
 
     private final Jdbi jdbi;
 
@@ -60,11 +60,12 @@ public final class UserStore {
     }
 
     /** Updates what the identity provider says about a user at each sign-on. */
-    public void updateFromSso(long id, String subject, String displayName, boolean admin, Integer uid, Integer gid) {
+    public void updateFromSso(long id, String subject, String displayName, boolean admin, Integer uid, Integer gid,
+                              String email) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE users SET sso_subject = :s, display_name = :d, is_admin = :a,"
-                        + " uid = :uid, gid = :gid WHERE id = :id")
+                        + " uid = :uid, gid = :gid, email = :e WHERE id = :id")
                 .bind("s", subject).bind("d", displayName).bind("a", admin).bind("uid", uid).bind("gid", gid)
-                .bind("id", id).execute());
+                .bind("e", email).bind("id", id).execute());
     }
 
     /** Sets whether a user is an admin (single sign-on's re-check, from {@code admin_groups}). */

@@ -23,7 +23,23 @@ final class Claims {
         return new SsoIdentity(subject(config, profile.getId()), username,
                 groups(profile.getAttribute(config.groupsClaim)), number(profile, config.uidClaim),
                 number(profile, config.gidClaim), profile.getIdTokenString(),
-                profile.getRefreshToken() == null ? null : profile.getRefreshToken().getValue());
+                profile.getRefreshToken() == null ? null : profile.getRefreshToken().getValue(), email(profile));
+    }
+
+    /**
+     * The {@code email} claim when {@code email_verified} is true and it looks like an address (one line, an
+     * {@code @}, at most 254 characters); otherwise null. An unverified address could be anyone's: services told
+     * who is calling must not get it.
+     */
+    static String email(OidcProfile profile) {
+        Object verified = profile.getAttribute("email_verified");
+        Object email = profile.getAttribute("email");
+        if (!(Boolean.TRUE.equals(verified) || "true".equals(verified)) || !(email instanceof String address)) {
+            return null;
+        }
+        boolean plain = address.length() <= 254 && address.indexOf('@') > 0
+                && address.chars().noneMatch(c -> c < 0x21 || c == 0x7f || c == ',' || c == '<' || c == '>');
+        return plain ? address : null;
     }
 
     /** How Berth keys a person of the provider: {@code <issuer> <sub>}. */
