@@ -66,6 +66,36 @@ public interface Backend extends AutoCloseable {
         throw new BackendException("This backend cannot run commands inside services (backend: docker can).");
     }
 
+    /**
+     * The running service containers whose usage this backend can read ({@link #usage}). Optional: the default,
+     * for backends that cannot, is none. The Swarm backend answers for the containers on its own node (the manager
+     * it talks to) only: an engine reports the counters of its own containers.
+     */
+    default List<UsageTarget> usageTargets() {
+        return List.of();
+    }
+
+    /**
+     * One reading of a container's counters (CPU, memory, network, block I/O), without streaming. Waits up to
+     * {@code timeout} for the engine; a call that hangs (a stalled engine) ends with an exception then, so callers
+     * may read many containers on a bounded pool without one blocking the others.
+     *
+     * @throws BackendException when the container is gone, the engine failed or did not answer in time (then its
+     *                          cause is a {@link java.util.concurrent.TimeoutException}), or this backend cannot
+     *                          read usage
+     */
+    default ServiceUsage usage(UsageTarget target, java.time.Duration timeout) throws BackendException {
+        throw new BackendException("This backend cannot read what services use (backend: docker can).");
+    }
+
+    /**
+     * The size of every named volume Berth made on this engine, in one call (the engine walks the volumes' files,
+     * so callers ask rarely). Optional: the default is none.
+     */
+    default List<VolumeUsage> volumeUsage() {
+        return List.of();
+    }
+
     /** Every service container this backend owns, running or not: what the reconciler compares with the store. */
     List<ServiceStatus> list();
 

@@ -12,6 +12,9 @@ import io.berth.backend.ExecResult;
 import io.berth.backend.Labels;
 import io.berth.backend.ObjectNames;
 import io.berth.backend.ServiceStatus;
+import io.berth.backend.UsageTarget;
+import io.berth.backend.VolumeUsage;
+import io.berth.backend.ServiceUsage;
 import io.berth.backend.StackSpec;
 import io.berth.backend.StackSpec.ServiceSpec;
 import io.berth.backend.engine.Causes;
@@ -23,6 +26,7 @@ import io.berth.backend.engine.LogStreams;
 import io.berth.backend.engine.Ownership;
 import io.berth.backend.engine.StackStart;
 import io.berth.backend.engine.StackStart.Made;
+import io.berth.backend.engine.UsageReader;
 import io.berth.backend.engine.Volumes;
 import io.berth.config.BerthConfig;
 import io.berth.model.StackRef;
@@ -54,6 +58,7 @@ public final class DockerBackend implements Backend, AutoCloseable {
     private final ServiceProbe probe;
     private final Ownership ownership;
     private final Volumes volumes;
+    private final UsageReader usage;
     private final ContainerFactory containers;
     private final Restarts restarts;
     private final LogStreams logStreams;
@@ -69,6 +74,7 @@ public final class DockerBackend implements Backend, AutoCloseable {
         this.probe = new ServiceProbe(docker);
         this.ownership = new Ownership(config);
         this.volumes = new Volumes(docker, config, ownership);
+        this.usage = new UsageReader(docker, config, ownership);
         this.containers = new ContainerFactory(docker, config, ownership);
         this.logStreams = new LogStreams(config.host);
         this.logs = new ContainerLogs(docker, config, ownership, logStreams);
@@ -166,6 +172,21 @@ public final class DockerBackend implements Backend, AutoCloseable {
             throws BackendException {
         return exec.run(ObjectNames.container(config.namePrefix, ref, service), "\"" + service + "\"", command,
                 timeout);
+    }
+
+    @Override
+    public List<UsageTarget> usageTargets() {
+        return usage.targets();
+    }
+
+    @Override
+    public ServiceUsage usage(UsageTarget target, Duration timeout) throws BackendException {
+        return usage.read(target, timeout);
+    }
+
+    @Override
+    public List<VolumeUsage> volumeUsage() {
+        return usage.volumes();
     }
 
     @Override

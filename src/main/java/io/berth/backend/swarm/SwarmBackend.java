@@ -11,6 +11,9 @@ import io.berth.backend.Endpoint;
 import io.berth.backend.Labels;
 import io.berth.backend.ObjectNames;
 import io.berth.backend.ServiceStatus;
+import io.berth.backend.UsageTarget;
+import io.berth.backend.VolumeUsage;
+import io.berth.backend.ServiceUsage;
 import io.berth.backend.StackSpec;
 import io.berth.backend.StackSpec.ServiceSpec;
 import io.berth.backend.engine.Causes;
@@ -21,6 +24,7 @@ import io.berth.backend.engine.LogStreams;
 import io.berth.backend.engine.Ownership;
 import io.berth.backend.engine.StackStart;
 import io.berth.backend.engine.StackStart.Made;
+import io.berth.backend.engine.UsageReader;
 import io.berth.backend.engine.Volumes;
 import io.berth.config.BerthConfig;
 import io.berth.config.Swarm;
@@ -50,6 +54,7 @@ public final class SwarmBackend implements Backend {
     private final DockerCalls docker;
     private final Ownership ownership;
     private final Volumes volumes;
+    private final UsageReader usage;
     private final ServiceSpecs specs;
     private final Tasks tasks;
     private final OwnContainer own;
@@ -64,6 +69,7 @@ public final class SwarmBackend implements Backend {
         this.docker = new DockerCalls(config.host);
         this.ownership = new Ownership(config);
         this.volumes = new Volumes(docker, config, ownership);
+        this.usage = new UsageReader(docker, config, ownership);
         this.specs = new ServiceSpecs(config, swarm);
         this.tasks = new Tasks(docker);
         this.own = new OwnContainer(docker, swarm.berthContainer);
@@ -188,6 +194,22 @@ public final class SwarmBackend implements Backend {
         return logStreams.follow(service, "logs of service " + name, sink, (c, callback) -> c.logServiceCmd(
                 found.getId()).withStdout(true).withStderr(true).withFollow(follow)
                 .withTail(tail < 0 ? null : tail).exec(callback));
+    }
+
+    /** Only the containers on the manager node Berth talks to: each engine reports its own containers' counters. */
+    @Override
+    public List<UsageTarget> usageTargets() {
+        return usage.targets();
+    }
+
+    @Override
+    public ServiceUsage usage(UsageTarget target, Duration timeout) throws BackendException {
+        return usage.read(target, timeout);
+    }
+
+    @Override
+    public List<VolumeUsage> volumeUsage() {
+        return usage.volumes();
     }
 
     @Override
