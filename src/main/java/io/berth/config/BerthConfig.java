@@ -40,6 +40,8 @@ public final class BerthConfig {
     public AuditLog audit = new AuditLog();
     /** Stopping stacks nobody uses (per template: {@code idle_timeout}, {@code max_age}). */
     public Culling culling = new Culling();
+    /** Sampling what each stack really uses: CPU, memory, network, block I/O, volume sizes (see {@link Usage}). */
+    public Usage usage = new Usage();
     /** Berth's own log on standard output (journald, docker logs). */
     public Logging logging = new Logging();
     /**

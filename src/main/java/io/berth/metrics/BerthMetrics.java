@@ -5,6 +5,8 @@ import io.berth.model.StackState;
 import io.berth.store.StackStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -23,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Berth's Prometheus metrics: stacks by state, launch durations and failures by reason, proxied requests and body
- * bytes by routing mode (and status class), open WebSockets, Jetty's threads, and the JVM's own. The hot path (a proxied request) costs one
+ * bytes by routing mode (and status class), open WebSockets, Jetty's threads, usage readings (and, when asked, what
+ * each stack's services use), and the JVM's own. The hot path (a proxied request) costs one
  * timer record on a meter created up front.
  */
 public final class BerthMetrics implements AutoCloseable {
@@ -37,6 +40,10 @@ public final class BerthMetrics implements AutoCloseable {
     private final Counter[][] bytes = new Counter[2][2];
     private final AtomicInteger openWebSockets = new AtomicInteger();
     private final StackCounts counts;
+    private final Timer usageRounds;
+    private final MultiGauge serviceCpu;
+    private final MultiGauge serviceMemory;
+    private final MultiGauge volumeBytes;
 
     public BerthMetrics(StackStore store) {
         new ClassLoaderMetrics().bindTo(registry);
@@ -68,6 +75,14 @@ public final class BerthMetrics implements AutoCloseable {
         }
         Gauge.builder("berth.proxy.websockets.open", openWebSockets, AtomicInteger::get)
                 .description("WebSockets open through the proxy").register(registry);
+        usageRounds = Timer.builder("berth.usage.round").description("Rounds reading every container's usage")
+                .register(registry);
+        serviceCpu = MultiGauge.builder("berth.service.cpu.cores").description("CPU cores a service uses")
+                .register(registry);
+        serviceMemory = MultiGauge.builder("berth.service.memory.bytes")
+                .description("Memory a service uses (working set)").register(registry);
+        volumeBytes = MultiGauge.builder("berth.volume.bytes").description("Bytes in a named volume")
+                .register(registry);
     }
 
     public void launched(long nanos) {
@@ -140,6 +155,36 @@ public final class BerthMetrics implements AutoCloseable {
     public void provisioned(boolean ok) {
         Counter.builder("berth.provisionings").description("Users made an account in a site service, and failures")
                 .tag("result", ok ? "ok" : "failed").register(registry).increment();
+    }
+
+    /** Counts one reading of a container's usage: {@code berth_usage_readings_total{result="ok"|"timeout"|"failed"}}. */
+    public void usageReading(String result) {
+        Counter.builder("berth.usage.readings").description("Readings of what service containers use, by result")
+                .tag("result", result).register(registry).increment();
+    }
+
+    /** How long a round of usage readings took ({@code berth_usage_round_seconds}). */
+    public void usageRound(long nanos) {
+        usageRounds.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** One labelled value of a per-stack gauge; {@code name} is the service (or, for volumes, the volume). */
+    public record Row(String owner, String stack, String name, double value) { }
+
+    /**
+     * Replaces the per-stack gauges ({@code usage.per_stack_metrics}): {@code berth_service_cpu_cores} and
+     * {@code berth_service_memory_bytes} by owner, stack and service, {@code berth_volume_bytes} by owner, stack
+     * (empty for a volume the owner's stacks share) and volume. Rows not given again disappear.
+     */
+    public void perStackUsage(java.util.List<Row> cpu, java.util.List<Row> memory, java.util.List<Row> volumes) {
+        serviceCpu.register(rows(cpu, "service"), true);
+        serviceMemory.register(rows(memory, "service"), true);
+        volumeBytes.register(rows(volumes, "volume"), true);
+    }
+
+    private static java.util.List<MultiGauge.Row<?>> rows(java.util.List<Row> rows, String nameTag) {
+        return rows.stream().<MultiGauge.Row<?>>map(r -> MultiGauge.Row.of(
+                Tags.of("owner", r.owner(), "stack", r.stack(), nameTag, r.name()), r.value())).toList();
     }
 
     /** Incremented when a WebSocket opens through the proxy, decremented when it closes. */
