@@ -4,6 +4,7 @@ import io.berth.api.ApiAdmin;
 import io.berth.api.ApiAuth;
 import io.berth.api.ApiShares;
 import io.berth.api.ApiSite;
+import io.berth.api.ApiUsage;
 import io.berth.api.ApiV1;
 import io.berth.api.OpenApi;
 import io.berth.audit.Audit;
@@ -63,7 +64,10 @@ import io.berth.store.ShareStore;
 import io.berth.store.SigningKeyStore;
 import io.berth.store.StackStore;
 import io.berth.store.TokenStore;
+import io.berth.store.UsageStore;
 import io.berth.store.UserStore;
+import io.berth.usage.UsageHistory;
+import io.berth.usage.UsageSampler;
 import io.berth.web.AdminPages;
 import io.berth.web.AdminStacksPage;
 import io.berth.web.ApiDocsPage;
@@ -126,6 +130,7 @@ public final class App implements AutoCloseable {
     private final Javalin web;
     private final Activity activity;
     private final BerthMetrics metrics;
+    private final UsageSampler sampler;
     /** How often the proxy's record of traffic per route is written to the store. */
     static final int ACTIVITY_FLUSH_SECONDS = 15;
 
@@ -138,6 +143,7 @@ public final class App implements AutoCloseable {
         OidcSettings.check(config.auth.oidc); // likewise a bad auth.oidc value
         RoutePolicy routePolicy = new RoutePolicy(config.proxy.pathRouting); // and proxy.path_routing
         config.identity.check(); // and identity.*
+        config.usage.check(); // and usage.*
         db = new Database(config.store);
         backups = Backups.serve(config.store, db);
         UserStore users = new UserStore(db.jdbi());
@@ -191,7 +197,9 @@ public final class App implements AutoCloseable {
         Adoption adoption = new Adoption(stackStore, users, catalog, events,
                 (stack, why) -> audit.record("berth", "stack.adopt", stack.owner() + "/" + stack.name(), why));
         Reconciler reconciler = new Reconciler(stackStore, backend, stacks, changes, adoption, crashLoops);
-        Culler culler = new Culler(stackStore, catalog, stacks, events, activity::lastSeen,
+        UsageHistory usage = new UsageHistory(new UsageStore(db.jdbi()), config.usage.intervalSeconds,
+                Clock.systemUTC());
+        Culler culler = new Culler(stackStore, catalog, stacks, events, activity::lastSeen, usage::lastBusy,
                 (stack, why) -> {
                     audit.record("berth", "stack.cull", stack.owner() + "/" + stack.name(), why);
                     metrics.culled(why);
@@ -228,7 +236,7 @@ public final class App implements AutoCloseable {
                 new AuthPages(accounts, sessions, views, config.auth, sso, ssoAccounts, portalUrl, throttle,
                         clients)::register,
                 new StackPages(stackStore, stacks, catalog, backend, views, culler, quotas, sharing, access,
-                        owners, provisioning)::register,
+                        owners, provisioning, usage)::register,
                 new SitePages(access, stacks, provisioning, views)::register,
                 new HostLinks(handoff)::register,
                 new TokenPages(tokens, views)::register,
@@ -245,6 +253,7 @@ public final class App implements AutoCloseable {
                 new ApiAdmin(accounts, users, groups, stackStore, auditStore, quotas, portalUrl, throttle)::register,
                 new ApiShares(stackStore, stacks, sharing, access, portalUrl)::register,
                 new ApiSite(access, provisioning)::register,
+                new ApiUsage(access, usage)::register,
                 openApi::register,
                 new ApiDocsPage(openApi, views)::register);
         WebApp.Filters filters = new WebApp.Filters(new Guard(sessions)::before,
@@ -263,6 +272,7 @@ public final class App implements AutoCloseable {
         timer.scheduleWithFixedDelay(() -> guarded("signing key rotation", signingKeys::refresh), 1, 1, TimeUnit.MINUTES);
         timer.scheduleWithFixedDelay(() -> guarded("activity flush", activity::flush), ACTIVITY_FLUSH_SECONDS,
                 ACTIVITY_FLUSH_SECONDS, TimeUnit.SECONDS);
+        sampler = new UsageSampler(backend, stackStore, usage, metrics, config.usage, Clock.systemUTC()).start();
         LOG.info("Berth is serving http://{}:{}/ (started in {} ms)", config.server.host, port(),
                 (System.nanoTime() - began) / 1_000_000);
     }
@@ -310,6 +320,7 @@ public final class App implements AutoCloseable {
         timer.shutdownNow();
         web.stop();
         guarded("activity flush", activity::flush);
+        sampler.close(); // saves the week's points
         jobs.shutdownNow();
         recheckPool.shutdownNow();
         // a reconcile pass or a job still running would otherwise meet a closed database (one WARN per stack)

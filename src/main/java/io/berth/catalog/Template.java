@@ -13,17 +13,19 @@ import java.util.Set;
  * (every service after those it depends on). {@code trusted}: the site vouches that no user controls what its
  * services' pages run, so they may be served on a path of the portal's origin ({@code proxy.path_routing}).
  * {@code userSecrets}: secrets generated once per user of a site stack ({@code ${user_secret.<name>}}), for
- * {@link Provision} commands and the connection strings each user is shown.
+ * {@link Provision} commands and the connection strings each user is shown. {@code idleCpuBelow}: CPU cores
+ * (all services together) below which a stack counts as idle for {@code idleTimeout}; null: CPU is not considered.
  */
 public record Template(String name, String title, String description, String icon, String category,
-                       Set<OwnerKind> ownerKinds, Duration idleTimeout, Duration maxAge,
+                       Set<OwnerKind> ownerKinds, Duration idleTimeout, Duration maxAge, Double idleCpuBelow,
                        List<Parameter> parameters, List<String> secrets, Map<String, Volume> volumes,
                        List<Service> services, boolean trusted, List<String> userSecrets) {
 
     /** This template with each HTTP service's route set as given (services not named keep theirs). */
     public Template withRoutes(Map<String, Expose.Route> routes) {
         List<Service> changed = services.stream().map(s -> s.withRoute(routes.get(s.name()))).toList();
-        return new Template(name, title, description, icon, category, ownerKinds, idleTimeout, maxAge, parameters,
+        return new Template(name, title, description, icon, category, ownerKinds, idleTimeout, maxAge, idleCpuBelow,
+                parameters,
                 secrets, volumes, changed, trusted, userSecrets);
     }
 

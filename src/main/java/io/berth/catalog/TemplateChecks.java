@@ -25,7 +25,7 @@ final class TemplateChecks {
                     "no service exposes a port: add expose: [{http: PORT}] or [{tcp: PORT}] to at least one");
         }
         return new Template(t.name(), t.title(), t.description(), t.icon(), t.category(), t.ownerKinds(),
-                t.idleTimeout(), t.maxAge(), t.parameters(), t.secrets(), t.volumes(), List.copyOf(ordered), t.trusted(),
+                t.idleTimeout(), t.maxAge(), t.idleCpuBelow(), t.parameters(), t.secrets(), t.volumes(), List.copyOf(ordered), t.trusted(),
                 t.userSecrets());
     }
 

@@ -26,7 +26,7 @@ public final class TemplateParser {
     static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{0,39}");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*([smhd])");
     private static final Set<String> TOP = Set.of("name", "title", "description", "icon", "category", "owner_kinds",
-            "idle_timeout", "max_age", "parameters", "secrets", "volumes", "services", "trusted",
+            "idle_timeout", "idle_cpu_below", "max_age", "parameters", "secrets", "volumes", "services", "trusted",
             "user_secrets");
     private static final Set<String> PARAMETER = Set.of("type", "label", "help", "default", "regex", "max_length",
             "min", "max", "choices");
@@ -46,6 +46,7 @@ public final class TemplateParser {
         Set<OwnerKind> ownerKinds = ownerKinds(top);
         Duration idle = duration(top, "idle_timeout");
         Duration maxAge = duration(top, "max_age");
+        Double idleCpuBelow = idleCpuBelow(top, idle);
         List<Parameter> parameters = parameters(top);
         List<String> secrets = secrets(top, "secrets");
         List<String> userSecrets = secrets(top, "user_secrets");
@@ -74,8 +75,30 @@ public final class TemplateParser {
         }
         boolean trusted = top.containsKey("trusted") && top.get("trusted").bool();
         Template template = new Template(name, title, description, icon, category, ownerKinds, idle, maxAge,
-                parameters, secrets, volumes, services, trusted, userSecrets);
+                idleCpuBelow, parameters, secrets, volumes, services, trusted, userSecrets);
         return TemplateChecks.check(template, serviceNodes);
+    }
+
+    /** {@code idle_cpu_below: 0.02}: cores, above 0 and at most 64; only with an {@code idle_timeout}. */
+    private static Double idleCpuBelow(Map<String, YamlNode> top, Duration idle) throws TemplateException {
+        var node = YamlNode.get(top, "idle_cpu_below");
+        if (node.isEmpty()) {
+            return null;
+        }
+        String text = node.get().string();
+        double cores;
+        try {
+            cores = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw node.get().error("\"" + text + "\" is not a number of CPU cores, like 0.02");
+        }
+        if (!(cores > 0 && cores <= 64)) {
+            throw node.get().error("must be above 0 and at most 64 (CPU cores, like 0.02)");
+        }
+        if (idle == null) {
+            throw node.get().error("applies only with idle_timeout: it decides when a stack without traffic is idle");
+        }
+        return cores;
     }
 
     static String slug(YamlNode node, String what) throws TemplateException {

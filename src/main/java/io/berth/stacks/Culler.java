@@ -17,12 +17,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stops READY stacks that nobody uses: after the template's {@code idle_timeout} without traffic through the proxy
- * (HTTP requests and WebSocket bytes), or {@code max_age} after they last started. Culling stops — containers go,
+ * (HTTP requests and WebSocket bytes), or {@code max_age} after they last started. With the template's
+ * {@code idle_cpu_below} (cores), a sampling interval in which the stack's services together used at least that much
+ * CPU counts as use as well: a dashboard nobody has open while its service trains is not idle. Culling stops — containers go,
  * volumes and the stack's record stay, and the owner starts it again with one click. Templates without these keys
  * (databases, by convention) are never culled.
  */
 public final class Culler {
     private static final Logger LOG = LoggerFactory.getLogger(Culler.class);
+
+    /** When a stack's services last used at least some CPU: what {@code usage/UsageHistory#lastBusy} answers. */
+    @FunctionalInterface
+    public interface CpuUse {
+        Optional<Instant> lastBusy(long stackId, double cores, Instant since);
+
+        CpuUse NONE = (stackId, cores, since) -> Optional.empty();
+    }
 
     /** Told about each cull (the audit log). */
     public interface Listener {
@@ -35,12 +45,15 @@ public final class Culler {
     private final StackEvents events;
     private final LongFunction<Optional<Instant>> recentTraffic;
     private final Listener listener;
+    private final CpuUse cpu;
 
     /**
      * @param recentTraffic the last traffic of a stack not yet written to the store (the proxy's in-memory record)
+     * @param cpu           when a stack last used CPU, for templates with {@code idle_cpu_below}
      */
     public Culler(StackStore store, Catalog catalog, StackService stacks, StackEvents events,
-                  LongFunction<Optional<Instant>> recentTraffic, Listener listener) {
+                  LongFunction<Optional<Instant>> recentTraffic, CpuUse cpu, Listener listener) {
+        this.cpu = cpu;
         this.store = store;
         this.catalog = catalog;
         this.stacks = stacks;
@@ -87,7 +100,12 @@ public final class Culler {
                 new Deadline(started.plus(max), "it ran for " + human(max) + ", its template's max_age"));
         Optional<Deadline> byIdle = Optional.ofNullable(template.idleTimeout()).map(idle -> {
             Instant last = latest(started, store.lastActivity(stack.id()), recentTraffic.apply(stack.id()));
-            return new Deadline(last.plus(idle), "no traffic for " + human(idle) + ", its template's idle_timeout");
+            if (template.idleCpuBelow() == null) {
+                return new Deadline(last.plus(idle), "no traffic for " + human(idle) + ", its template's idle_timeout");
+            }
+            Instant busy = latest(last, cpu.lastBusy(stack.id(), template.idleCpuBelow(), last), Optional.empty());
+            return new Deadline(busy.plus(idle), "no traffic and less than " + template.idleCpuBelow()
+                    + " CPU cores for " + human(idle) + ", its template's idle_timeout and idle_cpu_below");
         });
         if (byAge.isPresent() && byIdle.isPresent()) {
             return byAge.get().at().isBefore(byIdle.get().at()) ? byAge : byIdle;

@@ -10,6 +10,7 @@ import io.berth.model.OwnerKind;
 import io.berth.model.Route;
 import io.berth.model.Stack;
 import io.berth.model.StackState;
+import io.berth.usage.UsageHistory;
 import io.berth.quota.Quotas;
 import io.berth.stacks.Culler;
 import io.berth.stacks.Owners;
@@ -42,10 +43,12 @@ public final class StackPages {
     private final StackAccess access;
     private final Owners owners;
     private final Provisioning provisioning;
+    private final UsageHistory usage;
 
     public StackPages(StackStore store, StackService stacks, Catalog catalog, Backend backend, Views views,
                       Culler culler, Quotas quotas, Sharing sharing, StackAccess access, Owners owners,
-                      Provisioning provisioning) {
+                      Provisioning provisioning, UsageHistory usage) {
+        this.usage = usage;
         this.provisioning = provisioning;
         this.owners = owners;
         this.quotas = quotas;
@@ -169,6 +172,7 @@ public final class StackPages {
                 + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
                 .withZone(java.time.ZoneOffset.UTC).format(d.at()) + " (" + d.why() + "). Its data is kept.")
                 .orElse(null));
+        params.put("usage", UsageRows.of(usage.report(stack, UsageHistory.Range.HOUR)));
         views.render(ctx, "stack.jte", params);
     }
 
