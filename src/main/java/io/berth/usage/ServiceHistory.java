@@ -18,8 +18,12 @@ final class ServiceHistory {
     private ServiceUsage last;
     private Point latest;
 
-    ServiceHistory(int intervalSeconds) {
+    private final java.util.function.LongFunction<HourBlock> stored;
+
+    /** @param stored the stored block of an hour, or null: what a restarted Berth continues with */
+    ServiceHistory(int intervalSeconds, java.util.function.LongFunction<HourBlock> stored) {
         recent = new Ring(Math.max(1, 3600 / intervalSeconds));
+        this.stored = stored;
     }
 
     /**
@@ -47,6 +51,15 @@ final class ServiceHistory {
         Point point = new Point(round, v);
         latest = point;
         recent.add(point);
+        if (hour == null) {
+            // the first point since Berth started: go on with the hour's stored points, and count the stored point
+            // of the five minutes under way as one reading of them
+            hour = stored.apply(HourBlock.hourOf(round));
+            if (hour != null) {
+                hour.points().stream().filter(p -> p.at() == Math.floorDiv(round, HourBlock.STEP_SECONDS)
+                        * HourBlock.STEP_SECONDS).forEach(fiveMinutes::add);
+            }
+        }
         fiveMinutes.add(point);
         Point sofar = fiveMinutes.current();
         long hourStart = HourBlock.hourOf(sofar.at());

@@ -76,7 +76,11 @@ public final class UsageHistory {
 
     /** Adds a reading of a service of stack {@code stackId}, taken in the round that began at {@code round}. */
     public void record(long stackId, long round, ServiceUsage reading) {
-        services.computeIfAbsent(new Key(stackId, reading.target().service()), k -> new ServiceHistory(intervalSeconds))
+        String service = reading.target().service();
+        services.computeIfAbsent(new Key(stackId, service), k -> new ServiceHistory(intervalSeconds,
+                        hour -> store.of(stackId, hour).stream()
+                                .filter(b -> b.hourStart() == hour && b.service().equals(service))
+                                .map(b -> HourBlock.decode(hour, b.points())).findFirst().orElse(null)))
                 .add(round, reading);
     }
 
@@ -111,8 +115,9 @@ public final class UsageHistory {
             Map<String, TreeMap<Long, Point>> coarse = coarse(stack.id(), from);
             forStack(stack.id()).forEach((service, h) -> {
                 long oldest = h.recentOldest();
+                // only five-minute points that ended before the first fine one
                 List<Point> points = new ArrayList<>(coarse.getOrDefault(service, new TreeMap<>())
-                        .headMap(Math.min(oldest, now + 1)).values());
+                        .headMap(Math.min(oldest, now + 1) - HourBlock.STEP_SECONDS, true).values());
                 points.addAll(h.recentSince(from));
                 series.put(service, points);
             });

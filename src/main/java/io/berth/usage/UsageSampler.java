@@ -18,10 +18,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -35,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * Reads every running service container's usage each {@code usage.interval_seconds} into {@link UsageHistory}, on
  * threads of its own: one list call, then one reading per container on a pool of {@link #READERS}, each given
  * {@link #CALL_TIMEOUT} from when it starts. A reading that hangs (a stalled engine, a container the engine cannot
- * answer for) is interrupted then and counted ({@code berth_usage_readings_total{result="timeout"}}); the others go
- * on, and no page or lifecycle job ever waits for a reading. Volume sizes are measured every
+ * answer for) is interrupted then and counted ({@code berth_usage_readings_total{result="timeout"}}); the others and
+ * the next rounds go on, and no page or lifecycle job ever waits for a reading. A backend that ignores the
+ * interruption keeps one reader thread and that container's readings (skipped while it hangs), no more. Volume sizes are measured every
  * {@code usage.volume_interval_minutes}, and in the first round after a stack became READY (so a new stack shows
  * its volumes at once). The history is saved every five minutes and at {@link #close}.
  */
@@ -59,6 +61,8 @@ public final class UsageSampler implements AutoCloseable {
     private final ScheduledExecutorService alarms;
     private final ExecutorService readers;
     private Set<Long> readyBefore = Set.of();
+    /** Containers whose reading is under way. */
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
     public UsageSampler(Backend backend, StackStore stacks, UsageHistory history, BerthMetrics metrics, Usage config,
                         Clock clock) {
@@ -76,7 +80,7 @@ public final class UsageSampler implements AutoCloseable {
     /** Starts the timers (nothing happens with {@code usage.interval_seconds: 0}). */
     public UsageSampler start() {
         if (config.intervalSeconds > 0) {
-            timer.scheduleWithFixedDelay(() -> guarded("usage sampling", this::sample), 0, config.intervalSeconds,
+            timer.scheduleAtFixedRate(() -> guarded("usage sampling", this::sample), 0, config.intervalSeconds,
                     TimeUnit.SECONDS);
             timer.scheduleWithFixedDelay(() -> guarded("usage saving", history::save), SAVE_EVERY.toSeconds(),
                     SAVE_EVERY.toSeconds(), TimeUnit.SECONDS);
@@ -88,7 +92,11 @@ public final class UsageSampler implements AutoCloseable {
         return this;
     }
 
-    /** One round: reads every running container, records what came back, counts what did not. */
+    /**
+     * One round: lists the running containers and starts a reading of each, then returns; each reading is recorded
+     * (and counted) when it ends, so a reading that hangs delays neither the others nor the next round. A container
+     * whose reading from an earlier round is still under way is skipped this round ({@code result="skipped"}).
+     */
     public void sample() {
         long began = System.nanoTime();
         long round = clock.instant().getEpochSecond();
@@ -97,46 +105,37 @@ public final class UsageSampler implements AutoCloseable {
         for (Stack stack : stacks.all()) {
             byRef.put(stack.ref(), stack);
         }
-        List<Future<ServiceUsage>> readings = new ArrayList<>();
-        List<AtomicBoolean> timedOut = new ArrayList<>();
+        List<CompletableFuture<Void>> readings = new ArrayList<>();
         for (UsageTarget target : targets) {
+            Stack stack = byRef.get(target.stack());
+            if (stack == null) {
+                continue; // not (or no longer) in the store: nothing to keep its points under
+            }
+            if (!inFlight.add(target.containerId())) {
+                metrics.usageReading("skipped");
+                continue;
+            }
             AtomicBoolean fired = new AtomicBoolean();
-            timedOut.add(fired);
-            readings.add(readers.submit(() -> read(target, fired)));
+            readings.add(CompletableFuture.supplyAsync(() -> read(target, fired), readers)
+                    .handle((reading, error) -> {
+                        inFlight.remove(target.containerId());
+                        if (error == null) {
+                            history.record(stack.id(), round, reading);
+                            metrics.usageReading("ok");
+                        } else {
+                            Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+                            boolean timeout = fired.get() || cause != null
+                                    && cause.getCause() instanceof TimeoutException;
+                            metrics.usageReading(timeout ? "timeout" : "failed");
+                            LOG.info("usage of \"{}\" in stack \"{}\" of \"{}\" not read: {}", target.service(),
+                                    target.stack().stack(), target.stack().owner(),
+                                    timeout ? "no answer within " + CALL_TIMEOUT.toSeconds() + " s" : cause);
+                        }
+                        return null;
+                    }));
         }
-        // every reading ends by its own deadline; this bounds a backend that ignores interruption
-        long roundDeadline = System.nanoTime() + CALL_TIMEOUT.toNanos() * (1 + targets.size() / READERS) * 2;
-        int ok = 0;
-        for (int i = 0; i < readings.size(); i++) {
-            UsageTarget target = targets.get(i);
-            String result;
-            try {
-                ServiceUsage reading = readings.get(i).get(Math.max(0, roundDeadline - System.nanoTime()),
-                        TimeUnit.NANOSECONDS);
-                Stack stack = byRef.get(target.stack());
-                if (stack != null) {
-                    history.record(stack.id(), round, reading);
-                }
-                result = "ok";
-                ok++;
-            } catch (TimeoutException e) {
-                readings.get(i).cancel(true);
-                result = "timeout";
-            } catch (ExecutionException e) {
-                result = timedOut.get(i).get() || e.getCause() instanceof BackendException b
-                        && b.getCause() instanceof TimeoutException ? "timeout" : "failed";
-                LOG.debug("usage of \"{}\" in stack \"{}\" of \"{}\": {}", target.service(), target.stack().stack(),
-                        target.stack().owner(), e.getCause().getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            if (!"ok".equals(result)) {
-                LOG.info("usage of \"{}\" in stack \"{}\" of \"{}\" not read: {}", target.service(),
-                        target.stack().stack(), target.stack().owner(), result);
-            }
-            metrics.usageReading(result);
-        }
+        CompletableFuture.allOf(readings.toArray(CompletableFuture[]::new))
+                .whenComplete((done, error) -> metrics.usageRound(System.nanoTime() - began));
         history.retain(new HashSet<>(byRef.values().stream().map(Stack::id).toList()));
         Set<Long> ready = new HashSet<>(byRef.values().stream().filter(s -> s.state() == StackState.READY)
                 .map(Stack::id).toList());
@@ -148,13 +147,10 @@ public final class UsageSampler implements AutoCloseable {
         if (config.perStackMetrics) {
             publish(byRef);
         }
-        metrics.usageRound(System.nanoTime() - began);
-        LOG.debug("usage: read {} of {} containers in {} ms", ok, targets.size(),
-                (System.nanoTime() - began) / 1_000_000);
     }
 
     /** One reading, interrupted when it outlives {@link #CALL_TIMEOUT}. */
-    private ServiceUsage read(UsageTarget target, AtomicBoolean fired) throws BackendException {
+    private ServiceUsage read(UsageTarget target, AtomicBoolean fired) {
         Thread self = Thread.currentThread();
         ScheduledFuture<?> alarm = alarms.schedule(() -> {
             fired.set(true);
@@ -162,6 +158,8 @@ public final class UsageSampler implements AutoCloseable {
         }, CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         try {
             return backend.usage(target, CALL_TIMEOUT);
+        } catch (BackendException e) {
+            throw new CompletionException(e);
         } finally {
             alarm.cancel(false);
             Thread.interrupted(); // an alarm that fired just as the reading ended must not reach the next task
