@@ -78,6 +78,21 @@ class TemplateParserTest {
     }
 
     @Test
+    void idle_cpu_below_is_read_in_cores_and_needs_an_idle_timeout() throws TemplateException {
+        String idle = GOOD.replace("description: A page.", "description: A page.\nidle_timeout: 2h");
+        assertThat(parser.parse("d.yaml", GOOD).idleCpuBelow()).isNull();
+        assertThat(parser.parse("d.yaml", idle.replace("idle_timeout: 2h", "idle_timeout: 2h\nidle_cpu_below: 0.02"))
+                .idleCpuBelow()).isEqualTo(0.02);
+        assertThatThrownBy(() -> parser.parse("d.yaml", idle.replace("idle_timeout: 2h",
+                "idle_timeout: 2h\nidle_cpu_below: lots"))).hasMessageContaining("d.yaml:5")
+                .hasMessageContaining("not a number of CPU cores");
+        assertThatThrownBy(() -> parser.parse("d.yaml", idle.replace("idle_timeout: 2h",
+                "idle_timeout: 2h\nidle_cpu_below: 0"))).hasMessageContaining("above 0");
+        assertThatThrownBy(() -> parser.parse("d.yaml", GOOD.replace("description: A page.",
+                "description: A page.\nidle_cpu_below: 0.02"))).hasMessageContaining("only with idle_timeout");
+    }
+
+    @Test
     void a_stop_grace_with_a_bad_unit_names_the_field_and_line() {
         assertThatThrownBy(() -> parser.parse("d.yaml", GOOD.replace("    env:", "    stop_grace: 30h\n    env:")))
                 .hasMessageContaining("d.yaml:8:17: services.web.stop_grace: \"30h\" is not a grace period: write"
