@@ -134,6 +134,8 @@ public final class BerthConfig {
         public static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
         public static final String DEFAULT_NAME_PREFIX = "berth";
         public static final int DEFAULT_START_TIMEOUT_SECONDS = 60;
+        /** 0: {@link #startParallelism()} takes the number of cores, at least 2. */
+        public static final int DEFAULT_START_PARALLELISM = 0;
         public static final int DEFAULT_PIDS_LIMIT = 1024;
         public static final int DEFAULT_RECONCILE_SECONDS = 3;
         public static final String DEFAULT_PUBLISH_HOST = "0.0.0.0";
@@ -152,6 +154,12 @@ public final class BerthConfig {
          * service whose template sets {@code health.timeout} gets that long instead.
          */
         public int startTimeoutSeconds = DEFAULT_START_TIMEOUT_SECONDS;
+        /**
+         * Starts that run at once; more launches wait in line, first come first served, and their progress shows
+         * how many are ahead. 0: the number of cores, at least 2 (a start mostly waits for the service, but its
+         * image's start-up competes for the same cores). Stops and deletes never wait for starts.
+         */
+        public int startParallelism = DEFAULT_START_PARALLELISM;
         /**
          * Seconds between comparisons of the store with the engine. A service that stopped running outside Berth is
          * reported after two passes in a row (so a restarting Docker daemon is not mistaken for a crash).
@@ -179,6 +187,15 @@ public final class BerthConfig {
         public int crashLoopRestarts = DEFAULT_CRASH_LOOP_RESTARTS;
         /** The window, in seconds, in which {@code crash_loop_restarts} restarts of one service fail its stack. */
         public int crashLoopWindowSeconds = DEFAULT_CRASH_LOOP_WINDOW_SECONDS;
+
+        /** {@code start_parallelism} in effect: as set, or for 0 the host's cores (at least 2). */
+        public int startParallelism() {
+            if (startParallelism < 0) {
+                throw new ConfigException("docker.start_parallelism is " + startParallelism
+                        + "; use 0 (the number of cores, at least 2) or the number of starts to run at once");
+            }
+            return startParallelism > 0 ? startParallelism : Math.max(2, Runtime.getRuntime().availableProcessors());
+        }
     }
 
     public static final class Auth {

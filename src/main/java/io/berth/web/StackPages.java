@@ -19,6 +19,7 @@ import io.berth.stacks.StackAccess;
 import io.berth.stacks.StackAccess.Action;
 import io.berth.stacks.StackDetails;
 import io.berth.stacks.StackService;
+import io.berth.stacks.StartQueue;
 import io.berth.store.StackStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -169,6 +170,7 @@ public final class StackPages {
                 + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
                 .withZone(java.time.ZoneOffset.UTC).format(d.at()) + " (" + d.why() + "). Its data is kept.")
                 .orElse(null));
+        stacks.starts().ahead(stack.id()).ifPresent(ahead -> params.put("queueNote", StartQueue.describe(ahead)));
         views.render(ctx, "stack.jte", params);
     }
 
