@@ -16,4 +16,15 @@ class BackoffTest {
         }
         assertThat(waits).containsExactly(50L, 100L, 200L, 400L, 800L, 1000L, 1000L, 1000L);
     }
+
+    @Test
+    void after_a_refused_connection_the_wait_is_at_most_200_ms() {
+        Backoff backoff = new Backoff();
+        List<Long> waits = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            waits.add(backoff.nextMillis(true));
+        }
+        assertThat(waits).containsExactly(50L, 100L, 200L, 200L, 200L, 200L);
+        assertThat(backoff.nextMillis(false)).isEqualTo(1000L);
+    }
 }

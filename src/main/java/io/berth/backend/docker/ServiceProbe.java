@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * why when it does not: a container that exits (or restarts) fails the start with its exit code and last log lines,
  * without waiting out the deadline.
  *
- * <p>Cheap while it waits: probes back off ({@link Backoff}: 50 ms doubling to 1 s), and the container is inspected
- * (an engine call, the dear part) only for its address on the first probe, after an attempt that got no answer at
- * all, and every {@value #INSPECT_EVERY}th probe. An attempt whose connection was refused needs no inspect: the
+ * <p>Cheap while it waits: probes back off ({@link Backoff}: 50 ms doubling to 1 s, at most 200 ms while connections
+ * are refused), and the container is inspected (an engine call, the dear part) only for its address on the first
+ * probe, after an attempt that got no answer at all, and at least once every {@value #INSPECT_EVERY_MILLIS} ms. An attempt whose connection was refused needs no inspect: the
  * container's own network stack answered, so it runs (a stopped container's address answers nothing, and during a
  * start a container has no restart policy yet, see {@code ContainerFactory.keepRunning}). So a service that is not
  * listening yet costs one refused connection per probe, not a {@code docker inspect}; a container that exits is
@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class ServiceProbe {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceProbe.class);
     static final int LOG_LINES = 50;
-    /** A backstop: inspect at least every this many probes, whatever the attempts said. */
-    static final int INSPECT_EVERY = 5;
+    /** A backstop: inspect at least this often, whatever the attempts said. */
+    static final long INSPECT_EVERY_MILLIS = 1000;
     private static final long LOG_TIMEOUT_SECONDS = 10;
 
     private final DockerCalls docker;
@@ -63,11 +63,14 @@ public final class ServiceProbe {
         HealthCheck.Outcome last = HealthCheck.Outcome.FAILED;
         int probes = 0;
         int inspects = 0;
+        long inspected = began;
         while (true) {
             probes++;
             String ip = info == null ? null : address(info, network);
-            if (ip == null || last != HealthCheck.Outcome.REFUSED || probes % INSPECT_EVERY == 0) {
+            if (ip == null || last != HealthCheck.Outcome.REFUSED
+                    || System.nanoTime() - inspected > TimeUnit.MILLISECONDS.toNanos(INSPECT_EVERY_MILLIS)) {
                 info = inspectRunning(service, containerId);
+                inspected = System.nanoTime();
                 inspects++;
                 ip = address(info, network);
             }
@@ -84,7 +87,7 @@ public final class ServiceProbe {
                         + ". Last log lines:\n" + lastLogLines(containerId));
             }
             try {
-                Thread.sleep(backoff.nextMillis());
+                Thread.sleep(backoff.nextMillis(last == HealthCheck.Outcome.REFUSED));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new BackendException("The start of service \"" + service + "\" was interrupted.", e);
