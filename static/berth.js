@@ -57,6 +57,13 @@ document.addEventListener("DOMContentLoaded", () => {
         history.append(li);
       }
     });
+    // the start's place in line while it waits for a free slot (StartQueue); hidden once it runs
+    const queue = document.getElementById("queue-note");
+    source.addEventListener("queue", (e) => {
+      const d = JSON.parse(e.data);
+      queue.hidden = !d.queued;
+      queue.textContent = d.queued ? "Waiting to start: " + d.message : "";
+    });
     source.addEventListener("done", () => { source.close(); window.location.reload(); });
   }
 

@@ -52,6 +52,7 @@ import io.berth.stacks.StackChanges;
 import io.berth.stacks.StackDetails;
 import io.berth.stacks.StackEvents;
 import io.berth.stacks.StackService;
+import io.berth.stacks.StartQueue;
 import io.berth.store.AuditStore;
 import io.berth.store.Backups;
 import io.berth.store.Database;
@@ -114,13 +115,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class App implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(App.class);
-    /** Lifecycle jobs that may run at once (each mostly waits on the engine). */
+    /** Stops and deletes that may run at once (each mostly waits on the engine); starts have their StartQueue. */
     static final int JOB_THREADS = 16;
 
     private final Database db;
     private final Optional<Backups.Control> backups;
     private final Backend backend;
     private final ExecutorService jobs;
+    private final StartQueue starts;
     /** Single sign-on re-checks: calls to the provider, kept off the launch jobs' threads. */
     private final ExecutorService recheckPool;
     /** How long shutdown waits for a reconcile pass or a job to notice it was interrupted. */
@@ -162,6 +164,7 @@ public final class App implements AutoCloseable {
         StackChanges changes = new StackChanges();
         changes.subscribe(change -> routes.invalidate(change.ref().owner(), change.ref().stack()));
         jobs = Executors.newFixedThreadPool(JOB_THREADS, named("berth-job"));
+        starts = new StartQueue(config.docker.startParallelism(), named("berth-start"));
         ImageMap images = new ImageMap(config.images, config.localBuilds ? LocalBuilds.shipped() : LocalBuilds.none(),
                 backend::imagePresent);
         TemplateRenderer renderer = new TemplateRenderer(images, config.docker.hostPaths);
@@ -186,8 +189,8 @@ public final class App implements AutoCloseable {
         Quotas quotas = new Quotas(quotaStore, config.quotas);
         quotaStore.backfill(name -> catalog.find(name).map(Quotas::of));
         metrics.bindUsage(quotaStore::usageOfAll);
-        StackService stacks = new StackService(stackStore, events, catalog, renderer, backend, changes, jobs, details,
-                metrics, quotas);
+        StackService stacks = new StackService(stackStore, events, catalog, renderer, backend, changes, jobs, starts,
+                details, metrics, quotas);
         GroupStore groups = new GroupStore(db.jdbi());
         Sharing sharing = new Sharing(new ShareStore(db.jdbi()), users, groups);
         StackAccess access = new StackAccess(stackStore, sharing, config.proxy.adminAccess,
@@ -322,10 +325,12 @@ public final class App implements AutoCloseable {
         guarded("activity flush", activity::flush);
         sampler.close(); // saves the week's points
         jobs.shutdownNow();
+        starts.close();
         recheckPool.shutdownNow();
         // a reconcile pass or a job still running would otherwise meet a closed database (one WARN per stack)
         awaitQuietly(timer, "the reconciler and timers");
-        awaitQuietly(jobs, "launch and stop jobs");
+        awaitQuietly(jobs, "stop and delete jobs");
+        awaitQuietly(starts.workers(), "starts");
         backend.close();
         metrics.close();
         backups.ifPresent(Backups.Control::close);

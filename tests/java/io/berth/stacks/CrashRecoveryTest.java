@@ -141,4 +141,29 @@ class CrashRecoveryTest {
         assertThat(TestDocker.containers(run)).containsExactlyInAnyOrder(api, web);
         assertThat(waitForState(admin, "/stacks/admin/crash", "READY", Duration.ofSeconds(1))).isEqualTo("READY");
     }
+
+    @Test
+    void killed_with_launches_waiting_in_line_they_start_after_restart_in_launch_order() throws Exception {
+        // one start at a time: while "first" starts (3 s), "second" and "third" wait in line, PENDING with nothing made
+        berth = new BerthProcess(instance).withEnv("BERTH_DOCKER_START_PARALLELISM", "1").start();
+        PortalClient admin = new PortalClient(berth.url()).login("admin", BerthInstance.ADMIN_PASSWORD);
+        String run = instance.run;
+        launch(admin, "slowpair", "first");
+        launch(admin, "slowpair", "second");
+        launch(admin, "slowpair", "third");
+        assertThat(admin.get("/stacks/admin/third").body()).contains("Waiting to start: 1 launch ahead of yours");
+        assertThat(waitForState(admin, "/stacks/admin/third", "PENDING", Duration.ofSeconds(1))).isEqualTo("PENDING");
+        assertThat(TestDocker.containers(run)).noneMatch(c -> c.contains("--second--") || c.contains("--third--"));
+
+        berth.kill();
+        berth.start();
+        for (String name : java.util.List.of("first", "second", "third")) {
+            assertThat(waitForState(admin, "/stacks/admin/" + name, "READY", Duration.ofSeconds(60)))
+                    .as(name + " after the restart; log:\n" + berth.log()).isEqualTo("READY");
+        }
+        // re-queued by creation time: "second" got its slot (and its api container) before "third"
+        String second = TestDocker.inspect(run + "-admin--second--api", "{{.Created}}");
+        String third = TestDocker.inspect(run + "-admin--third--api", "{{.Created}}");
+        assertThat(java.time.Instant.parse(second)).isBefore(java.time.Instant.parse(third));
+    }
 }

@@ -7,6 +7,7 @@ import io.berth.model.Stack;
 import io.berth.model.StackRef;
 import io.berth.model.StackState;
 import io.berth.store.StackStore;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +69,10 @@ public final class Reconciler {
                 .collect(Collectors.groupingBy(ServiceStatus::stack));
         Set<StackRef> known = new HashSet<>();
         List<Stack> all = store.all();
+        if (startup) {
+            // stacks caught waiting for or in their start are queued again in the order they were launched
+            all = all.stream().sorted(Comparator.comparing(Stack::createdAt).thenComparing(Stack::id)).toList();
+        }
         Set<Long> ids = all.stream().map(Stack::id).collect(Collectors.toSet());
         written.keySet().retainAll(ids);
         down.keySet().retainAll(ids);

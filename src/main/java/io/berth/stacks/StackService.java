@@ -28,9 +28,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stack lifecycle: launch, stop, start again, delete. Requests only record the wish and queue a job; jobs run
- * on a bounded pool and move the stack through its states with compare-and-set writes, so a double click launches
- * once and every transition is persisted before anything else sees it.
+ * The stack lifecycle: launch, stop, start again, delete. Requests only record the wish and queue a job; jobs move
+ * the stack through its states with compare-and-set writes, so a double click launches once and every transition is
+ * persisted before anything else sees it. Starts wait their turn in the {@link StartQueue} (first come, first served,
+ * bounded by the host); stops and deletes run on the lifecycle pool at once.
  */
 public final class StackService {
     private static final Logger LOG = LoggerFactory.getLogger(StackService.class);
@@ -46,14 +47,16 @@ public final class StackService {
     private final Backend backend;
     private final StackChanges changes;
     private final ExecutorService jobs;
+    private final StartQueue starts;
     /** Stacks with a job queued or running; the reconciler leaves them alone. */
     private final Set<Long> busy = ConcurrentHashMap.newKeySet();
     private final BerthMetrics metrics;
     private final Quotas quotas;
 
     public StackService(StackStore store, StackEvents events, Catalog catalog, TemplateRenderer renderer,
-                        Backend backend, StackChanges changes, ExecutorService jobs, StackDetails details,
-                        BerthMetrics metrics, Quotas quotas) {
+                        Backend backend, StackChanges changes, ExecutorService jobs, StartQueue starts,
+                        StackDetails details, BerthMetrics metrics, Quotas quotas) {
+        this.starts = starts;
         this.metrics = metrics;
         this.quotas = quotas;
         this.store = store;
@@ -155,6 +158,7 @@ public final class StackService {
                 StackState.STOPPING, null)) {
             throw BerthException.conflict(null, "The stack is " + current(stack) + " and cannot be stopped now.");
         }
+        starts.withdraw(stack.id());
         changed(stack);
         submit(stack, () -> runStop(stack));
     }
@@ -165,6 +169,7 @@ public final class StackService {
      */
     public void delete(Stack stack, boolean keepData) {
         store.markDeleting(stack.id(), keepData);
+        starts.withdraw(stack.id());
         changed(stack);
         submitDelete(stack, keepData);
     }
@@ -198,8 +203,14 @@ public final class StackService {
         return busy.contains(stackId);
     }
 
+    /** Starts in line and running; the progress stream shows a waiting launch its place. */
+    public StartQueue starts() {
+        return starts;
+    }
+
     void submitStart(Stack stack) {
-        submit(stack, () -> runStart(stack));
+        busy.add(stack.id());
+        starts.submit(stack.id(), guarded(stack, () -> runStart(stack)));
     }
 
     void submitStop(Stack stack) {
@@ -218,7 +229,11 @@ public final class StackService {
 
     private void submit(Stack stack, Runnable job) {
         busy.add(stack.id());
-        jobs.execute(() -> {
+        jobs.execute(guarded(stack, job));
+    }
+
+    private Runnable guarded(Stack stack, Runnable job) {
+        return () -> {
             try {
                 job.run();
             } catch (RuntimeException e) {
@@ -227,7 +242,7 @@ public final class StackService {
             } finally {
                 busy.remove(stack.id());
             }
-        });
+        };
     }
 
     /** Re-decides the stack's routes at a start (see {@link StackDetails#moveRoutes}), and says what moved. */

@@ -10,6 +10,7 @@ import io.berth.stacks.StackAccess;
 import io.berth.stacks.StackChange;
 import io.berth.stacks.StackEvents;
 import io.berth.stacks.StackService;
+import io.berth.stacks.StartQueue;
 import io.berth.store.StackStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.sse.SseClient;
@@ -22,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * {@code GET /stacks/<owner>/<name>/progress}: a stack's events as server-sent events while it changes, each with
  * the stack's state and a percentage for the progress bar; ends with a {@code done} event once the stack settles
  * (READY, FAILED, STOPPED). Every past event is replayed first (a stream opened after a failure still shows its
- * reason); reconnecting browsers send {@code Last-Event-ID} and get only what they missed.
+ * reason); reconnecting browsers send {@code Last-Event-ID} and get only what they missed. While the start waits in
+ * the {@link io.berth.stacks.StartQueue}, {@code queue} events say how many launches are ahead of it
+ * ({@code {"queued": true, "ahead": 3, "message": "3 launches ahead of yours"}}), one each time the line moves,
+ * and {@code {"queued": false}} once the start runs.
  */
 public final class ProgressStream {
     private static final Logger LOG = LoggerFactory.getLogger(ProgressStream.class);
@@ -65,9 +69,11 @@ public final class ProgressStream {
                 watcher.pump();
             }
         });
+        AutoCloseable queue = stacks.starts().onMove(watcher::queueMoved);
         client.onClose(() -> {
             close(watch);
             close(changes);
+            close(queue);
         });
         // What happened before this page asked, then done if the stack has settled. A stack that has just settled
         // may not have written the event that says so yet (the state is written first): wait for it a little.
@@ -80,7 +86,9 @@ public final class ProgressStream {
                 break;
             }
         }
-        watcher.finishIfSettled(true);
+        if (!watcher.finishIfSettled(true)) {
+            watcher.queueMoved();
+        }
     }
 
     /**
@@ -98,6 +106,8 @@ public final class ProgressStream {
         private long counted;
         private int since;
         private java.time.Instant lastAt = java.time.Instant.EPOCH;
+        /** The place in line last sent; -1 when none was (or the start runs). */
+        private int lastAhead = -1;
 
         Watcher(SseClient client, Stack stack, long lastSent) {
             this.client = client;
@@ -138,6 +148,25 @@ public final class ProgressStream {
             data.put("state", state.name());
             data.put("percent", state == StackState.READY ? 100 : Math.min(99, since * 100 / Math.max(1, expected)));
             client.sendEvent("progress", json(data), Long.toString(event.id()));
+        }
+
+        /** Sends the start's place in line when it changed, and once that it left the line. */
+        synchronized void queueMoved() {
+            if (client.terminated()) {
+                return;
+            }
+            int ahead = stacks.starts().ahead(stack.id()).orElse(-1);
+            if (ahead == lastAhead) {
+                return;
+            }
+            lastAhead = ahead;
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("queued", ahead >= 0);
+            if (ahead >= 0) {
+                data.put("ahead", ahead);
+                data.put("message", StartQueue.describe(ahead));
+            }
+            client.sendEvent("queue", json(data));
         }
 
         /** Whether the stack settled after its last event: the event saying how (a reason) is still to come. */

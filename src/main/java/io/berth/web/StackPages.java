@@ -20,6 +20,7 @@ import io.berth.stacks.StackAccess;
 import io.berth.stacks.StackAccess.Action;
 import io.berth.stacks.StackDetails;
 import io.berth.stacks.StackService;
+import io.berth.stacks.StartQueue;
 import io.berth.store.StackStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -173,6 +174,7 @@ public final class StackPages {
                 .withZone(java.time.ZoneOffset.UTC).format(d.at()) + " (" + d.why() + "). Its data is kept.")
                 .orElse(null));
         params.put("usage", UsageRows.of(usage.report(stack, UsageHistory.Range.HOUR)));
+        stacks.starts().ahead(stack.id()).ifPresent(ahead -> params.put("queueNote", StartQueue.describe(ahead)));
         views.render(ctx, "stack.jte", params);
     }
 

@@ -5,6 +5,7 @@ import io.berth.backend.StackSpec.ServiceSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
  * {@code HTTP} when a GET of the path answers with a status below 500 (a 404 or a login redirect still shows a server
  * that is up), {@code NONE} always (a running container is enough). The HTTP check is a plain socket request, so no
  * client pool or thread outlives it, with short timeouts: a server that is still starting is asked again soon.
+ * {@link #attempt} also tells a refused connection apart: the container's network stack answered, so it still runs.
  */
 public record HealthCheck(Health.Kind kind, int port, String path, int timeoutSeconds) {
     private static final int CONNECT_TIMEOUT_MILLIS = 200;
@@ -47,26 +49,50 @@ public record HealthCheck(Health.Kind kind, int port, String path, int timeoutSe
         };
     }
 
+    /** How one attempt went. */
+    public enum Outcome {
+        /** The check passed. */
+        PASSED,
+        /**
+         * The address refused the connection: a network stack answered there, so the container runs, its server is
+         * just not listening yet (a stopped container's address does not answer at all).
+         */
+        REFUSED,
+        /** Anything else: no answer in time, no route, a status of 500 or more, not HTTP. */
+        FAILED
+    }
+
     public boolean passes(String ip) {
+        return attempt(ip) == Outcome.PASSED;
+    }
+
+    /** One attempt of the check on {@code ip}. */
+    public Outcome attempt(String ip) {
         return switch (kind) {
             case TCP -> accepts(ip, port);
             case HTTP -> answers(ip, port, path);
-            case NONE -> true;
+            case NONE -> Outcome.PASSED;
         };
     }
 
-    private static boolean accepts(String ip, int port) {
+    private static Outcome accepts(String ip, int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(ip, port), CONNECT_TIMEOUT_MILLIS);
-            return true;
+            return Outcome.PASSED;
+        } catch (ConnectException e) {
+            return Outcome.REFUSED;
         } catch (IOException e) {
-            return false;
+            return Outcome.FAILED;
         }
     }
 
-    private static boolean answers(String ip, int port, String path) {
+    private static Outcome answers(String ip, int port, String path) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(ip, port), CONNECT_TIMEOUT_MILLIS);
+            try {
+                socket.connect(new InetSocketAddress(ip, port), CONNECT_TIMEOUT_MILLIS);
+            } catch (ConnectException e) {
+                return Outcome.REFUSED;
+            }
             socket.setSoTimeout(READ_TIMEOUT_MILLIS);
             String request = "GET " + safe(path) + " HTTP/1.1\r\nHost: " + ip + ":" + port
                     + "\r\nUser-Agent: berth-health\r\nAccept: */*\r\nConnection: close\r\n\r\n";
@@ -74,9 +100,9 @@ public record HealthCheck(Health.Kind kind, int port, String path, int timeoutSe
             out.write(request.getBytes(StandardCharsets.US_ASCII));
             out.flush();
             int status = status(socket.getInputStream());
-            return status >= 100 && status < 500;
+            return status >= 100 && status < 500 ? Outcome.PASSED : Outcome.FAILED;
         } catch (IOException e) {
-            return false;
+            return Outcome.FAILED;
         }
     }
 
