@@ -5,10 +5,8 @@ import io.berth.backend.BackendException;
 import io.berth.backend.Endpoint;
 import io.berth.backend.StackSpec;
 import io.berth.catalog.Catalog;
-import io.berth.catalog.Parameter;
 import io.berth.catalog.Template;
 import io.berth.catalog.TemplateRenderer;
-import io.berth.catalog.TemplateParser;
 import io.berth.metrics.BerthMetrics;
 import io.berth.model.Amounts;
 import io.berth.model.BerthException;
@@ -52,6 +50,7 @@ public final class StackService {
     private final Set<Long> busy = ConcurrentHashMap.newKeySet();
     private final BerthMetrics metrics;
     private final Quotas quotas;
+    private final LaunchChecks launchChecks;
 
     public StackService(StackStore store, StackEvents events, Catalog catalog, TemplateRenderer renderer,
                         Backend backend, StackChanges changes, ExecutorService jobs, StartQueue starts,
@@ -67,6 +66,7 @@ public final class StackService {
         this.backend = backend;
         this.changes = changes;
         this.jobs = jobs;
+        this.launchChecks = new LaunchChecks(catalog, renderer, details);
     }
 
     /**
@@ -74,50 +74,11 @@ public final class StackService {
      * take their defaults), generates its secrets, and starts it in the background.
      */
     public Stack launch(User owner, String templateName, String stackName, Map<String, String> rawParams) {
-        Template template = catalog.find(templateName == null ? "" : templateName)
-                .orElseThrow(() -> BerthException.badRequest("template", "There is no template \"" + templateName + "\"."));
-        if (!template.ownerKinds().contains(owner.kind())) {
-            throw BerthException.badRequest("group", "The template \"" + template.name() + "\" is not launched for "
-                    + switch (owner.kind()) {
-                        case USER -> "one person";
-                        case GROUP -> "a group";
-                        case SITE -> "the site";
-                    } + " (its owner_kinds: " + template.ownerKinds().stream()
-                    .map(k -> k.name().toLowerCase(java.util.Locale.ROOT)).sorted()
-                    .collect(java.util.stream.Collectors.joining(", ")) + ").");
-        }
-        String name = stackName == null || stackName.isBlank() ? template.name() : stackName.trim();
-        template = template.withRoutes(details.decideRoutes(template));
-        if (!TemplateParser.SLUG.matcher(name).matches()) {
-            throw BerthException.badRequest("name",
-                    "A stack name is 1-30 characters: lower-case letters, digits and -, starting with a letter or digit.");
-        }
-        Map<String, String> params = new LinkedHashMap<>();
-        for (Parameter p : template.parameters()) {
-            try {
-                params.put(p.name(), p.check(rawParams.get(p.name())));
-            } catch (Parameter.ParameterException e) {
-                throw BerthException.badRequest(e.field(), e.getMessage());
-            }
-        }
-        for (String given : rawParams.keySet()) {
-            if (template.parameter(given) == null) {
-                throw BerthException.badRequest(given, "The template \"" + template.name() + "\" has no parameter \"" + given + "\".");
-            }
-        }
+        LaunchChecks.Checked checked = launchChecks.check(owner, templateName, stackName, rawParams);
+        Template template = checked.template();
+        String name = checked.name();
+        Map<String, String> params = checked.params();
         checkCanStart(template);
-        TemplateRenderer.Context preview = new TemplateRenderer.Context(owner.username(), Secrets.uidOf(owner.id()),
-                Secrets.uidOf(owner.id()), null, name, params, Map.of());
-        for (Template.Volume v : template.volumes().values()) {
-            if (v.scope() == StackSpec.VolumeScope.HOST) {
-                try {
-                    renderer.hostPath(v, preview);
-                } catch (IllegalArgumentException e) {
-                    throw BerthException.badRequest(null, e.getMessage());
-                }
-            }
-        }
-        details.requireHostNamesFit(owner, name, template);
         Map<String, String> routeModes = new LinkedHashMap<>();
         template.services().stream().filter(s -> s.http() != null).forEach(s ->
                 routeModes.put(s.name(), s.http().route().mode()));
