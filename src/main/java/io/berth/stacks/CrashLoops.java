@@ -44,9 +44,13 @@ public final class CrashLoops {
         this.listener = listener;
     }
 
-    /** The stack was failed with the reason {@link #observe} gave. */
+    /**
+     * The stack was failed with the reason {@link #observe} gave. Its notes stay (the reconciler forgets them once the
+     * stack is started, stopped or deleted): until the proxy's cache learns the new state, a request that still finds
+     * the stack READY while its containers go gets "being restarted", not a bare 502. Pages show restarts of READY
+     * stacks only.
+     */
     void failed(Stack stack, String reason) {
-        notes.remove(stack.id());
         listener.crashLooped(stack, reason);
     }
 
