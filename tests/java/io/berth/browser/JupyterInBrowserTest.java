@@ -56,7 +56,8 @@ class JupyterInBrowserTest {
      */
     static String runTheWelcomeNotebook(ChromeDriver browser, WebDriverWait wait, String base) {
         wait.until(ExpectedConditions.urlContains(base + "notebooks/Welcome.ipynb"));
-        wait.until(d -> d.findElement(By.tagName("body")).getText().contains("Welcome to your notebook server"));
+        Chromium.untilLoaded(browser, Duration.ofSeconds(40),
+                d -> d.findElement(By.tagName("body")).getText().contains("Welcome to your notebook server"));
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#kernel_indicator_icon.kernel_idle_icon")));
         wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".code_cell .CodeMirror"))).click();
         new Actions(browser).keyDown(Keys.SHIFT).sendKeys(Keys.ENTER).keyUp(Keys.SHIFT).perform();
@@ -66,7 +67,8 @@ class JupyterInBrowserTest {
 
     /** On Notebook 6's file tree: makes a Python 3 notebook and runs {@code print(6*7)} in it. */
     static void runACell(ChromeDriver browser, WebDriverWait wait) {
-        wait.until(ExpectedConditions.elementToBeClickable(By.id("new-dropdown-button"))).click();
+        Chromium.untilLoaded(browser, Duration.ofSeconds(40),
+                ExpectedConditions.elementToBeClickable(By.id("new-dropdown-button"))).click();
         String tree = browser.getWindowHandle();
         wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#kernel-python3 a"))).click();
         wait.until(d -> d.getWindowHandles().size() > 1);

@@ -55,7 +55,8 @@ class RunLineInBrowserTest {
                         .filter(a -> a.getText().contains("omniboard--exp--admin.localhost")).findFirst()
                         .orElseThrow(() -> new AssertionError("no link to Omniboard's host on the stack page")).click();
                 wait.until(ExpectedConditions.urlContains("http://omniboard--exp--admin.localhost:" + port));
-                wait.until(d -> d.findElement(By.tagName("body")).getText().contains("first-steps"));
+                Chromium.untilLoaded(browser, Duration.ofSeconds(40),
+                        d -> d.findElement(By.tagName("body")).getText().contains("first-steps"));
 
                 launch(browser, wait, berth.url(), "jupyter", "nb");
                 browser.findElement(By.cssSelector("a.service-link")).click();

@@ -70,7 +70,8 @@ class SacredInBrowserTest {
                 link.click();
                 int port = URI.create(berth.url()).getPort();
                 wait.until(ExpectedConditions.urlContains("http://omniboard--exp--alice.localhost:" + port + "/sacred"));
-                wait.until(d -> d.findElement(By.tagName("body")).getText().contains("lqcd-beta-sweep"));
+                Chromium.untilLoaded(browser, Duration.ofSeconds(40),
+                        d -> d.findElement(By.tagName("body")).getText().contains("lqcd-beta-sweep"));
                 assertThat(browser.findElement(By.tagName("body")).getText())
                         .contains("1 experiments", "node042", "0.917"); // its host and result, as Sacred wrote them
             } finally {

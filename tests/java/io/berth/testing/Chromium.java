@@ -3,13 +3,21 @@ package io.berth.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.logging.Level;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedCondition;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's headless Chromium driven by Debian's chromedriver. Both paths are given explicitly so Selenium Manager
@@ -50,10 +58,42 @@ public final class Chromium {
         String text = browser.findElement(org.openqa.selenium.By.tagName("body")).getText();
         out.append("\n  text: ").append(text.length() > 400 ? text.substring(0, 400) + "…" : text);
         out.append("\n  console:");
+        for (String line : READ.getOrDefault(browser, List.of())) {
+            out.append("\n    (before a reload) ").append(line);
+        }
         for (LogEntry entry : browser.manage().logs().get(LogType.BROWSER)) {
             out.append("\n    ").append(entry.getLevel()).append(' ').append(entry.getMessage());
         }
         return out.toString();
+    }
+
+    /** Console lines {@link #untilLoaded} read (reading them empties the browser's log), for {@link #describe}. */
+    private static final Map<ChromeDriver, List<String>> READ = java.util.Collections.synchronizedMap(new WeakHashMap<>());
+
+    /**
+     * Waits up to {@code perAttempt} for {@code condition} on the current page; when it does not come and the
+     * browser's console shows a load cut with {@code ERR_NETWORK_CHANGED}, reloads the page and waits again (three
+     * attempts in all). Chromium aborts every load in flight when the host's network addresses change, and on a test
+     * host each new Docker network and container adds some (a veth's IPv6 link-local address appears a second or two
+     * after its container starts), so a page whose scripts were cut never renders (Jupyter: "require is not
+     * defined"). A user's browser on another machine never sees this; any other failure ends the wait at once.
+     */
+    public static <T> T untilLoaded(ChromeDriver browser, Duration perAttempt, ExpectedCondition<T> condition) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return new WebDriverWait(browser, perAttempt).until(condition);
+            } catch (TimeoutException e) {
+                List<String> lines = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                        .map(entry -> entry.getLevel() + " " + entry.getMessage()).toList();
+                READ.computeIfAbsent(browser, b -> new ArrayList<>()).addAll(lines);
+                if (attempt == 3 || lines.stream().noneMatch(l -> l.contains("ERR_NETWORK_CHANGED"))) {
+                    throw e;
+                }
+                System.out.println("the page's loads were cut by a change of the host's network; reloading "
+                        + browser.getCurrentUrl());
+                browser.navigate().refresh();
+            }
+        }
     }
 
     public static ChromeDriver start() throws IOException {
