@@ -34,6 +34,22 @@ public final class BerthInstance implements AutoCloseable {
                 """);
     }
 
+    /**
+     * Makes a local account {@code user} (password {@code <user>-password}) through the admin pages and puts it in
+     * {@code groups} as single sign-on would, written straight to this instance's store (Berth re-reads memberships
+     * at most 30 s later; a new account has none cached); returns a client signed in as the user.
+     */
+    public PortalClient member(PortalClient admin, String user, String... groups) {
+        admin.get("/admin/users");
+        admin.post("/admin/users", java.util.Map.of("username", user, "password", user + "-password"));
+        org.jdbi.v3.core.Jdbi jdbi = org.jdbi.v3.core.Jdbi.create(config().store.url, "berth", "");
+        long id = jdbi.withHandle(h -> h.createQuery("SELECT id FROM users WHERE username = :u")
+                .bind("u", user).mapTo(Long.class).one());
+        new io.berth.store.GroupStore(jdbi).replaceMemberships(id, io.berth.store.GroupStore.SSO,
+                java.util.List.of(groups));
+        return new PortalClient(url()).login(user, user + "-password");
+    }
+
     public void template(String file, String text) throws IOException {
         Files.writeString(home.resolve("templates").resolve(file), text);
     }

@@ -3,7 +3,6 @@ package io.berth.web;
 import static io.berth.testing.Stacks.waitForState;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.berth.store.GroupStore;
 import io.berth.testing.ApiCalls;
 import io.berth.testing.BerthInstance;
 import io.berth.testing.PortalClient;
@@ -17,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,19 +66,9 @@ class SiteProvisioningTest {
         berth.template("flaky.yaml", FLAKY);
         berth.start();
         admin = new PortalClient(berth.url()).login("admin", BerthInstance.ADMIN_PASSWORD);
-        admin.get("/admin/users");
-        for (String user : List.of("alice", "bob", "carol")) {
-            admin.post("/admin/users", Map.of("username", user, "password", user + "-password"));
-        }
-        Jdbi jdbi = Jdbi.create("jdbc:h2:file:" + berth.home.resolve("data/berth"), "berth", "");
-        for (String member : List.of("alice", "bob")) {
-            long id = jdbi.withHandle(h -> h.createQuery("SELECT id FROM users WHERE username = :u")
-                    .bind("u", member).mapTo(Long.class).one());
-            new GroupStore(jdbi).replaceMemberships(id, GroupStore.SSO, List.of("lqcd"));
-        }
-        alice = new PortalClient(berth.url()).login("alice", "alice-password");
-        bob = new PortalClient(berth.url()).login("bob", "bob-password");
-        carol = new PortalClient(berth.url()).login("carol", "carol-password");
+        alice = berth.member(admin, "alice", "lqcd");
+        bob = berth.member(admin, "bob", "lqcd");
+        carol = berth.member(admin, "carol");
 
         admin.get("/catalog");
         HttpResponse<String> made = admin.post("/stacks", Map.of("template", "postgres-site", "name", "pg",
@@ -133,7 +121,7 @@ class SiteProvisioningTest {
 
     @Test
     void an_admin_removes_an_account_and_the_next_visit_makes_a_new_one() throws Exception {
-        PortalClient dora = member("dora");
+        PortalClient dora = berth.member(admin, "dora", "lqcd");
         Matcher first = connection(dora.get("/site-services/pg").body());
         assertThat(psql(first.group(), "SELECT 1")).contains("1");
 
@@ -173,16 +161,6 @@ class SiteProvisioningTest {
         assertThat(flood).contains("exited with 3").contains("output cut to its end").contains("a line of noise");
         assertThat(flood.length()).isLessThan(60_000);
         assertThat(alice.get("/dashboard").statusCode()).isEqualTo(200);
-    }
-
-    private static PortalClient member(String name) {
-        admin.get("/admin/users");
-        admin.post("/admin/users", Map.of("username", name, "password", name + "-password"));
-        Jdbi jdbi = Jdbi.create("jdbc:h2:file:" + berth.home.resolve("data/berth"), "berth", "");
-        long id = jdbi.withHandle(h -> h.createQuery("SELECT id FROM users WHERE username = :u")
-                .bind("u", name).mapTo(Long.class).one());
-        new GroupStore(jdbi).replaceMemberships(id, GroupStore.SSO, List.of("lqcd"));
-        return new PortalClient(berth.url()).login(name, name + "-password");
     }
 
     private static Matcher connection(String text) {

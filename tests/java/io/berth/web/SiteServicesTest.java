@@ -10,7 +10,6 @@ import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
-import io.berth.store.GroupStore;
 import io.berth.testing.ApiCalls;
 import io.berth.testing.BerthInstance;
 import io.berth.testing.PortalClient;
@@ -27,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,18 +71,9 @@ class SiteServicesTest {
         berth.template("echo.yaml", ECHO);
         berth.start();
         admin = new PortalClient(berth.url()).login("admin", BerthInstance.ADMIN_PASSWORD);
-        admin.get("/admin/users");
-        for (String user : List.of("alice", "bob", "carol")) {
-            admin.post("/admin/users", Map.of("username", user, "password", user + "-password"));
-        }
-        Jdbi jdbi = Jdbi.create("jdbc:h2:file:" + berth.home.resolve("data/berth"), "berth", "");
-        for (String member : List.of("alice", "bob")) {
-            long id = jdbi.withHandle(h -> h.createQuery("SELECT id FROM users WHERE username = :u")
-                    .bind("u", member).mapTo(Long.class).one());
-            new GroupStore(jdbi).replaceMemberships(id, GroupStore.SSO, List.of("lqcd"));
-        }
-        bob = new PortalClient(berth.url()).login("bob", "bob-password");
-        carol = new PortalClient(berth.url()).login("carol", "carol-password");
+        berth.member(admin, "alice", "lqcd");
+        bob = berth.member(admin, "bob", "lqcd");
+        carol = berth.member(admin, "carol");
 
         admin.get("/catalog");
         HttpResponse<String> made = admin.post("/stacks", Map.of("template", "whoami", "name", "who",

@@ -82,11 +82,6 @@ public final class Owners {
         }
     }
 
-    /** Whether the caller may launch {@code template} as a site service, for forms. */
-    public boolean maySiteLaunch(User caller, io.berth.catalog.Template template) {
-        return caller.admin() && template.ownerKinds().contains(OwnerKind.SITE);
-    }
-
     /** The groups whose stacks the caller may use, for forms. */
     public List<String> groupsOf(User caller) {
         return sharing.groupsOf(caller.id());

@@ -73,16 +73,17 @@ public final class Provisioning {
         ReentrantLock lock = running.computeIfAbsent(stack.id() + "/" + caller.id(), k -> new ReentrantLock());
         lock.lock();
         try {
-            for (String name : template.userSecrets()) {
-                store.addSecret(stack.id(), caller.id(), name, Secrets.generate());
-            }
-            Map<String, String> secrets = store.secrets(stack.id(), caller.id());
             boolean done = store.find(stack.id(), caller.id()).map(r -> r.state().equals(ProvisionStore.DONE))
                     .orElse(false);
-            if (!done && template.services().stream().anyMatch(s -> s.provision() != null)) {
-                provision(caller, stack, template, secrets);
+            if (!done) { // the first visit, or the one after a failure or a crash: a DONE user costs two reads
+                for (String name : template.userSecrets()) {
+                    store.addSecret(stack.id(), caller.id(), name, Secrets.generate());
+                }
+                if (template.services().stream().anyMatch(s -> s.provision() != null)) {
+                    provision(caller, stack, template, store.secrets(stack.id(), caller.id()));
+                }
             }
-            return details.connectionsFor(stack, caller.username(), secrets);
+            return details.connectionsFor(stack, caller.username(), store.secrets(stack.id(), caller.id()));
         } finally {
             lock.unlock();
         }
