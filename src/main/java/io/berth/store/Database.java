@@ -8,6 +8,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.exception.FlywayValidateException;
+import org.flywaydb.core.api.output.MigrateResult;
 import org.h2.engine.Constants;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -40,9 +42,17 @@ public final class Database implements AutoCloseable {
             throw new UnreachableException("cannot open the database " + config.url + ": " + rootMessage(e));
         }
         String migrations = url.startsWith("jdbc:postgresql:") ? "classpath:db/postgresql" : "classpath:db/migration";
-        Flyway flyway = Flyway.configure().dataSource(pool).locations(migrations).load();
-        refuseNewer(flyway, config.url);
-        var result = flyway.migrate();
+        // Future migrations are not ignored, so a database of a newer Berth fails validation; only then is info()
+        // asked which (one scan of the migrations and the history on every start instead of two: ~0.1-0.2 s).
+        Flyway flyway = Flyway.configure().dataSource(pool).locations(migrations).ignoreMigrationPatterns(new String[0]).load();
+        MigrateResult result;
+        try {
+            result = flyway.migrate();
+        } catch (FlywayValidateException e) {
+            refuseNewer(flyway, config.url);
+            pool.close();
+            throw e;
+        }
         if (result.migrationsExecuted > 0) {
             LOG.info("database {} migrated to version {}", config.url, result.targetSchemaVersion);
         }

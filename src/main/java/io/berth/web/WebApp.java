@@ -27,6 +27,23 @@ public final class WebApp {
     public record Filters(Handler sessions, Handler apiTokens, Handler audit) { }
 
     /**
+     * Loads and initialises Javalin's and Jetty's classes on a thread of its own, so that {@link #create} finds them
+     * ready: a server is configured and dropped without starting (no port, no thread). Nothing fails if it does not
+     * finish first; class initialisation is safe to race.
+     */
+    public static void preload() {
+        Thread t = new Thread(() -> {
+            try {
+                Javalin.create(c -> c.startup.showJavalinBanner = false);
+            } catch (RuntimeException | LinkageError e) {
+                // create() proper will meet the same problem and report it
+            }
+        }, "berth-preload");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
      * A server ready to start: {@code groups} are registered in the order given (it is the order Javalin matches
      * them in), then {@code errors}.
      */
