@@ -100,6 +100,7 @@ public final class StackPages {
         params.put("shared", shared.stream().filter(sh -> sh.stack().ownerKind() != OwnerKind.SITE).toList());
         params.put("siteServices", shared.stream().filter(sh -> sh.stack().ownerKind() == OwnerKind.SITE).toList());
         params.put("dockerProblem", backend.unavailable().orElse(null));
+        params.put("current", new CurrentUse(usage.latest()));
         views.render(ctx, "dashboard.jte", params);
     }
 
