@@ -1,5 +1,7 @@
 package io.berth.web;
 
+import io.berth.backend.Backend;
+import io.berth.backend.HostCapacity;
 import io.berth.proxy.Activity;
 import io.berth.store.StackStore;
 import io.berth.usage.UsageHistory;
@@ -14,17 +16,19 @@ import java.util.Optional;
 /**
  * {@code /admin/stacks}: every stack of every user with what it takes (containers, CPU, memory), what it uses now,
  * how long it has been idle, and its state ({@link AdminStackRows}, sortable with {@code ?sort=cpu|memory|disk|idle});
- * above them what all running services use together. Admins stop or delete any stack from here (the stack page's
+ * above them what all running services use together, and what the host has when the backend says. Admins stop or delete any stack from here (the stack page's
  * own actions, which admins may use).
  */
 public final class AdminStacksPage {
     private final StackStore store;
     private final UsageHistory usage;
     private final Activity activity;
+    private final Backend backend;
     private final Views views;
 
-    public AdminStacksPage(StackStore store, UsageHistory usage, Activity activity, Views views) {
+    public AdminStacksPage(StackStore store, UsageHistory usage, Activity activity, Backend backend, Views views) {
         this.store = store;
+        this.backend = backend;
         this.usage = usage;
         this.activity = activity;
         this.views = views;
@@ -49,6 +53,9 @@ public final class AdminStacksPage {
         params.put("sort", sort.map(s -> s.key).orElse(""));
         params.put("totalCpu", CurrentUse.cores(current.total().cpuCores()));
         params.put("totalMemory", UsageRows.bytes(current.total().memoryBytes()));
+        Optional<HostCapacity> host = backend.capacity();
+        params.put("hostCores", host.map(h -> String.valueOf(h.cores())).orElse(""));
+        params.put("hostMemory", host.map(h -> UsageRows.bytes(h.memoryBytes())).orElse(""));
         views.render(ctx, "admin_stacks.jte", params);
     }
 }
