@@ -35,12 +35,14 @@ import java.util.Optional;
 public final class UsageReader {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration INFO_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration CAPACITY_RETRY = Duration.ofMinutes(1);
 
     private final DockerCalls docker;
     private final BerthConfig.Docker config;
     private final Ownership ownership;
     /** The engine's cores and memory, once read: they change only when the host is rebuilt (and Berth restarted). */
     private volatile HostCapacity capacity;
+    private volatile long capacityFailedAt = System.nanoTime() - CAPACITY_RETRY.toNanos() - 1;
 
     public UsageReader(DockerCalls docker, BerthConfig.Docker config, Ownership ownership) {
         this.docker = docker;
@@ -145,16 +147,19 @@ public final class UsageReader {
         return out;
     }
 
-    /** The engine host's cores and memory (one info call, the first time it succeeds), or empty when it fails. */
+    /**
+     * The engine host's cores and memory (one info call, the first time it succeeds), or empty when it fails; after
+     * a failure the next minute's callers get empty at once rather than each waiting out an engine that is down.
+     */
     public Optional<HostCapacity> capacity() {
-        if (capacity == null) {
+        if (capacity == null && System.nanoTime() - capacityFailedAt > CAPACITY_RETRY.toNanos()) {
             try {
                 var info = docker.call("info", INFO_TIMEOUT, c -> c.infoCmd().exec());
                 if (info.getNCPU() != null && info.getMemTotal() != null) {
                     capacity = new HostCapacity(info.getNCPU(), info.getMemTotal());
                 }
             } catch (RuntimeException e) {
-                return Optional.empty();
+                capacityFailedAt = System.nanoTime();
             }
         }
         return Optional.ofNullable(capacity);
