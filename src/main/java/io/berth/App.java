@@ -268,7 +268,7 @@ public final class App implements AutoCloseable {
                 new AuditPage(auditStore, views)::register,
                 new QuotaPage(users, quotas, views)::register,
                 new SharePages(access, sharing)::register,
-                new AdminStacksPage(stackStore, views)::register,
+                new AdminStacksPage(stackStore, usage, activity, backend, views)::register,
                 new LockPages(throttle, views)::register,
                 new ApiV1(catalog, stackStore, stacks, access, tokens, groups, quotas, owners, portalUrl)::register,
                 new ApiAdmin(accounts, users, groups, stackStore, auditStore, quotas, portalUrl, throttle)::register,

@@ -92,4 +92,19 @@ class StackStoreTest {
         assertThat(reopened.publishedHosts(id)).as("a node's address only where it is not the portal's")
                 .isEqualTo(Map.of("db", "10.1.0.12"));
     }
+
+    @Test
+    void last_activities_are_each_stacks_latest_route_and_stacks_without_traffic_have_none() {
+        long busy = stacks.create(alice.id(), "busy", "demo", Map.of("web", "path", "api", "path"), Map.of(), Map.of())
+                .orElseThrow().id();
+        long quiet = stacks.create(alice.id(), "quiet", "demo", Map.of("web", "path"), Map.of(), Map.of())
+                .orElseThrow().id();
+        java.time.Instant early = java.time.Instant.parse("2026-12-01T10:00:00Z");
+        java.time.Instant late = java.time.Instant.parse("2026-12-02T10:00:00Z");
+        stacks.recordActivity(Map.of(Map.entry(busy, "web"), early, Map.entry(busy, "api"), late));
+
+        assertThat(stacks.lastActivities()).isEqualTo(Map.of(busy, late));
+        assertThat(stacks.lastActivity(busy)).contains(late);
+        assertThat(stacks.lastActivity(quiet)).isEmpty();
+    }
 }

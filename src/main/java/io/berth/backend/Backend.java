@@ -96,6 +96,14 @@ public interface Backend extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * The cores and memory of the host whose services {@link #usage} reads, for the admins' totals; asked whenever
+     * an admin opens All stacks, so an answer may be remembered. Optional: the default is unknown.
+     */
+    default Optional<HostCapacity> capacity() {
+        return Optional.empty();
+    }
+
     /** Every service container this backend owns, running or not: what the reconciler compares with the store. */
     List<ServiceStatus> list();
 

@@ -41,6 +41,18 @@ public final class Activity {
         return last == 0 ? java.util.Optional.empty() : java.util.Optional.of(Instant.ofEpochMilli(last));
     }
 
+    /** {@link #lastSeen} of every stack this Berth saw traffic to, by stack id. */
+    public Map<Long, Instant> lastSeenByStack() {
+        Map<Long, Instant> out = new HashMap<>();
+        routes.forEach((route, seen) -> {
+            long last = seen.lastMillis;
+            if (last > 0) {
+                out.merge(route.getKey(), Instant.ofEpochMilli(last), (a, b) -> a.isAfter(b) ? a : b);
+            }
+        });
+        return out;
+    }
+
     /** Writes what changed since the last flush; returns how many routes it wrote. */
     public synchronized int flush() {
         Map<Map.Entry<Long, String>, Instant> changed = new HashMap<>();

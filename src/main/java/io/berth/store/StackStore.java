@@ -264,6 +264,16 @@ public final class StackStore {
         return Optional.ofNullable(last).map(OffsetDateTime::toInstant);
     }
 
+    /** {@link #lastActivity} of every stack that had traffic, by stack id, in one query (for All stacks). */
+    public Map<Long, Instant> lastActivities() {
+        Map<Long, Instant> out = new java.util.HashMap<>();
+        jdbi.useHandle(h -> h.createQuery("SELECT stack_id, MAX(last_activity) AS last FROM routes"
+                        + " WHERE last_activity IS NOT NULL GROUP BY stack_id")
+                .map((rs, c) -> Map.entry(rs.getLong("stack_id"), rs.getObject("last", OffsetDateTime.class)))
+                .forEach(e -> out.put(e.getKey(), e.getValue().toInstant())));
+        return out;
+    }
+
     /** What each stack took at its last launch or start (containers, CPU, memory), by stack id. */
     public Map<Long, Amounts> takes() {
         Map<Long, Amounts> out = new java.util.HashMap<>();

@@ -11,6 +11,7 @@ import io.berth.model.Route;
 import io.berth.model.Stack;
 import io.berth.model.StackState;
 import io.berth.usage.UsageHistory;
+import io.berth.usage.UsageReport;
 import io.berth.quota.Quotas;
 import io.berth.stacks.Culler;
 import io.berth.stacks.Owners;
@@ -99,6 +100,7 @@ public final class StackPages {
         params.put("shared", shared.stream().filter(sh -> sh.stack().ownerKind() != OwnerKind.SITE).toList());
         params.put("siteServices", shared.stream().filter(sh -> sh.stack().ownerKind() == OwnerKind.SITE).toList());
         params.put("dockerProblem", backend.unavailable().orElse(null));
+        params.put("current", new CurrentUse(usage.latest()));
         views.render(ctx, "dashboard.jte", params);
     }
 
@@ -173,7 +175,10 @@ public final class StackPages {
                 + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
                 .withZone(java.time.ZoneOffset.UTC).format(d.at()) + " (" + d.why() + "). Its data is kept.")
                 .orElse(null));
-        params.put("usage", UsageRows.of(usage.report(stack, UsageHistory.Range.HOUR)));
+        UsageHistory.Range range = UsageGraphs.range(ctx.queryParam("usage"));
+        UsageReport report = usage.report(stack, range);
+        params.put("usage", UsageRows.of(report));
+        params.put("graphs", UsageGraphs.of(report, range, java.time.Instant.now().getEpochSecond()));
         stacks.starts().ahead(stack.id()).ifPresent(ahead -> params.put("queueNote", StartQueue.describe(ahead)));
         views.render(ctx, "stack.jte", params);
     }

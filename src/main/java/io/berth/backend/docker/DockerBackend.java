@@ -8,6 +8,7 @@ import com.github.dockerjava.api.model.Network;
 import io.berth.backend.Backend;
 import io.berth.backend.BackendException;
 import io.berth.backend.Endpoint;
+import io.berth.backend.HostCapacity;
 import io.berth.backend.ExecResult;
 import io.berth.backend.Labels;
 import io.berth.backend.ObjectNames;
@@ -187,6 +188,11 @@ public final class DockerBackend implements Backend, AutoCloseable {
     @Override
     public List<VolumeUsage> volumeUsage() {
         return usage.volumes();
+    }
+
+    @Override
+    public Optional<HostCapacity> capacity() {
+        return usage.capacity();
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import io.berth.backend.BackendException;
+import io.berth.backend.HostCapacity;
 import io.berth.backend.Labels;
 import io.berth.backend.ServiceUsage;
 import io.berth.backend.UsageTarget;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What Berth's running containers use, read from the engine both backends talk to (for Swarm: the manager's own
@@ -32,10 +34,15 @@ import java.util.Objects;
  */
 public final class UsageReader {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration INFO_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration CAPACITY_RETRY = Duration.ofMinutes(1);
 
     private final DockerCalls docker;
     private final BerthConfig.Docker config;
     private final Ownership ownership;
+    /** The engine's cores and memory, once read: they change only when the host is rebuilt (and Berth restarted). */
+    private volatile HostCapacity capacity;
+    private volatile long capacityFailedAt = System.nanoTime() - CAPACITY_RETRY.toNanos() - 1;
 
     public UsageReader(DockerCalls docker, BerthConfig.Docker config, Ownership ownership) {
         this.docker = docker;
@@ -138,5 +145,23 @@ public final class UsageReader {
             throw new IllegalStateException("the engine's volume sizes could not be read: " + e, e);
         }
         return out;
+    }
+
+    /**
+     * The engine host's cores and memory (one info call, the first time it succeeds), or empty when it fails; after
+     * a failure the next minute's callers get empty at once rather than each waiting out an engine that is down.
+     */
+    public Optional<HostCapacity> capacity() {
+        if (capacity == null && System.nanoTime() - capacityFailedAt > CAPACITY_RETRY.toNanos()) {
+            try {
+                var info = docker.call("info", INFO_TIMEOUT, c -> c.infoCmd().exec());
+                if (info.getNCPU() != null && info.getMemTotal() != null) {
+                    capacity = new HostCapacity(info.getNCPU(), info.getMemTotal());
+                }
+            } catch (RuntimeException e) {
+                capacityFailedAt = System.nanoTime();
+            }
+        }
+        return Optional.ofNullable(capacity);
     }
 }

@@ -8,6 +8,7 @@ import com.github.dockerjava.api.model.SwarmInfo;
 import io.berth.backend.Backend;
 import io.berth.backend.BackendException;
 import io.berth.backend.Endpoint;
+import io.berth.backend.HostCapacity;
 import io.berth.backend.Labels;
 import io.berth.backend.ObjectNames;
 import io.berth.backend.ServiceStatus;
@@ -210,6 +211,11 @@ public final class SwarmBackend implements Backend {
     @Override
     public List<VolumeUsage> volumeUsage() {
         return usage.volumes();
+    }
+
+    @Override
+    public Optional<HostCapacity> capacity() {
+        return usage.capacity();
     }
 
     @Override
