@@ -9,6 +9,10 @@ import io.berth.testing.BerthInstance;
 import io.berth.testing.PortalClient;
 import io.berth.testing.Stacks;
 import io.berth.testing.TestDocker;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,6 +61,7 @@ class FairBurstTest {
 
     @Test
     void six_launches_at_once_become_ready_in_launch_order_and_the_last_sees_its_place_count_down() throws Exception {
+        String token = admin.createToken("burst", "read");
         for (int i = 1; i <= 5; i++) {
             launch(admin, "onesec", "b" + i);
         }
@@ -66,6 +71,8 @@ class FairBurstTest {
                 () -> watcher.events("/stacks/admin/b6/progress", Duration.ofSeconds(90)));
         String page = admin.get("/stacks/admin/b6").body();
         assertThat(page).as("the page of a launch that waits").containsPattern("Waiting to start: \\d launch(es)? ahead of yours");
+        assertThat(api(token, "/api/v1/stacks/admin/b6")).as("the API's view of a launch that waits")
+                .containsPattern("\"queue_ahead\":[1-9]");
 
         Map<String, Long> readyAt = new LinkedHashMap<>();
         long began = System.nanoTime();
@@ -106,6 +113,12 @@ class FairBurstTest {
         assertThat(queueEvents).anyMatch(q -> q.contains("\"message\":\"next in line\""));
         // the place is no longer shown once the start runs
         assertThat(admin.get("/stacks/admin/b6").body()).doesNotContain("Waiting to start");
+        assertThat(api(token, "/api/v1/stacks/admin/b6")).contains("\"queue_ahead\":null");
+    }
+
+    private String api(String token, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(berth.url() + path))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     @Test

@@ -119,7 +119,12 @@ public final class ApiV1 {
                 .map(l -> new Views.LinkView(l.service(), absolute(l.href()))).toList();
         Bodies.send(ctx, 200, new Views.StackDetail(Views.StackView.of(stack, portalUrl.get()), links,
                 connections(stack), store.values(stack.id(), "param"), stacks.details().serviceNames(stack),
-                stacks.details().restarting(stack)));
+                stacks.details().restarting(stack), queueAhead(stack)));
+    }
+
+    private Integer queueAhead(Stack stack) {
+        var ahead = stacks.starts().ahead(stack.id());
+        return ahead.isPresent() ? ahead.getAsInt() : null;
     }
 
     private List<StackDetails.Connection> connections(Stack stack) {

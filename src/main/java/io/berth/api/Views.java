@@ -41,8 +41,10 @@ final class Views {
 
     record LinkView(String service, String url) { }
 
+    /** {@code queueAhead}: while the stack's start waits for a free slot, how many starts are ahead of it; else null. */
     record StackDetail(StackView stack, List<LinkView> links, List<StackDetails.Connection> connections,
-                       java.util.Map<String, String> parameters, List<String> services, List<String> restarting) { }
+                       java.util.Map<String, String> parameters, List<String> services, List<String> restarting,
+                       Integer queueAhead) { }
 
     record ConnectionList(String state, List<StackDetails.Connection> connections) { }
 }
