@@ -50,7 +50,8 @@ fingerprint() {
     if ! is_base "$name"; then (cd "$here/$name" && find . -type f | sort | xargs sha256sum); fi
     if [ "$name" = omniboard ]; then echo "$OMNIBOARD_VERSION"; fi
     if [ "$name" = keycloak ]; then echo "$KEYCLOAK_VERSION"; fi
-    if [ "$name" = berth ]; then berth_classes >/dev/null && sha256sum "$repo/pom.xml" && (cd "$repo/target/classes" \
+    if [ "$name" = berth ]; then berth_classes >/dev/null && sha256sum "$repo/pom.xml" "$repo/deploy/jvm-options" \
+      "$repo/deploy/cds-archive.sh" && (cd "$repo/target/classes" \
       && find . -type f | sort | xargs sha256sum) && (cd "$repo" && find templates -type f | sort | xargs sha256sum); fi
   } | sha256sum | cut -c1-16
 }
@@ -116,6 +117,7 @@ context_berth() {
   "${mvn[@]}" -o >/dev/null 2>&1 || "${mvn[@]}" >&2 || die "could not fetch Berth's jars (Maven Central)"
   jar --create --file "$1/app/berth.jar" -C "$repo/target/classes" .
   cp -a "$repo/templates" "$1/templates"
+  cp "$repo/deploy/jvm-options" "$repo/deploy/cds-archive.sh" "$1/app/"
 }
 
 build_image() { # build_image NAME FINGERPRINT

@@ -3,8 +3,12 @@ package io.berth.testing;
 import io.berth.backend.Backend;
 import io.berth.backend.Endpoint;
 import io.berth.backend.ServiceStatus;
+import io.berth.backend.ServiceUsage;
 import io.berth.backend.StackSpec;
+import io.berth.backend.UsageTarget;
 import io.berth.model.StackRef;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +26,8 @@ public final class LoopbackBackend implements Backend {
     private final Map<StackRef, List<Endpoint>> running = new ConcurrentHashMap<>();
     /** Stacks whose services {@link #list()} reports as not running: true when "the engine brings them back". */
     private final Map<StackRef, Boolean> down = new ConcurrentHashMap<>();
+    /** How many services {@link #usageTargets} reports (0: none, as a backend that cannot read usage). */
+    private volatile int usageTargets;
 
     public LoopbackBackend(int port) {
         this(port, Map.of());
@@ -89,6 +95,30 @@ public final class LoopbackBackend implements Backend {
 
     public void up(StackRef stack) {
         down.remove(stack);
+    }
+
+    /**
+     * From now on reports the services of up to {@code count} running stacks as containers whose usage can be read,
+     * with made-up counters that grow with time (a tenth of a core, 50 MiB, some traffic): what the usage sampler of a
+     * benchmark reads, without an engine.
+     */
+    public void reportUsage(int count) {
+        usageTargets = count;
+    }
+
+    @Override
+    public List<UsageTarget> usageTargets() {
+        return running.entrySet().stream()
+                .flatMap(e -> e.getValue().stream().map(p -> new UsageTarget(e.getKey(), p.service(),
+                        "loop-" + e.getKey().owner() + "-" + e.getKey().stack() + "-" + p.service())))
+                .limit(usageTargets).toList();
+    }
+
+    @Override
+    public ServiceUsage usage(UsageTarget target, Duration timeout) {
+        Instant now = Instant.now();
+        long ms = now.toEpochMilli();
+        return new ServiceUsage(target, now, ms * 100_000L, 50L << 20, 1L << 30, ms / 10, ms / 20, ms / 100, ms / 50);
     }
 
     @Override
