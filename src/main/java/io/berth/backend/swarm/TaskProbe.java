@@ -2,6 +2,7 @@ package io.berth.backend.swarm;
 
 import io.berth.backend.BackendException;
 import io.berth.backend.LogText;
+import io.berth.backend.engine.Backoff;
 import io.berth.backend.engine.HealthCheck;
 import io.berth.backend.engine.LogStreams;
 import java.time.Instant;
@@ -13,10 +14,16 @@ import java.util.concurrent.TimeUnit;
  * (Berth's container is attached to it), and explains why when it does not: a task that fails, is rejected (no such
  * image on its node, no node meeting the constraints) or exits during the start fails the launch at once, with
  * Swarm's reason, its exit code and its last log lines.
+ *
+ * <p>Cheap while it waits, like the Docker backend's probe: attempts back off ({@link Backoff}: 50 ms doubling to 1 s,
+ * at most 200 ms while connections are refused), and the service's tasks are listed (a call to the manager) only
+ * until a running task has an address, after an attempt that got no answer at all, and at least once every
+ * {@value #LIST_EVERY_MILLIS} ms: a refused connection means the task's container runs, its server is not up yet.
  */
 final class TaskProbe {
     static final int LOG_LINES = 50;
-    private static final long POLL_MILLIS = 100;
+    /** A backstop: list the tasks at least this often, whatever the attempts said. */
+    static final long LIST_EVERY_MILLIS = 1000;
     private static final java.time.Duration LOG_TIMEOUT = java.time.Duration.ofSeconds(10);
     /** Enough for {@link #LOG_LINES} lines of a service that logs long ones. */
     private static final int LOG_CHARS = 64 * 1024;
@@ -39,24 +46,34 @@ final class TaskProbe {
         boolean ownFirst = check.timeoutSeconds() > 0;
         long until = ownFirst ? System.nanoTime() + TimeUnit.SECONDS.toNanos(check.timeoutSeconds()) : deadline;
         String last = "no task yet";
+        Backoff backoff = new Backoff();
+        Tasks.Task running = null;
+        HealthCheck.Outcome attempt = HealthCheck.Outcome.FAILED;
+        long listed = System.nanoTime();
         while (true) {
-            List<Tasks.Task> found = tasks.of(List.of(serviceId));
-            for (Tasks.Task task : found) {
-                // Earlier tasks of a service re-attached to may have failed long ago; only this start's count.
-                if (task.ended() && task.timestamp().isAfter(since)) {
-                    String exit = task.exitCode() == null || task.describe().contains("(" + task.exitCode() + ")")
-                            ? "" : ", exit code " + task.exitCode();
-                    throw new BackendException("Service \"" + service + "\" did not start (" + task.describe() + exit
-                            + "). Last log lines:\n" + lastLogLines(serviceId));
+            String ip = running == null ? null : running.addresses().get(network);
+            if (ip == null || attempt != HealthCheck.Outcome.REFUSED
+                    || System.nanoTime() - listed > TimeUnit.MILLISECONDS.toNanos(LIST_EVERY_MILLIS)) {
+                List<Tasks.Task> found = tasks.of(List.of(serviceId));
+                listed = System.nanoTime();
+                for (Tasks.Task task : found) {
+                    // Earlier tasks of a service re-attached to may have failed long ago; only this start's count.
+                    if (task.ended() && task.timestamp().isAfter(since)) {
+                        String exit = task.exitCode() == null || task.describe().contains("(" + task.exitCode() + ")")
+                                ? "" : ", exit code " + task.exitCode();
+                        throw new BackendException("Service \"" + service + "\" did not start (" + task.describe() + exit
+                                + "). Last log lines:\n" + lastLogLines(serviceId));
+                    }
+                }
+                running = found.stream().filter(Tasks.Task::running).findFirst().orElse(null);
+                ip = running == null ? null : running.addresses().get(network);
+                if (!found.isEmpty()) {
+                    last = found.get(0).describe();
                 }
             }
-            Tasks.Task running = found.stream().filter(Tasks.Task::running).findFirst().orElse(null);
-            String ip = running == null ? null : running.addresses().get(network);
-            if (ip != null && check.passes(ip)) {
+            attempt = ip == null ? HealthCheck.Outcome.FAILED : check.attempt(ip);
+            if (attempt == HealthCheck.Outcome.PASSED) {
                 return running;
-            }
-            if (!found.isEmpty()) {
-                last = found.get(0).describe();
             }
             if (System.nanoTime() - until > 0) {
                 String bound = ownFirst ? check.timeoutSeconds() + " s (its health check's timeout)"
@@ -65,7 +82,7 @@ final class TaskProbe {
                         + " (its task: " + last + "). Last log lines:\n" + lastLogLines(serviceId));
             }
             try {
-                Thread.sleep(POLL_MILLIS);
+                Thread.sleep(backoff.nextMillis(attempt == HealthCheck.Outcome.REFUSED));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new BackendException("The start of service \"" + service + "\" was interrupted.", e);
