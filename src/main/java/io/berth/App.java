@@ -45,6 +45,7 @@ import io.berth.stacks.CrashLoops;
 import io.berth.stacks.Culler;
 import io.berth.stacks.Owners;
 import io.berth.stacks.Provisioning;
+import io.berth.stacks.OomKills;
 import io.berth.stacks.Reconciler;
 import io.berth.stacks.Sharing;
 import io.berth.stacks.StackAccess;
@@ -96,6 +97,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -133,8 +136,11 @@ public final class App implements AutoCloseable {
     private final Activity activity;
     private final BerthMetrics metrics;
     private final UsageSampler sampler;
+    private final AutoCloseable oomWatch;
     /** How often the proxy's record of traffic per route is written to the store. */
     static final int ACTIVITY_FLUSH_SECONDS = 15;
+    /** How far back the engine is asked for out-of-memory kills at start: those while Berth was down. */
+    static final Duration OOM_REPLAY = Duration.ofMinutes(10);
 
     private App(BerthConfig config, String adminPassword, Function<BerthConfig, Backend> backends) {
         long began = System.nanoTime();
@@ -199,6 +205,10 @@ public final class App implements AutoCloseable {
         activity = new Activity(stackStore);
         Adoption adoption = new Adoption(stackStore, users, catalog, events,
                 (stack, why) -> audit.record("berth", "stack.adopt", stack.owner() + "/" + stack.name(), why));
+        // out-of-memory kills from a few minutes before this start on (the engine's memory allows): kills while
+        // Berth was down are told too, and those told before the restart are recognised by their time
+        OomKills oomKills = new OomKills(stackStore, events, details, (stack, kill) -> metrics.oomKilled());
+        oomWatch = backend.watchOomKills(Instant.now().minus(OOM_REPLAY), oomKills);
         Reconciler reconciler = new Reconciler(stackStore, backend, stacks, changes, adoption, crashLoops);
         UsageHistory usage = new UsageHistory(new UsageStore(db.jdbi()), config.usage.intervalSeconds,
                 Clock.systemUTC());
@@ -331,6 +341,13 @@ public final class App implements AutoCloseable {
         awaitQuietly(timer, "the reconciler and timers");
         awaitQuietly(jobs, "stop and delete jobs");
         awaitQuietly(starts.workers(), "starts");
+        guarded("out-of-memory watch", () -> {
+            try {
+                oomWatch.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
         backend.close();
         metrics.close();
         backups.ifPresent(Backups.Control::close);

@@ -9,8 +9,10 @@ import io.berth.model.BerthException;
 import io.berth.model.OwnerKind;
 import io.berth.model.Route;
 import io.berth.model.Stack;
+import io.berth.model.StackEvent;
 import io.berth.model.StackState;
 import io.berth.usage.UsageHistory;
+import io.berth.usage.UsageReport;
 import io.berth.quota.Quotas;
 import io.berth.stacks.Culler;
 import io.berth.stacks.Owners;
@@ -164,7 +166,8 @@ public final class StackPages {
         params.put("page", page);
         params.put("stack", stack);
         params.put("links", links);
-        params.put("events", stacks.events().of(stack.id()));
+        List<StackEvent> history = stacks.events().of(stack.id());
+        params.put("events", history);
         params.put("connections", stack.state() == StackState.READY ? stacks.details().connections(stack) : List.of());
         params.put("values", store.values(stack.id(), "param"));
         params.put("shares", sharing.of(stack));
@@ -173,7 +176,10 @@ public final class StackPages {
                 + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
                 .withZone(java.time.ZoneOffset.UTC).format(d.at()) + " (" + d.why() + "). Its data is kept.")
                 .orElse(null));
-        params.put("usage", UsageRows.of(usage.report(stack, UsageHistory.Range.HOUR)));
+        UsageReport report = usage.report(stack, UsageHistory.Range.HOUR);
+        params.put("usage", UsageRows.of(report));
+        params.put("memory", MemoryWarnings.of(history, report, stack.state() == StackState.READY,
+                java.time.Instant.now()));
         stacks.starts().ahead(stack.id()).ifPresent(ahead -> params.put("queueNote", StartQueue.describe(ahead)));
         views.render(ctx, "stack.jte", params);
     }
