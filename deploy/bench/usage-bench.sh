@@ -13,11 +13,13 @@
 # Phases
 #   A  (BASE s)     off + on0: both with usage.interval_seconds: 0. The engine's baseline, and a noise check: the two
 #                   Berths do the same work, so their CPU ratio shows how even the machine is.
-#   B  (DURATION s) off + on: on0 restarted on its own store with usage.interval_seconds: 15 (INTERVAL).
+#   B  (DURATION s) off + on: both restarted on their own stores (so their RSS compares: JVMs of the same age), on
+#                   with usage.interval_seconds: 15 (INTERVAL).
 #   Each phase starts after WARMUP s (JIT, adoption) and is measured with /proc/<pid>/stat.
 # What it prints
 #   berth CPU-s      user+system CPU of each Berth during the phase, and on/off
-#   RSS MiB          resident memory at the end of the phase
+#   RSS MiB          resident memory at the end of the phase (G1 lets the heap grow with the rate of garbage)
+#   live heap MiB    heap in use after a full GC at the end of the phase (jcmd GC.run): what is really kept
 #   readings         berth_usage_readings_total{result="ok"} during the phase (on only)
 #   ms/reading       (CPU-s on - CPU-s off) / readings: Berth's own cost per container per reading
 #   engine CPU-s     dockerd + containerd, and the COUNT containers' shims (containerd-shim-runc-v2, which read the
@@ -102,6 +104,11 @@ readings() { # readings PORT: berth_usage_readings_total{result="ok"} so far
     END {if (!f) print 0}'
 }
 rss() { awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$1/status"; }
+live_heap() { # heap in use after a full GC, MiB (G1's heap_info: "garbage-first heap   total 123K, used 45K")
+  jcmd "$1" GC.run >/dev/null 2>&1 || { echo 0; return; }
+  jcmd "$1" GC.heap_info 2>/dev/null | awk '/garbage-first heap/ {for (i = 1; i <= NF; i++) if ($i == "used") {
+    v = $(i + 1); sub(/K.*/, "", v); printf "%.0f", v / 1024; exit } }'
+}
 load() { cut -d' ' -f1 /proc/loadavg; }
 
 declare -A R
@@ -112,6 +119,7 @@ phase() { # phase NAME SECONDS ON_PID ON_PORT OFF_PID: measures one phase into R
   s1=$(ticks $(shims)); e1=$(ticks $(engine_pids)); o1=$(ticks "$on"); f1=$(ticks "$off"); r1=$(readings "$port")
   R[$n.on]=$((o1 - o0)); R[$n.off]=$((f1 - f0)); R[$n.engine]=$((e1 - e0)); R[$n.shims]=$((s1 - s0))
   R[$n.readings]=$((r1 - r0)); R[$n.load]="$l0 -> $(load)"; R[$n.rss_on]=$(rss "$on"); R[$n.rss_off]=$(rss "$off")
+  R[$n.live_on]=$(live_heap "$on"); R[$n.live_off]=$(live_heap "$off")
   R[$n.secs]=$secs
 }
 
@@ -123,8 +131,9 @@ adopted=$(grep -c "adopted back as FAILED" "$WORK/on0/berth.log" || true)
 [ "$adopted" -ge "$COUNT" ] || die "the Berth adopted $adopted of $COUNT stacks: $(tail -5 "$WORK/on0/berth.log")"
 phase A "$BASE" "$ON0_PID" "$ON0_PORT" "$OFF_PID"
 
-say "phase B: the second Berth again on its store, usage.interval_seconds: $INTERVAL (warm-up $WARMUP s, then $DURATION s)"
-kill "$ON0_PID"; wait "$ON0_PID" 2>/dev/null || true
+say "phase B: both Berths again on their stores, one with usage.interval_seconds: $INTERVAL (warm-up $WARMUP s, then $DURATION s)"
+kill "$ON0_PID" "$OFF_PID"; wait "$ON0_PID" "$OFF_PID" 2>/dev/null || true
+start_berth off 0; OFF_PID=$BERTH_PID
 start_berth on "$INTERVAL"; ON_PID=$BERTH_PID; ON_PORT=$BERTH_PORT
 sleep "$WARMUP"
 phase B "$DURATION" "$ON_PID" "$ON_PORT" "$OFF_PID"
@@ -136,11 +145,12 @@ awk -v hz="$HZ" -v count="$COUNT" -v interval="$INTERVAL" \
   -v aon="${R[A.on]}" -v aoff="${R[A.off]}" -v aeng="${R[A.engine]}" -v ashim="${R[A.shims]}" -v asec="${R[A.secs]}" \
   -v arson="${R[A.rss_on]}" -v arsoff="${R[A.rss_off]}" -v aload="${R[A.load]}" \
   -v bon="${R[B.on]}" -v boff="${R[B.off]}" -v beng="${R[B.engine]}" -v bshim="${R[B.shims]}" -v bsec="${R[B.secs]}" \
-  -v brson="${R[B.rss_on]}" -v brsoff="${R[B.rss_off]}" -v bload="${R[B.load]}" -v reads="${R[B.readings]}" 'BEGIN {
+  -v brson="${R[B.rss_on]}" -v brsoff="${R[B.rss_off]}" -v blon="${R[B.live_on]}" -v bloff="${R[B.live_off]}" -v bload="${R[B.load]}" -v reads="${R[B.readings]}" 'BEGIN {
   printf "%-34s %12s %12s %8s\n", "", "sampling on", "off", "on/off"
   printf "%-34s %12.2f %12.2f %8.2f\n", "A (both off): Berth CPU-s in " asec " s", aon / hz, aoff / hz, (aoff ? aon / aoff : 0)
   printf "%-34s %12.2f %12.2f %8.2f\n", "B: Berth CPU-s in " bsec " s", bon / hz, boff / hz, (boff ? bon / boff : 0)
   printf "%-34s %12d %12d %8.2f\n", "B: RSS MiB at the end", brson, brsoff, (brsoff ? brson / brsoff : 0)
+  printf "%-34s %12d %12d %8.2f\n", "B: live heap MiB after a full GC", blon, bloff, (bloff ? blon / bloff : 0)
   printf "%-34s %12d\n", "B: readings (ok)", reads
   if (reads > 0) {
     printf "%-34s %12.2f   (%.1f %% of a core at %d containers every %d s)\n", "B: Berth CPU ms per reading",

@@ -69,6 +69,9 @@ public final class OomKills implements Consumer<OomKill> {
             return;
         }
         Stack stack = found.get();
+        if (kill.at().isBefore(stack.createdAt())) {
+            return; // replayed from before this stack was launched: an earlier stack of that name, deleted since
+        }
         long limit = kill.memoryLimitBytes() > 0 ? kill.memoryLimitBytes() : templateLimit(stack, kill.service());
         String message = message(kill.service(), limit);
         // stores keep microseconds or less: compare what survives a round trip through either

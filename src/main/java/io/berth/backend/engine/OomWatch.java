@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,6 +86,9 @@ public final class OomWatch implements AutoCloseable {
             return;
         }
         String since = (lastNanos / 1_000_000_000L) + "." + String.format("%09d", lastNanos % 1_000_000_000L);
+        // a stream may end twice (an error, then its close); only its first end asks again
+        AtomicBoolean ended = new AtomicBoolean();
+        long opened = System.nanoTime();
         try {
             stream = streams.call("watch events", c -> c.eventsCmd().withSince(since)
                     .withLabelFilter(instanceFilter).withEventFilter("oom", "die")
@@ -96,28 +100,39 @@ public final class OomWatch implements AutoCloseable {
 
                         @Override
                         public void onError(Throwable error) {
-                            again(error);
+                            if (ended.compareAndSet(false, true)) {
+                                again(error, opened);
+                            }
                         }
 
                         @Override
                         public void onComplete() {
-                            again(null);
+                            if (ended.compareAndSet(false, true)) {
+                                again(null, opened);
+                            }
                         }
                     }));
         } catch (RuntimeException e) {
-            again(e);
+            if (ended.compareAndSet(false, true)) {
+                again(e, opened);
+            }
         }
     }
 
-    /** The stream ended: a quiet engine's read timeout asks again at once, an engine that failed in a while. */
-    private void again(Throwable error) {
+    /**
+     * The stream ended: a quiet engine's read timeout asks again at once, an engine that failed (or a stream that
+     * ended as soon as it began) in a while.
+     */
+    private void again(Throwable error, long opened) {
         if (closed) {
             return;
         }
-        boolean quiet = error == null || error instanceof java.net.SocketTimeoutException
-                || error.getCause() instanceof java.net.SocketTimeoutException;
+        boolean quiet = (error == null || error instanceof java.net.SocketTimeoutException
+                || error.getCause() instanceof java.net.SocketTimeoutException)
+                && System.nanoTime() - opened > RETRY.toNanos();
         if (!quiet) {
-            LOG.debug("engine events ended ({}); asking again in {} s", Causes.shortCause(error), RETRY.toSeconds());
+            LOG.debug("engine events ended ({}); asking again in {} s",
+                    error == null ? "at once" : Causes.shortCause(error), RETRY.toSeconds());
         }
         try {
             worker.schedule(this::open, quiet ? 0 : RETRY.toMillis(), TimeUnit.MILLISECONDS);
