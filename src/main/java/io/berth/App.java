@@ -185,7 +185,11 @@ public final class App implements AutoCloseable {
         AuditStore auditStore = new AuditStore(db.jdbi());
         Audit audit = new Audit(auditStore, config.audit.retentionDays);
         metrics = new BerthMetrics(stackStore);
-        CrashLoops crashLoops = new CrashLoops(backend, config.docker.crashLoopRestarts, (stack, reason) -> {
+        // out-of-memory kills from a few minutes before this start on (the engine's memory allows): kills while
+        // Berth was down are told too, and those told before the restart are recognised by their time
+        OomKills oomKills = new OomKills(stackStore, events, catalog, (stack, kill) -> metrics.oomKilled());
+        oomWatch = backend.watchOomKills(Instant.now().minus(OOM_REPLAY), oomKills);
+        CrashLoops crashLoops = new CrashLoops(backend, config.docker.crashLoopRestarts, oomKills, (stack, reason) -> {
             audit.record("berth", "stack.crash_loop", stack.owner() + "/" + stack.name(), reason);
             metrics.crashLooped();
         });
@@ -205,10 +209,6 @@ public final class App implements AutoCloseable {
         activity = new Activity(stackStore);
         Adoption adoption = new Adoption(stackStore, users, catalog, events,
                 (stack, why) -> audit.record("berth", "stack.adopt", stack.owner() + "/" + stack.name(), why));
-        // out-of-memory kills from a few minutes before this start on (the engine's memory allows): kills while
-        // Berth was down are told too, and those told before the restart are recognised by their time
-        OomKills oomKills = new OomKills(stackStore, events, details, (stack, kill) -> metrics.oomKilled());
-        oomWatch = backend.watchOomKills(Instant.now().minus(OOM_REPLAY), oomKills);
         Reconciler reconciler = new Reconciler(stackStore, backend, stacks, changes, adoption, crashLoops);
         UsageHistory usage = new UsageHistory(new UsageStore(db.jdbi()), config.usage.intervalSeconds,
                 Clock.systemUTC());

@@ -157,7 +157,8 @@ class OomKillTest {
         List<String> history = history(admin, "always");
         assertThat(killsByEngine()).as("the engine's kills: %s", dies).isGreaterThanOrEqualTo(3);
         assertThat(killsIn(history)).as("every kill told once: %s", history).isEqualTo(killsByEngine());
-        assertThat(String.join("\n", history)).contains("Crash loop: service \"mongo\" restarting (");
+        assertThat(String.join("\n", history)).contains("Crash loop: service \"mongo\" restarting (")
+                .containsPattern("last exit 137 \\(killed: out of memory\\): ");
         assertThat(admin.get("/stacks/admin/always").body()).contains("mongo was killed: out of memory (limit 64 MiB), "
                 + killsByEngine() + " times in the last 24 hours");
     }

@@ -1,6 +1,7 @@
 package io.berth.stacks;
 
 import io.berth.backend.OomKill;
+import io.berth.catalog.Catalog;
 import io.berth.catalog.Template;
 import io.berth.model.Bytes;
 import io.berth.model.Stack;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,16 +50,26 @@ public final class OomKills implements Consumer<OomKill> {
     /** A service's kills within {@link #RECENT}: how many, the last one's time, and its limit in words. */
     public record Recent(String service, int times, Instant last, String limit) { }
 
+    private record Key(long stackId, String service) { }
+
     private final StackStore stacks;
     private final StackEvents events;
-    private final StackDetails details;
+    private final Catalog catalog;
     private final Listener listener;
+    /** The last kill of each service killed since Berth started ({@link CrashLoops} names it in its reason). */
+    private final Map<Key, Instant> last = new ConcurrentHashMap<>();
 
-    public OomKills(StackStore stacks, StackEvents events, StackDetails details, Listener listener) {
+    public OomKills(StackStore stacks, StackEvents events, Catalog catalog, Listener listener) {
         this.stacks = stacks;
         this.events = events;
-        this.details = details;
+        this.catalog = catalog;
         this.listener = listener;
+    }
+
+    /** Whether the kernel killed the service of the stack for memory at {@code since} or later. */
+    boolean killedSince(long stackId, String service, Instant since) {
+        Instant at = last.get(new Key(stackId, service));
+        return at != null && !at.isBefore(since);
     }
 
     @Override
@@ -74,6 +86,7 @@ public final class OomKills implements Consumer<OomKill> {
         }
         long limit = kill.memoryLimitBytes() > 0 ? kill.memoryLimitBytes() : templateLimit(stack, kill.service());
         String message = message(kill.service(), limit);
+        last.merge(new Key(stack.id(), kill.service()), kill.at(), (a, b) -> a.isAfter(b) ? a : b);
         // stores keep microseconds or less: compare what survives a round trip through either
         Instant at = kill.at().truncatedTo(ChronoUnit.MILLIS);
         boolean told = events.of(stack.id()).stream()
@@ -113,7 +126,7 @@ public final class OomKills implements Consumer<OomKill> {
 
     /** The memory limit the template gives the service (0: none), for a container gone before it was inspected. */
     private long templateLimit(Stack stack, String service) {
-        return details.templateOf(stack).stream().flatMap(t -> t.services().stream())
+        return catalog.find(stack.template()).stream().flatMap(t -> t.services().stream())
                 .filter(s -> s.name().equals(service)).mapToLong(Template.Service::memoryBytes).findFirst().orElse(0);
     }
 }
