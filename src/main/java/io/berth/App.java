@@ -45,6 +45,7 @@ import io.berth.stacks.CrashLoops;
 import io.berth.stacks.Culler;
 import io.berth.stacks.Owners;
 import io.berth.stacks.Provisioning;
+import io.berth.stacks.OomKills;
 import io.berth.stacks.Reconciler;
 import io.berth.stacks.Sharing;
 import io.berth.stacks.StackAccess;
@@ -96,6 +97,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -135,8 +138,11 @@ public final class App implements AutoCloseable {
     private final Activity activity;
     private final BerthMetrics metrics;
     private final UsageSampler sampler;
+    private final AutoCloseable oomWatch;
     /** How often the proxy's record of traffic per route is written to the store. */
     static final int ACTIVITY_FLUSH_SECONDS = 15;
+    /** How far back the engine is asked for out-of-memory kills at start: those while Berth was down. */
+    static final Duration OOM_REPLAY = Duration.ofMinutes(10);
 
     private App(BerthConfig config, String adminPassword, Function<BerthConfig, Backend> backends) {
         long began = System.nanoTime();
@@ -197,7 +203,11 @@ public final class App implements AutoCloseable {
         AuditStore auditStore = new AuditStore(db.jdbi());
         Audit audit = new Audit(auditStore, config.audit.retentionDays);
         metrics = new BerthMetrics(stackStore);
-        CrashLoops crashLoops = new CrashLoops(backend, config.docker.crashLoopRestarts, (stack, reason) -> {
+        // out-of-memory kills from a few minutes before this start on (the engine's memory allows): kills while
+        // Berth was down are told too, and those told before the restart are recognised by their time
+        OomKills oomKills = new OomKills(stackStore, events, catalog, (stack, kill) -> metrics.oomKilled());
+        oomWatch = backend.watchOomKills(Instant.now().minus(OOM_REPLAY), oomKills);
+        CrashLoops crashLoops = new CrashLoops(backend, config.docker.crashLoopRestarts, oomKills, (stack, reason) -> {
             audit.record("berth", "stack.crash_loop", stack.owner() + "/" + stack.name(), reason);
             metrics.crashLooped();
         });
@@ -353,6 +363,13 @@ public final class App implements AutoCloseable {
         awaitQuietly(timer, "the reconciler and timers");
         awaitQuietly(jobs, "stop and delete jobs");
         awaitQuietly(starts.workers(), "starts");
+        guarded("out-of-memory watch", () -> {
+            try {
+                oomWatch.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
         backend.close();
         metrics.close();
         backups.ifPresent(Backups.Control::close);

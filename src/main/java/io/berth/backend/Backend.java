@@ -104,6 +104,18 @@ public interface Backend extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Tells {@code listener} of every service container of this Berth that the kernel's out-of-memory killer ends,
+     * once per end, whether the engine then restarts it, replaces it or leaves it stopped, from {@code since} (as far
+     * back as the engine still remembers: kills while Berth was down) until the returned handle is closed. Calls come
+     * one at a time on a thread of the backend's; a kill may be told again after the backend lost and regained the
+     * engine (same container and time), so listeners drop what they already have. Optional: the default tells
+     * nothing, for backends that cannot.
+     */
+    default AutoCloseable watchOomKills(java.time.Instant since, java.util.function.Consumer<OomKill> listener) {
+        return () -> { };
+    }
+
     /** Every service container this backend owns, running or not: what the reconciler compares with the store. */
     List<ServiceStatus> list();
 

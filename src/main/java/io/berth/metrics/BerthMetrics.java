@@ -151,6 +151,12 @@ public final class BerthMetrics implements AutoCloseable {
                 .register(registry).increment();
     }
 
+    /** The kernel killed a service container for running out of memory ({@code berth_oom_kills_total}). */
+    public void oomKilled() {
+        Counter.builder("berth.oom.kills").description("Service containers killed for running out of memory")
+                .register(registry).increment();
+    }
+
     /** Counts a user's provisioning in a site stack ({@code berth_provisionings_total{result="ok"|"failed"}}). */
     public void provisioned(boolean ok) {
         Counter.builder("berth.provisionings").description("Users made an account in a site service, and failures")

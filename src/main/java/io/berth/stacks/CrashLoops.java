@@ -29,17 +29,22 @@ public final class CrashLoops {
         void crashLooped(Stack stack, String reason);
     }
 
+    /** How long before a loop's first restart a kill for memory still explains its exits. */
+    private static final Duration KILL_SLACK = Duration.ofSeconds(10);
+
     private final Backend backend;
     private final int limit;
     private final Listener listener;
+    private final OomKills oomKills;
     /** Stack id → service → what was last said about it; only services with restarts in the window. */
     private final Map<Long, Map<String, Note>> notes = new ConcurrentHashMap<>();
 
     private record Note(int restarts, String text) { }
 
     /** @param limit restarts within the engine's window that fail a stack; 0: never fail, only show */
-    public CrashLoops(Backend backend, int limit, Listener listener) {
+    public CrashLoops(Backend backend, int limit, OomKills oomKills, Listener listener) {
         this.backend = backend;
+        this.oomKills = oomKills;
         this.limit = limit;
         this.listener = listener;
     }
@@ -101,8 +106,13 @@ public final class CrashLoops {
     private String describe(Stack stack, ServiceStatus s) {
         long seconds = s.firstRestart() == null ? 0
                 : Math.max(0, Duration.between(s.firstRestart(), Instant.now()).toSeconds());
+        Instant loopBegan = s.firstRestart() == null ? Instant.now() : s.firstRestart();
+        // the engine's exit code (137) says SIGKILL only; the kernel's out-of-memory kill is the why
+        boolean memory = s.lastExit() != null && s.lastExit() == 137
+                && oomKills.killedSince(stack.id(), s.service(), loopBegan.minus(KILL_SLACK));
         return "restarting (" + s.restarts() + (s.restarts() == 1 ? " time" : " times") + " in " + seconds + " s), last exit "
-                + (s.lastExit() == null ? "unknown" : s.lastExit()) + ": " + lastLine(stack, s.service());
+                + (s.lastExit() == null ? "unknown" : s.lastExit()) + (memory ? " (killed: out of memory)" : "") + ": "
+                + lastLine(stack, s.service());
     }
 
     private String lastLine(Stack stack, String service) {

@@ -23,7 +23,12 @@ public final class StackEvents {
 
     /** Records {@code message} for the stack and tells its watchers. */
     public void add(long stackId, String message) {
-        StackEvent event = store.add(stackId, message);
+        add(stackId, java.time.Instant.now(), message);
+    }
+
+    /** Records {@code message} for the stack as having happened at {@code at}, and tells its watchers. */
+    public void add(long stackId, java.time.Instant at, String message) {
+        StackEvent event = store.add(stackId, at, message);
         Set<Consumer<StackEvent>> current = watchers.get(stackId);
         if (current != null) {
             current.forEach(w -> w.accept(event));

@@ -16,8 +16,15 @@ public final class EventStore {
 
     /** Stores one event of a stack's history and returns it with its id (ids grow with time). */
     public StackEvent add(long stackId, String message) {
+        return add(stackId, Instant.now(), message);
+    }
+
+    /**
+     * Stores one event that happened at {@code at} (an engine's time of it, which may be a little before now) and
+     * returns it with its id; its place in the history is still by id, when it was told.
+     */
+    public StackEvent add(long stackId, Instant at, String message) {
         String text = message.length() > 4000 ? message.substring(0, 3997) + "..." : message;
-        Instant at = Instant.now();
         long id = jdbi.withHandle(h -> h.createUpdate("INSERT INTO events (stack_id, at, message) VALUES (:s, :t, :m)")
                 .bind("s", stackId).bind("t", at).bind("m", text)
                 .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());

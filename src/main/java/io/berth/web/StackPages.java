@@ -9,6 +9,7 @@ import io.berth.model.BerthException;
 import io.berth.model.OwnerKind;
 import io.berth.model.Route;
 import io.berth.model.Stack;
+import io.berth.model.StackEvent;
 import io.berth.model.StackState;
 import io.berth.usage.UsageHistory;
 import io.berth.usage.UsageReport;
@@ -166,7 +167,8 @@ public final class StackPages {
         params.put("page", page);
         params.put("stack", stack);
         params.put("links", links);
-        params.put("events", stacks.events().of(stack.id()));
+        List<StackEvent> history = stacks.events().of(stack.id());
+        params.put("events", history);
         params.put("connections", stack.state() == StackState.READY ? stacks.details().connections(stack) : List.of());
         params.put("values", store.values(stack.id(), "param"));
         params.put("shares", sharing.of(stack));
@@ -179,6 +181,8 @@ public final class StackPages {
         UsageReport report = usage.report(stack, range);
         params.put("usage", UsageRows.of(report));
         params.put("graphs", UsageGraphs.of(report, range, java.time.Instant.now().getEpochSecond()));
+        params.put("memory", MemoryWarnings.of(history, report, stack.state() == StackState.READY,
+                java.time.Instant.now()));
         stacks.starts().ahead(stack.id()).ifPresent(ahead -> params.put("queueNote", StartQueue.describe(ahead)));
         views.render(ctx, "stack.jte", params);
     }

@@ -1,5 +1,6 @@
 package io.berth.web;
 
+import io.berth.model.Bytes;
 import io.berth.usage.UsageReport;
 import java.util.List;
 import java.util.Locale;
@@ -26,15 +27,8 @@ public record UsageRows(List<Service> services, List<Volume> volumes) {
         return new UsageRows(services, volumes);
     }
 
-    /** Bytes in binary units, as {@code docker stats} prints them: {@code 200.0 MiB}. */
+    /** Bytes in binary units, as {@code docker stats} prints them: {@code 200.4 MiB}, {@code 64 MiB}. */
     static String bytes(long n) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
-        double v = n;
-        int u = 0;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return u == 0 ? n + " B" : String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+        return Bytes.binary(n);
     }
 }

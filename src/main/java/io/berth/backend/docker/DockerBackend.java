@@ -12,6 +12,7 @@ import io.berth.backend.HostCapacity;
 import io.berth.backend.ExecResult;
 import io.berth.backend.Labels;
 import io.berth.backend.ObjectNames;
+import io.berth.backend.OomKill;
 import io.berth.backend.ServiceStatus;
 import io.berth.backend.UsageTarget;
 import io.berth.backend.VolumeUsage;
@@ -24,6 +25,7 @@ import io.berth.backend.engine.DockerCalls;
 import io.berth.backend.engine.HealthCache;
 import io.berth.backend.engine.HealthCheck;
 import io.berth.backend.engine.LogStreams;
+import io.berth.backend.engine.OomWatch;
 import io.berth.backend.engine.Ownership;
 import io.berth.backend.engine.StackStart;
 import io.berth.backend.engine.StackStart.Made;
@@ -183,6 +185,11 @@ public final class DockerBackend implements Backend, AutoCloseable {
     @Override
     public ServiceUsage usage(UsageTarget target, Duration timeout) throws BackendException {
         return usage.read(target, timeout);
+    }
+
+    @Override
+    public AutoCloseable watchOomKills(java.time.Instant since, java.util.function.Consumer<OomKill> listener) {
+        return OomWatch.start(docker, config.host, ownership.instanceFilter(), since, listener);
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.berth.backend.Endpoint;
 import io.berth.backend.HostCapacity;
 import io.berth.backend.Labels;
 import io.berth.backend.ObjectNames;
+import io.berth.backend.OomKill;
 import io.berth.backend.ServiceStatus;
 import io.berth.backend.UsageTarget;
 import io.berth.backend.VolumeUsage;
@@ -22,6 +23,7 @@ import io.berth.backend.engine.DockerCalls;
 import io.berth.backend.engine.HealthCache;
 import io.berth.backend.engine.HealthCheck;
 import io.berth.backend.engine.LogStreams;
+import io.berth.backend.engine.OomWatch;
 import io.berth.backend.engine.Ownership;
 import io.berth.backend.engine.StackStart;
 import io.berth.backend.engine.StackStart.Made;
@@ -206,6 +208,12 @@ public final class SwarmBackend implements Backend {
     @Override
     public ServiceUsage usage(UsageTarget target, Duration timeout) throws BackendException {
         return usage.read(target, timeout);
+    }
+
+    /** Kills of the containers on the manager's own node only, as {@link #usageTargets}: its engine's events. */
+    @Override
+    public AutoCloseable watchOomKills(java.time.Instant since, java.util.function.Consumer<OomKill> listener) {
+        return OomWatch.start(docker, config.host, ownership.instanceFilter(), since, listener);
     }
 
     @Override
