@@ -49,10 +49,10 @@ class AdminStackRowsTest {
     void a_stack_shows_its_services_together_its_own_volumes_and_dashes_without_readings() {
         AdminStackRows.Row busy = rows(Optional.empty()).get(1);
         assertThat(busy.cpuNow()).isEqualTo("0.75 cores");
-        assertThat(busy.memoryNow()).isEqualTo("120.0 MiB");
+        assertThat(busy.memoryNow()).isEqualTo("120 MiB");
         assertThat(busy.disk()).isEqualTo(CurrentUse.NONE);
         AdminStackRows.Row quiet = rows(Optional.empty()).get(0);
-        assertThat(quiet.disk()).as("its two volumes; the owner's shared one is no stack's").isEqualTo("60.0 MiB");
+        assertThat(quiet.disk()).as("its two volumes; the owner's shared one is no stack's").isEqualTo("60 MiB");
         AdminStackRows.Row stopped = rows(Optional.empty()).get(2);
         assertThat(stopped.cpuNow()).isEqualTo("—");
         assertThat(stopped.memoryNow()).isEqualTo("—");

@@ -92,14 +92,14 @@ class UsageChartsTest {
         long mib = 1024 * 1024;
         Chart chart = UsageCharts.draw("Memory", Unit.BYTES, FROM, TO, List.of(FROM, FROM + 15),
                 List.of(new Series("memory", List.of(100 * mib, 200 * mib))), 400 * mib, "1 hour ago", 45);
-        assertThat(chart.limit()).isEqualTo("limit 400.0 MiB");
+        assertThat(chart.limit()).isEqualTo("limit 400 MiB");
         assertThat(chart.limitY()).isEqualTo("14.0");
-        assertThat(chart.top()).isEqualTo("400.0 MiB");
+        assertThat(chart.top()).isEqualTo("400 MiB");
         assertThat(chart.lines().get(0).path()).isEqualTo("M0.0,68.0 L1.3,50.0");
 
         Chart over = UsageCharts.draw("Memory", Unit.BYTES, FROM, TO, List.of(FROM),
                 List.of(new Series("memory", List.of(200 * mib))), 100 * mib, "1 hour ago", 45);
-        assertThat(over.top()).isEqualTo("200.0 MiB");
+        assertThat(over.top()).isEqualTo("200 MiB");
         assertThat(over.limitY()).isEqualTo("50.0");
         assertThat(cpu(List.of(FROM), List.of(1)).limitY()).as("no limit, no line").isEmpty();
     }
@@ -109,7 +109,7 @@ class UsageChartsTest {
         Chart chart = UsageCharts.draw("Network", Unit.BYTES_PER_SECOND, FROM, TO, List.of(FROM, FROM + 15),
                 List.of(new Series("in", List.of(2048, 1024)), new Series("out", List.of(0, 512))), 0,
                 "1 hour ago", 45);
-        assertThat(chart.top()).isEqualTo("2.0 KiB/s");
+        assertThat(chart.top()).isEqualTo("2 KiB/s");
         assertThat(chart.lines()).extracting(UsageCharts.Line::path)
                 .containsExactly("M0.0,14.0 L1.3,50.0", "M0.0,86.0 L1.3,68.0");
         assertThat(chart.points()).isEqualTo(4);
@@ -124,7 +124,7 @@ class UsageChartsTest {
         assertThat(html).contains("<svg class=\"chart-frame\" viewBox=\"0 0 320 100\"")
                 .contains("<path class=\"line line-in\" d=\"M0.0,14.0 L1.3,50.0\" data-points=\"2\">")
                 .contains("<path class=\"line line-out\" d=\"M0.0,86.0 L1.3,68.0\" data-points=\"2\">")
-                .contains(">2.0 KiB/s</text>").contains(">1 hour ago</text>").contains(">now</text>")
+                .contains(">2 KiB/s</text>").contains(">1 hour ago</text>").contains(">now</text>")
                 .contains("id=\"chart-x\" data-points=\"4\"").doesNotContain("style=").doesNotContain("no readings");
     }
 
