@@ -146,6 +146,7 @@ public final class App implements AutoCloseable {
         RoutePolicy routePolicy = new RoutePolicy(config.proxy.pathRouting); // and proxy.path_routing
         config.identity.check(); // and identity.*
         config.usage.check(); // and usage.*
+        config.backups.check(); // and backups.*
         db = new Database(config.store);
         backups = Backups.serve(config.store, db);
         UserStore users = new UserStore(db.jdbi());

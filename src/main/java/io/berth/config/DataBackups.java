@@ -1,0 +1,71 @@
+package io.berth.config;
+
+/**
+ * Backups of the data in users' stacks ({@code backups:} in berth.yaml; not Berth's own database, which
+ * {@code berth backup} copies): where the files go, when they are taken and how many are kept. A template says per
+ * service what is backed up ({@code backup:} in templates/README.md).
+ */
+public final class DataBackups {
+    public static final String DEFAULT_DIR = "data/backups";
+    public static final int DEFAULT_KEEP = 7;
+    public static final int DEFAULT_HOUR = 3;
+    public static final int DEFAULT_SPREAD_MINUTES = 60;
+    public static final int DEFAULT_KEEP_DELETED_DAYS = 30;
+    public static final String DEFAULT_MAX_UPLOAD = "10g";
+
+    /**
+     * Host folder holding one file per backup, under {@code <owner>/<stack>/}; created when missing. Put it on
+     * another disk than the engine's volumes, or copy it off the host: a lost disk otherwise takes both.
+     */
+    public String dir = DEFAULT_DIR;
+    /** When backups run by themselves: {@code daily} (at {@code hour}) or {@code off} ("Back up now" only). */
+    public String schedule = "daily";
+    /** Hour of the day (0-23, the host's time zone) when the daily backups begin. */
+    public int hour = DEFAULT_HOUR;
+    /** Minutes over which the daily backups are spread, each stack at a fixed offset, so they do not run at once. */
+    public int spreadMinutes = DEFAULT_SPREAD_MINUTES;
+    /** Finished backups kept per stack, newest first (older ones are deleted after each good backup; 1 to 1000). */
+    public int keep = DEFAULT_KEEP;
+    /** Days the backups of a deleted stack are kept, for a restore into a new stack; 0 deletes them with it. */
+    public int keepDeletedDays = DEFAULT_KEEP_DELETED_DAYS;
+    /** The largest backup file accepted for upload: {@code 512m}, {@code 10g}. */
+    public String maxUpload = DEFAULT_MAX_UPLOAD;
+
+    /** Throws a {@link ConfigException} naming the first key whose value cannot work. */
+    public void check() {
+        if (dir == null || dir.isBlank()) {
+            throw new ConfigException("backups.dir is empty; name a folder, e.g. " + DEFAULT_DIR);
+        }
+        if (!schedule.equals("daily") && !schedule.equals("off")) {
+            throw new ConfigException("backups.schedule is \"" + schedule + "\"; use daily or off");
+        }
+        if (hour < 0 || hour > 23) {
+            throw new ConfigException("backups.hour is " + hour + "; use 0 to 23");
+        }
+        if (spreadMinutes < 0 || spreadMinutes > 23 * 60) {
+            throw new ConfigException("backups.spread_minutes is " + spreadMinutes + "; use 0 to 1380");
+        }
+        if (keep < 1 || keep > 1000) {
+            throw new ConfigException("backups.keep is " + keep + "; use 1 to 1000");
+        }
+        if (keepDeletedDays < 0 || keepDeletedDays > 3650) {
+            throw new ConfigException("backups.keep_deleted_days is " + keepDeletedDays + "; use 0 to 3650");
+        }
+        maxUploadBytes();
+    }
+
+    /** {@link #maxUpload} in bytes. */
+    public long maxUploadBytes() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,6})([kmg])").matcher(
+                maxUpload == null ? "" : maxUpload.trim().toLowerCase(java.util.Locale.ROOT));
+        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+            throw new ConfigException("backups.max_upload is \"" + maxUpload + "\"; write a size like 512m or 10g");
+        }
+        int shift = switch (m.group(2)) {
+            case "k" -> 10;
+            case "m" -> 20;
+            default -> 30;
+        };
+        return Long.parseLong(m.group(1)) << shift;
+    }
+}
