@@ -5,6 +5,9 @@ import io.berth.api.ApiAuth;
 import io.berth.api.ApiShares;
 import io.berth.api.ApiSite;
 import io.berth.api.ApiUsage;
+import io.berth.api.ApiBackups;
+import io.berth.backups.BackupFiles;
+import io.berth.backups.BackupService;
 import io.berth.api.ApiV1;
 import io.berth.api.OpenApi;
 import io.berth.audit.Audit;
@@ -64,6 +67,7 @@ import io.berth.store.SessionStore;
 import io.berth.store.ShareStore;
 import io.berth.store.SigningKeyStore;
 import io.berth.store.StackStore;
+import io.berth.store.StackBackupStore;
 import io.berth.store.TokenStore;
 import io.berth.store.UsageStore;
 import io.berth.store.UserStore;
@@ -73,6 +77,7 @@ import io.berth.web.AdminPages;
 import io.berth.web.AdminStacksPage;
 import io.berth.web.ApiDocsPage;
 import io.berth.web.AuditPage;
+import io.berth.web.BackupPages;
 import io.berth.web.AuthPages;
 import io.berth.web.ErrorMapper;
 import io.berth.web.Guard;
@@ -122,6 +127,9 @@ public final class App implements AutoCloseable {
     private final Optional<Backups.Control> backups;
     private final Backend backend;
     private final ExecutorService jobs;
+    /** Backups of stacks' data: a few at once, so they do not all read the disk together. */
+    private final ExecutorService backupJobs;
+    static final int BACKUP_THREADS = 2;
     private final StartQueue starts;
     /** Single sign-on re-checks: calls to the provider, kept off the launch jobs' threads. */
     private final ExecutorService recheckPool;
@@ -165,6 +173,7 @@ public final class App implements AutoCloseable {
         StackChanges changes = new StackChanges();
         changes.subscribe(change -> routes.invalidate(change.ref().owner(), change.ref().stack()));
         jobs = Executors.newFixedThreadPool(JOB_THREADS, named("berth-job"));
+        backupJobs = Executors.newFixedThreadPool(BACKUP_THREADS, named("berth-backup"));
         starts = new StartQueue(config.docker.startParallelism(), named("berth-start"));
         ImageMap images = new ImageMap(config.images, config.localBuilds ? LocalBuilds.shipped() : LocalBuilds.none(),
                 backend::imagePresent);
@@ -230,6 +239,10 @@ public final class App implements AutoCloseable {
         ClientAddress clients = new ClientAddress(config.proxy.trustedProxies);
         Views views = new Views();
         Owners owners = new Owners(catalog, sharing, access, new GroupAccounts(users));
+        BackupService dataBackups = new BackupService(new StackBackupStore(db.jdbi()),
+                new BackupFiles(Path.of(config.backups.dir)), backend, stacks, renderer, audit, metrics, config.backups,
+                backupJobs, berthVersion());
+        dataBackups.recover(); // before the reconciler: a backup cut short left its service stopped, not failed
         Provisioning provisioning = new Provisioning(new ProvisionStore(db.jdbi()), details, renderer, backend, users,
                 audit, metrics);
         Supplier<String> portalUrl = hostNames::portalUrl;
@@ -240,7 +253,8 @@ public final class App implements AutoCloseable {
                 new AuthPages(accounts, sessions, views, config.auth, sso, ssoAccounts, portalUrl, throttle,
                         clients)::register,
                 new StackPages(stackStore, stacks, catalog, backend, views, culler, quotas, sharing, access,
-                        owners, provisioning, usage)::register,
+                        owners, provisioning, usage, dataBackups)::register,
+                new BackupPages(access, dataBackups)::register,
                 new SitePages(access, stacks, provisioning, views)::register,
                 new HostLinks(handoff)::register,
                 new TokenPages(tokens, views)::register,
@@ -258,6 +272,7 @@ public final class App implements AutoCloseable {
                 new ApiShares(stackStore, stacks, sharing, access, portalUrl)::register,
                 new ApiSite(access, provisioning)::register,
                 new ApiUsage(access, usage)::register,
+                new ApiBackups(access, dataBackups, portalUrl)::register,
                 openApi::register,
                 new ApiDocsPage(openApi, views)::register);
         WebApp.Filters filters = new WebApp.Filters(new Guard(sessions)::before,
@@ -326,11 +341,13 @@ public final class App implements AutoCloseable {
         guarded("activity flush", activity::flush);
         sampler.close(); // saves the week's points
         jobs.shutdownNow();
+        backupJobs.shutdownNow();
         starts.close();
         recheckPool.shutdownNow();
         // a reconcile pass or a job still running would otherwise meet a closed database (one WARN per stack)
         awaitQuietly(timer, "the reconciler and timers");
         awaitQuietly(jobs, "stop and delete jobs");
+        awaitQuietly(backupJobs, "backups");
         awaitQuietly(starts.workers(), "starts");
         backend.close();
         metrics.close();
@@ -346,6 +363,12 @@ public final class App implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Berth's version as its jar says it (written into each backup's manifest), or {@code dev}. */
+    static String berthVersion() {
+        String version = App.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
     }
 
     private static String publicHost(String configured) {

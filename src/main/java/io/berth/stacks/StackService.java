@@ -164,6 +164,20 @@ public final class StackService {
         return busy.contains(stackId);
     }
 
+    /**
+     * Marks a stack busy for work done outside this service (a backup or restore of its data), so the reconciler
+     * leaves it alone meanwhile: false, and nothing held, when a job of the stack is queued or running already.
+     * Every true must be followed by {@link #release}.
+     */
+    public boolean hold(long stackId) {
+        return busy.add(stackId);
+    }
+
+    /** Ends a {@link #hold}. */
+    public void release(long stackId) {
+        busy.remove(stackId);
+    }
+
     /** Starts in line and running; the progress stream shows a waiting launch its place. */
     public StartQueue starts() {
         return starts;

@@ -4,6 +4,7 @@ import io.berth.api.ApiV1;
 import io.berth.audit.Audit;
 import io.berth.auth.Session;
 import io.berth.backend.Backend;
+import io.berth.backups.BackupService;
 import io.berth.catalog.Catalog;
 import io.berth.model.BerthException;
 import io.berth.model.OwnerKind;
@@ -45,10 +46,12 @@ public final class StackPages {
     private final Owners owners;
     private final Provisioning provisioning;
     private final UsageHistory usage;
+    private final BackupService backups;
 
     public StackPages(StackStore store, StackService stacks, Catalog catalog, Backend backend, Views views,
                       Culler culler, Quotas quotas, Sharing sharing, StackAccess access, Owners owners,
-                      Provisioning provisioning, UsageHistory usage) {
+                      Provisioning provisioning, UsageHistory usage, BackupService backups) {
+        this.backups = backups;
         this.usage = usage;
         this.provisioning = provisioning;
         this.owners = owners;
@@ -174,6 +177,9 @@ public final class StackPages {
                 .withZone(java.time.ZoneOffset.UTC).format(d.at()) + " (" + d.why() + "). Its data is kept.")
                 .orElse(null));
         params.put("usage", UsageRows.of(usage.report(stack, UsageHistory.Range.HOUR)));
+        boolean mayChange = access.allows(Guard.session(ctx).user(), stack, Action.CHANGE);
+        params.put("backups", BackupRows.of(stacks.details().templateOf(stack), mayChange ? backups.of(stack)
+                : List.of(), mayChange));
         stacks.starts().ahead(stack.id()).ifPresent(ahead -> params.put("queueNote", StartQueue.describe(ahead)));
         views.render(ctx, "stack.jte", params);
     }
