@@ -51,12 +51,18 @@ final class ArchiveReader {
     static Manifest read(Path file, PartSink sink, Path scratch) throws IOException, BadArchiveException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             return read(in, sink, scratch);
+        } catch (SourceFailure e) {
+            throw e.getCause() instanceof EOFException ? cutShort() : damaged(e.getCause().getMessage());
         } catch (EOFException e) {
-            throw new BadArchiveException("The backup is refused: the file ends too early (cut short in a copy or"
-                    + " an upload?).");
+            throw cutShort();
         } catch (ZipException e) {
-            throw new BadArchiveException("The backup is refused: it is not a gzip file, or it is damaged ("
-                    + e.getMessage() + ").");
+            throw damaged(e.getMessage());
+        } catch (IOException e) {
+            if (sink != null) {
+                throw e; // writing: the file was checked before, so this is a disk's or the engine's failure
+            }
+            throw new BadArchiveException("The backup is refused: it cannot be read as a tar (" + e.getMessage()
+                    + ").");
         }
     }
 
@@ -162,14 +168,52 @@ final class ArchiveReader {
         }
     }
 
+    private static BadArchiveException cutShort() {
+        return new BadArchiveException("The backup is refused: the file ends too early (cut short in a copy or an"
+                + " upload?).");
+    }
+
+    private static BadArchiveException damaged(String detail) {
+        return new BadArchiveException("The backup is refused: it is not a gzip file, or it is damaged (" + detail
+                + ").");
+    }
+
+    /** A read of the backup file itself that failed, as one part's reader sees it (so it is not blamed on the part). */
+    static final class SourceFailure extends IOException {
+        SourceFailure(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
     private static BadArchiveException bad(String why) {
         return new BadArchiveException("The backup is refused: " + why + ".");
     }
 
-    /** The tar stream of one entry, which a consumer's close must not end for the entries after it. */
+    /**
+     * The tar stream of one entry, which a consumer's close must not end for the entries after it; its read errors
+     * are the backup file's, marked as {@link SourceFailure}.
+     */
     private static final class Unclosable extends FilterInputStream {
         Unclosable(InputStream in) {
             super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                throw new SourceFailure(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                throw new SourceFailure(e);
+            }
         }
 
         @Override

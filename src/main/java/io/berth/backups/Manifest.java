@@ -15,10 +15,14 @@ import java.util.List;
  * {@code manifest.json}, the first entry of every backup file: what the backup holds and where it came from. Each
  * {@link Entry} is one more entry of the file: a service's dump ({@code dumps/<service>.dump}) or a tar of one of its
  * volumes ({@code volumes/<service>/<volume>.tar}), with its size and SHA-256. {@code layout} is the template's
- * backup declarations when the backup was taken ({@link #layoutOf}); a restore needs the same today.
+ * backup declarations when the backup was taken ({@link #layoutOf}); a restore needs the same today. {@code params}
+ * and {@code secrets} are the stack's: a clone is launched with them, because data restored into a new stack keeps
+ * the passwords it was made with (a database's root user). So a backup file is as secret as the stack's connection
+ * strings; only those who may change the stack download it.
  */
 public record Manifest(int format, String template, String templateVersion, String layout, String berthVersion,
-                       String createdAt, String owner, String stack, List<Entry> entries) {
+                       String createdAt, String owner, String stack, java.util.Map<String, String> params,
+                       java.util.Map<String, String> secrets, List<Entry> entries) {
     public static final int FORMAT = 1;
     public static final String NAME = "manifest.json";
     /** The most bytes a manifest may take; a larger first entry is refused before it is parsed. */

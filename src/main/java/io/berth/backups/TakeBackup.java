@@ -66,7 +66,7 @@ final class TakeBackup {
             }
             String layout = Manifest.layoutOf(template);
             Manifest manifest = new Manifest(Manifest.FORMAT, template.name(), Manifest.versionOf(layout), layout,
-                    berthVersion, Instant.now().toString(), stack.owner(), stack.name(),
+                    berthVersion, Instant.now().toString(), stack.owner(), stack.name(), ctx.params(), ctx.secrets(),
                     parts.stream().map(ArchiveWriter.Part::entry).toList());
             progress.accept("Writing the backup file");
             ArchiveWriter.write(temp, manifest, parts);

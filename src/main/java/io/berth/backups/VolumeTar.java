@@ -28,7 +28,18 @@ final class VolumeTar {
 
     /** Checks the volume tar {@code in} (named {@code what} in messages) and copies it to {@code out} (may be null). */
     static void copy(String what, InputStream in, OutputStream out) throws IOException, BadArchiveException {
-        new VolumeTar(what).run(in, out);
+        if (out != null) {
+            new VolumeTar(what).run(in, out);
+            return;
+        }
+        try {
+            new VolumeTar(what).run(in, null);
+        } catch (ArchiveReader.SourceFailure e) {
+            throw e; // the backup file itself failed (cut short, damaged gzip): said so by ArchiveReader
+        } catch (IOException e) { // only reading happens: the bytes are no valid tar
+            throw new BadArchiveException("The backup is refused: " + what + " is not a valid tar ("
+                    + e.getMessage() + ").");
+        }
     }
 
     private void run(InputStream in, OutputStream out) throws IOException, BadArchiveException {
@@ -49,9 +60,14 @@ final class VolumeTar {
                     throw bad("\"" + entry.getName() + "\" lies under the symbolic link \"" + parent + "\"");
                 }
             }
-            TarArchiveEntry clean = new TarArchiveEntry(entry.isDirectory() ? path + "/" : path,
-                    entry.isSymbolicLink() ? TarArchiveEntry.LF_SYMLINK : entry.isLink() ? TarArchiveEntry.LF_LINK
-                            : entry.isDirectory() ? TarArchiveEntry.LF_DIR : TarArchiveEntry.LF_NORMAL, false);
+            byte flag = entry.getLinkFlag();
+            boolean file = flag == TarArchiveEntry.LF_NORMAL || flag == TarArchiveEntry.LF_OLDNORM;
+            boolean folder = flag == TarArchiveEntry.LF_DIR;
+            if (!file && !folder && flag != TarArchiveEntry.LF_SYMLINK && flag != TarArchiveEntry.LF_LINK) {
+                throw bad("\"" + entry.getName() + "\" is a device, pipe or other special file");
+            }
+            TarArchiveEntry clean = new TarArchiveEntry(folder ? path + "/" : path,
+                    file ? TarArchiveEntry.LF_NORMAL : flag, false);
             if (entry.isSymbolicLink()) {
                 checkLinkTarget(path, entry.getLinkName());
                 links.add(path);
@@ -63,10 +79,8 @@ final class VolumeTar {
                             + "\", which is not a file of the volume");
                 }
                 clean.setLinkName(target);
-            } else if (entry.isFile()) {
+            } else if (file) {
                 clean.setSize(entry.getSize());
-            } else if (!entry.isDirectory()) {
-                throw bad("\"" + entry.getName() + "\" is a device, pipe or other special file");
             }
             seen.add(path);
             clean.setMode(entry.getMode());
@@ -75,14 +89,14 @@ final class VolumeTar {
             clean.setModTime(entry.getModTime());
             if (copy != null) {
                 copy.putArchiveEntry(clean);
-                if (entry.isFile()) {
+                if (file) {
                     long copied = tar.transferTo(copy);
                     if (copied != entry.getSize()) {
                         throw bad("\"" + entry.getName() + "\" is cut short");
                     }
                 }
                 copy.closeArchiveEntry();
-            } else if (entry.isFile()) {
+            } else if (file) {
                 tar.transferTo(OutputStream.nullOutputStream());
             }
         }

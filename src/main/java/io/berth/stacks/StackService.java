@@ -74,6 +74,17 @@ public final class StackService {
      * take their defaults), generates its secrets, and starts it in the background.
      */
     public Stack launch(User owner, String templateName, String stackName, Map<String, String> rawParams) {
+        return launch(owner, templateName, stackName, rawParams, Map.of());
+    }
+
+    /**
+     * {@link #launch(User, String, String, Map)} with some secrets given rather than generated (a clone of a backup
+     * keeps the passwords its data was made with): only names the template declares, each 8-64 of
+     * {@code [A-Za-z0-9]} like the generated ones (so none can break out of a command it is put into); others are
+     * ignored and generated.
+     */
+    public Stack launch(User owner, String templateName, String stackName, Map<String, String> rawParams,
+                        Map<String, String> givenSecrets) {
         LaunchChecks.Checked checked = launchChecks.check(owner, templateName, stackName, rawParams);
         Template template = checked.template();
         String name = checked.name();
@@ -83,7 +94,10 @@ public final class StackService {
         template.services().stream().filter(s -> s.http() != null).forEach(s ->
                 routeModes.put(s.name(), s.http().route().mode()));
         Map<String, String> secrets = new LinkedHashMap<>();
-        template.secrets().forEach(secret -> secrets.put(secret, Secrets.generate()));
+        template.secrets().forEach(secret -> {
+            String given = givenSecrets.get(secret);
+            secrets.put(secret, given != null && given.matches("[A-Za-z0-9]{8,64}") ? given : Secrets.generate());
+        });
         Amounts takes = Quotas.of(template);
         java.util.Set<String> identity = new java.util.HashSet<>();
         template.services().stream().filter(s -> s.http() != null && s.http().identity())
