@@ -8,6 +8,7 @@ import io.berth.api.ApiUsage;
 import io.berth.api.ApiBackups;
 import io.berth.backups.BackupFiles;
 import io.berth.backups.BackupService;
+import io.berth.backups.Restores;
 import io.berth.api.ApiV1;
 import io.berth.api.OpenApi;
 import io.berth.audit.Audit;
@@ -243,6 +244,7 @@ public final class App implements AutoCloseable {
                 new BackupFiles(Path.of(config.backups.dir)), backend, stacks, renderer, audit, metrics, config.backups,
                 backupJobs, berthVersion());
         dataBackups.recover(); // before the reconciler: a backup cut short left its service stopped, not failed
+        Restores restores = new Restores(dataBackups, stacks, stackStore, users, backend, renderer, audit, backupJobs);
         Provisioning provisioning = new Provisioning(new ProvisionStore(db.jdbi()), details, renderer, backend, users,
                 audit, metrics);
         Supplier<String> portalUrl = hostNames::portalUrl;
@@ -254,7 +256,7 @@ public final class App implements AutoCloseable {
                         clients)::register,
                 new StackPages(stackStore, stacks, catalog, backend, views, culler, quotas, sharing, access,
                         owners, provisioning, usage, dataBackups)::register,
-                new BackupPages(access, dataBackups)::register,
+                new BackupPages(access, dataBackups, restores)::register,
                 new SitePages(access, stacks, provisioning, views)::register,
                 new HostLinks(handoff)::register,
                 new TokenPages(tokens, views)::register,
@@ -272,7 +274,7 @@ public final class App implements AutoCloseable {
                 new ApiShares(stackStore, stacks, sharing, access, portalUrl)::register,
                 new ApiSite(access, provisioning)::register,
                 new ApiUsage(access, usage)::register,
-                new ApiBackups(access, dataBackups, portalUrl)::register,
+                new ApiBackups(access, dataBackups, restores, portalUrl)::register,
                 openApi::register,
                 new ApiDocsPage(openApi, views)::register);
         WebApp.Filters filters = new WebApp.Filters(new Guard(sessions)::before,

@@ -2,6 +2,7 @@ package io.berth.api;
 
 import io.berth.audit.Audit;
 import io.berth.backups.BackupService;
+import io.berth.backups.Restores;
 import io.berth.model.BerthException;
 import io.berth.model.Stack;
 import io.berth.stacks.StackAccess;
@@ -24,13 +25,18 @@ import java.util.function.Supplier;
 public final class ApiBackups {
     private final StackAccess access;
     private final BackupService backups;
+    private final Restores restores;
     private final Supplier<String> portalUrl;
 
-    public ApiBackups(StackAccess access, BackupService backups, Supplier<String> portalUrl) {
+    public ApiBackups(StackAccess access, BackupService backups, Restores restores, Supplier<String> portalUrl) {
         this.access = access;
         this.backups = backups;
+        this.restores = restores;
         this.portalUrl = portalUrl;
     }
+
+    /** The body of a clone: the new stack's name. */
+    record CloneRequest(String name) { }
 
     /** One backup as the API shows it; {@code output}: why it failed (the end of a command's output), or null. */
     record BackupView(long id, String state, String reason, Instant startedAt, Instant finishedAt, Long bytes,
@@ -56,6 +62,21 @@ public final class ApiBackups {
                     .map(r -> view(stack, r)).orElseThrow(() -> BerthException.notFound("No backup " + id + ".")));
         });
         routes.get(base + "/{id}/file", ctx -> download(ctx, backups, ApiV1.stack(ctx, access, Action.CHANGE)));
+        routes.post(base + "/{id}/restore", ctx -> {
+            Stack stack = ApiV1.stack(ctx, access, Action.CHANGE);
+            restores.restore(stack, id(ctx), ApiV1.caller(ctx).username());
+            Bodies.send(ctx, 202, java.util.Map.of("restoring", id(ctx), "stack",
+                    Views.StackView.of(stack, portalUrl.get())));
+        });
+        routes.post(base + "/{id}/clone", ctx -> {
+            Stack stack = ApiV1.stack(ctx, access, Action.CHANGE);
+            CloneRequest body = Bodies.read(ctx, CloneRequest.class);
+            Stack clone = ApiV1.semantic(() -> restores.cloneInto(stack, id(ctx), body.name() == null ? ""
+                    : body.name(), ApiV1.caller(ctx).username()));
+            Views.StackView view = Views.StackView.of(clone, portalUrl.get());
+            ctx.header("Location", view.url());
+            Bodies.send(ctx, 201, view);
+        });
     }
 
     /** Sends a finished backup's file (audited as {@code backup.download}); shared with the stack page's link. */

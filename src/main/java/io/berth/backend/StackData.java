@@ -45,8 +45,10 @@ public interface StackData {
 
     /**
      * Runs {@code command} in the service's running container with its stdout written to {@code stdout} (as it
-     * comes) and, when given, {@code stdin} as its input; the result holds the exit code and the end of its stderr.
+     * comes) and, when given, the file {@code stdin} as its input (copied into the container first and read there
+     * through {@code sh}, which the image must have: an attached stdin's end does not reach the command reliably);
+     * the result holds the exit code and the end of its stderr.
      */
-    ExecResult stream(StackRef stack, String service, List<String> command, InputStream stdin, OutputStream stdout,
-                      Duration timeout) throws BackendException;
+    ExecResult stream(StackRef stack, String service, List<String> command, java.nio.file.Path stdin,
+                      OutputStream stdout, Duration timeout) throws BackendException;
 }

@@ -40,6 +40,26 @@ final class ArchiveReader {
 
     private ArchiveReader() { }
 
+    /** Only the manifest of a backup file (its first entry), for a quick answer before the whole file is checked. */
+    static Manifest manifestOf(Path file) throws IOException, BadArchiveException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(in, 1 << 16));
+            TarArchiveEntry first = tar.getNextEntry();
+            if (first == null || !first.getName().equals(Manifest.NAME) || first.getSize() > Manifest.MAX_BYTES) {
+                throw bad("its first entry is not " + Manifest.NAME);
+            }
+            Manifest manifest = Manifest.parse(tar.readNBytes((int) first.getSize()));
+            listed(manifest);
+            return manifest;
+        } catch (EOFException e) {
+            throw cutShort();
+        } catch (ZipException e) {
+            throw damaged(e.getMessage());
+        } catch (IOException e) {
+            throw bad("its manifest cannot be read (" + e.getMessage() + ")");
+        }
+    }
+
     static Manifest check(Path file) throws IOException, BadArchiveException {
         return read(file, null, null);
     }

@@ -47,6 +47,8 @@ public final class BackupService {
     private final DataBackups config;
     private final ExecutorService jobs;
     private final String berthVersion;
+    /** Backups a restore is reading: retention leaves them alone until it ends. */
+    private final java.util.Set<Long> pinned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public BackupService(StackBackupStore store, BackupFiles files, Backend backend, StackService stacks,
                          TemplateRenderer renderer, Audit audit, BerthMetrics metrics, DataBackups config,
@@ -200,7 +202,8 @@ public final class BackupService {
         List<Row> rows = store.of(stack.owner(), stack.name());
         List<Row> good = rows.stream().filter(Row::done).toList();
         List<Row> failed = rows.stream().filter(r -> r.state().equals(StackBackupStore.FAILED)).toList();
-        for (Row old : good.subList(Math.min(config.keep, good.size()), good.size())) {
+        for (Row old : good.subList(Math.min(config.keep, good.size()), good.size()).stream()
+                .filter(r -> !pinned.contains(r.id())).toList()) {
             remove(old);
         }
         for (Row old : failed.subList(Math.min(FAILED_KEPT, failed.size()), failed.size())) {
@@ -217,6 +220,15 @@ public final class BackupService {
             LOG.warn("backup {} of \"{}/{}\": could not delete {}: {}", row.id(), row.owner(), row.stackName(),
                     row.file(), e.toString());
         }
+    }
+
+    /** Keeps a backup from retention while a restore reads it; every pin is followed by {@link #unpin}. */
+    void pin(long id) {
+        pinned.add(id);
+    }
+
+    void unpin(long id) {
+        pinned.remove(id);
     }
 
     /** The file of one of the stack's finished backups; 404 for a backup of another stack or one not DONE. */

@@ -3,6 +3,7 @@ package io.berth.web;
 import io.berth.api.ApiBackups;
 import io.berth.auth.Session;
 import io.berth.backups.BackupService;
+import io.berth.backups.Restores;
 import io.berth.model.Stack;
 import io.berth.stacks.StackAccess;
 import io.berth.stacks.StackAccess.Action;
@@ -15,10 +16,12 @@ import io.javalin.config.RoutesConfig;
 public final class BackupPages {
     private final StackAccess access;
     private final BackupService backups;
+    private final Restores restores;
 
-    public BackupPages(StackAccess access, BackupService backups) {
+    public BackupPages(StackAccess access, BackupService backups, Restores restores) {
         this.access = access;
         this.backups = backups;
+        this.restores = restores;
     }
 
     public void register(RoutesConfig routes) {
@@ -30,5 +33,16 @@ public final class BackupPages {
         });
         routes.get("/stacks/{owner}/{name}/backups/{id}/file",
                 ctx -> ApiBackups.download(ctx, backups, Guard.stack(ctx, access, Action.CHANGE)));
+        routes.post("/stacks/{owner}/{name}/backups/{id}/restore", ctx -> {
+            Stack stack = Guard.stack(ctx, access, Action.CHANGE);
+            restores.restore(stack, ApiBackups.id(ctx), Guard.session(ctx).user().username());
+            ctx.redirect("/stacks/" + stack.owner() + "/" + stack.name());
+        });
+        routes.post("/stacks/{owner}/{name}/backups/{id}/clone", ctx -> {
+            Stack stack = Guard.stack(ctx, access, Action.CHANGE);
+            String name = ctx.formParam("name") == null ? "" : ctx.formParam("name").trim();
+            Stack clone = restores.cloneInto(stack, ApiBackups.id(ctx), name, Guard.session(ctx).user().username());
+            ctx.redirect("/stacks/" + clone.owner() + "/" + clone.name());
+        });
     }
 }

@@ -141,7 +141,7 @@ final class DockerStackData implements StackData {
     }
 
     @Override
-    public ExecResult stream(StackRef ref, String service, List<String> command, InputStream stdin,
+    public ExecResult stream(StackRef ref, String service, List<String> command, java.nio.file.Path stdin,
                              OutputStream stdout, Duration timeout) throws BackendException {
         return exec.run(ObjectNames.container(config.namePrefix, ref, service), service, command, stdin, stdout,
                 timeout);

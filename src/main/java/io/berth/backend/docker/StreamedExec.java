@@ -29,19 +29,29 @@ final class StreamedExec {
         this.docker = docker;
     }
 
-    ExecResult run(String container, String service, List<String> command, InputStream stdin, OutputStream stdout,
-                   Duration timeout) throws BackendException {
+    /** Where a restore's input is put in the container, and removed from after its command. */
+    static final String INPUT = "/tmp/.berth-restore-input";
+
+    ExecResult run(String container, String service, List<String> command, java.nio.file.Path stdin,
+                   OutputStream stdout, Duration timeout) throws BackendException {
         InspectContainerResponse found = docker.containerNamed(container);
         if (found == null || found.getState() == null || !Boolean.TRUE.equals(found.getState().getRunning())) {
             throw new BackendException("The service " + service + " is not running, so its backup command cannot run.");
         }
         String id = found.getId();
         Split split = new Split(stdout);
+        List<String> run = command;
+        if (stdin != null) {
+            copyIn(id, service, stdin, timeout);
+            run = new java.util.ArrayList<>(List.of("sh", "-c", "\"$@\" < " + INPUT + "; code=$?; rm -f " + INPUT
+                    + "; exit $code", "sh"));
+            run.addAll(command);
+        }
+        String[] argv = run.toArray(String[]::new);
         try {
             String exec = docker.call("exec in " + service, c -> c.execCreateCmd(id)
-                    .withCmd(command.toArray(String[]::new)).withAttachStdout(true).withAttachStderr(true)
-                    .withAttachStdin(stdin != null).exec().getId());
-            docker.call("start exec in " + service, c -> c.execStartCmd(exec).withStdIn(stdin).exec(split));
+                    .withCmd(argv).withAttachStdout(true).withAttachStderr(true).exec().getId());
+            docker.call("start exec in " + service, c -> c.execStartCmd(exec).exec(split));
             boolean finished = split.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
             split.close();
             if (split.failure != null) {
@@ -56,6 +66,39 @@ final class StreamedExec {
             throw new BackendException("Interrupted while running the command of " + service + ".", e);
         } catch (IOException | RuntimeException e) {
             throw new BackendException("Running the command of " + service + " failed: " + Causes.shortCause(e), e);
+        }
+    }
+
+    /** Copies {@code file} into the container as {@link #INPUT} (readable by the container's user only). */
+    private void copyIn(String id, String service, java.nio.file.Path file, Duration timeout) throws BackendException {
+        java.nio.file.Path tar = null;
+        try {
+            tar = java.nio.file.Files.createTempFile(file.getParent(), "input-", ".tar");
+            try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+                    java.nio.file.Files.newOutputStream(tar))) {
+                out.setBigNumberMode(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.BIGNUMBER_POSIX);
+                var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(INPUT.substring(5));
+                entry.setSize(java.nio.file.Files.size(file));
+                entry.setMode(0644);
+                out.putArchiveEntry(entry);
+                java.nio.file.Files.copy(file, out);
+                out.closeArchiveEntry();
+            }
+            java.nio.file.Path finalTar = tar;
+            try (InputStream in = java.nio.file.Files.newInputStream(finalTar)) {
+                docker.call("copy input into " + service, timeout, c -> c.copyArchiveToContainerCmd(id)
+                        .withRemotePath("/tmp").withTarInputStream(in).exec());
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new BackendException("Copying the dump into " + service + " failed: " + Causes.shortCause(e), e);
+        } finally {
+            if (tar != null) {
+                try {
+                    java.nio.file.Files.deleteIfExists(tar);
+                } catch (IOException e) {
+                    // a temporary file in the backups folder; the next restore's scratch cleanup does not reach it
+                }
+            }
         }
     }
 
