@@ -8,6 +8,7 @@ import io.berth.api.ApiUsage;
 import io.berth.api.ApiBackups;
 import io.berth.backups.BackupFiles;
 import io.berth.backups.BackupService;
+import io.berth.backups.BackupSchedule;
 import io.berth.backups.Restores;
 import io.berth.api.ApiV1;
 import io.berth.api.OpenApi;
@@ -240,10 +241,13 @@ public final class App implements AutoCloseable {
         ClientAddress clients = new ClientAddress(config.proxy.trustedProxies);
         Views views = new Views();
         Owners owners = new Owners(catalog, sharing, access, new GroupAccounts(users));
-        BackupService dataBackups = new BackupService(new StackBackupStore(db.jdbi()),
+        StackBackupStore backupRows = new StackBackupStore(db.jdbi());
+        BackupService dataBackups = new BackupService(backupRows,
                 new BackupFiles(Path.of(config.backups.dir)), backend, stacks, renderer, audit, metrics, config.backups,
                 backupJobs, berthVersion());
         dataBackups.recover(); // before the reconciler: a backup cut short left its service stopped, not failed
+        BackupSchedule backupSchedule = new BackupSchedule(dataBackups, backupRows, stackStore, stacks, config.backups,
+                Clock.systemDefaultZone());
         Restores restores = new Restores(dataBackups, stacks, stackStore, users, backend, renderer, audit, backupJobs);
         Provisioning provisioning = new Provisioning(new ProvisionStore(db.jdbi()), details, renderer, backend, users,
                 audit, metrics);
@@ -289,6 +293,8 @@ public final class App implements AutoCloseable {
         timer.scheduleWithFixedDelay(() -> guarded("idle culling", culler::run), config.culling.intervalSeconds,
                 config.culling.intervalSeconds, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> guarded("audit retention", audit::sweep), 2, 24 * 60, TimeUnit.MINUTES);
+        timer.scheduleWithFixedDelay(() -> guarded("backup schedule", backupSchedule::run), 5,
+                BackupSchedule.TICK.toSeconds(), TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> guarded("session sweep", sessions::sweep), 1, 60, TimeUnit.MINUTES);
         timer.scheduleWithFixedDelay(() -> guarded("signing key rotation", signingKeys::refresh), 1, 1, TimeUnit.MINUTES);
         timer.scheduleWithFixedDelay(() -> guarded("activity flush", activity::flush), ACTIVITY_FLUSH_SECONDS,
