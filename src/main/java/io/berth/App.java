@@ -10,6 +10,7 @@ import io.berth.backups.BackupFiles;
 import io.berth.backups.BackupService;
 import io.berth.backups.BackupSchedule;
 import io.berth.backups.Restores;
+import io.berth.backups.Uploads;
 import io.berth.api.ApiV1;
 import io.berth.api.OpenApi;
 import io.berth.audit.Audit;
@@ -278,7 +279,8 @@ public final class App implements AutoCloseable {
                 new ApiShares(stackStore, stacks, sharing, access, portalUrl)::register,
                 new ApiSite(access, provisioning)::register,
                 new ApiUsage(access, usage)::register,
-                new ApiBackups(access, dataBackups, restores, portalUrl)::register,
+                new ApiBackups(access, dataBackups, restores, new Uploads(dataBackups, restores, stacks, catalog,
+                        backupRows, config.backups), portalUrl)::register,
                 openApi::register,
                 new ApiDocsPage(openApi, views)::register);
         WebApp.Filters filters = new WebApp.Filters(new Guard(sessions)::before,

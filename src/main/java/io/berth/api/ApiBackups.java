@@ -3,6 +3,7 @@ package io.berth.api;
 import io.berth.audit.Audit;
 import io.berth.backups.BackupService;
 import io.berth.backups.Restores;
+import io.berth.backups.Uploads;
 import io.berth.model.BerthException;
 import io.berth.model.Stack;
 import io.berth.stacks.StackAccess;
@@ -26,12 +27,15 @@ public final class ApiBackups {
     private final StackAccess access;
     private final BackupService backups;
     private final Restores restores;
+    private final Uploads uploads;
     private final Supplier<String> portalUrl;
 
-    public ApiBackups(StackAccess access, BackupService backups, Restores restores, Supplier<String> portalUrl) {
+    public ApiBackups(StackAccess access, BackupService backups, Restores restores, Uploads uploads,
+                      Supplier<String> portalUrl) {
         this.access = access;
         this.backups = backups;
         this.restores = restores;
+        this.uploads = uploads;
         this.portalUrl = portalUrl;
     }
 
@@ -62,6 +66,17 @@ public final class ApiBackups {
                     .map(r -> view(stack, r)).orElseThrow(() -> BerthException.notFound("No backup " + id + ".")));
         });
         routes.get(base + "/{id}/file", ctx -> download(ctx, backups, ApiV1.stack(ctx, access, Action.CHANGE)));
+        // a backup file (the body, application/gzip) restored into a new stack of the caller's, named by ?name=
+        routes.post(ApiV1.BASE + "/backups", ctx -> {
+            String name = ctx.queryParam("name") == null ? "" : ctx.queryParam("name").trim();
+            var caller = ApiV1.caller(ctx);
+            ctx.attribute(Audit.TARGET, caller.username() + "/" + name);
+            Stack stack = ApiV1.semantic(() -> uploads.restoreInto(caller, name, ctx.bodyInputStream(),
+                    caller.username()));
+            Views.StackView view = Views.StackView.of(stack, portalUrl.get());
+            ctx.header("Location", view.url());
+            Bodies.send(ctx, 201, view);
+        });
         routes.post(base + "/{id}/restore", ctx -> {
             Stack stack = ApiV1.stack(ctx, access, Action.CHANGE);
             restores.restore(stack, id(ctx), ApiV1.caller(ctx).username());

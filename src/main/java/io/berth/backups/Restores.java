@@ -96,6 +96,16 @@ public final class Restores {
         return clone;
     }
 
+    /** Restores {@code row}, a finished backup kept for the new {@code stack}, into it once it runs. */
+    void restoreNew(Stack stack, StackBackupStore.Row row, Template template, String actor) {
+        Path file = backups.files().file(row.file());
+        backups.pin(row.id());
+        submit(stack, row.id(), actor, () -> {
+            awaitReady(stack);
+            job().run(stack, template, file);
+        });
+    }
+
     private interface Step {
         void run() throws RestoreJob.Failed, IOException;
     }
