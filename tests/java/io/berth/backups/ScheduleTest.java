@@ -32,6 +32,7 @@ class ScheduleTest {
         berth = new BerthInstance();
         berth.template("notes.yaml", BackUpNowTest.NOTES);
         var config = BackUpNowTest.config(berth);
+        config.backups.schedule = "daily";
         config.backups.hour = LocalTime.now().getHour();
         config.backups.spreadMinutes = 0;
         config.backups.keep = 2;

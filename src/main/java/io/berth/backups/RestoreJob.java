@@ -70,9 +70,7 @@ final class RestoreJob {
         Path scratch = Files.createTempDirectory(files.root(), ".restore-");
         Map<String, Path> dumps = new LinkedHashMap<>();
         try {
-            if (!stacks.hold(stack.id())) {
-                throw new Failed("The stack became busy with another job; the restore did not begin.");
-            }
+            hold(stack);
             try {
                 ArchiveReader.read(file, (entry, in) -> {
                     if (entry.holdsVolume()) {
@@ -158,6 +156,25 @@ final class RestoreJob {
         }
         throw new Failed("The stack did not become " + states.iterator().next().name().toLowerCase(Locale.ROOT)
                 + " within " + SETTLE.toMinutes() + " minutes.");
+    }
+
+    /**
+     * Holds the stack busy for the restore; waits a little for a stop job that has just written STOPPED but not yet
+     * let go of the stack.
+     */
+    private void hold(Stack stack) throws Failed {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!stacks.hold(stack.id())) {
+            if (System.nanoTime() > deadline) {
+                throw new Failed("The stack stayed busy with another job; the restore did not begin.");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Failed("Berth is shutting down.");
+            }
+        }
     }
 
     private void step(Stack stack, String message) {

@@ -94,7 +94,7 @@ final class DockerStackData implements StackData {
         String helper = helper(ref, volume, name, image, false);
         try {
             docker.call("write volume " + name, timeout, c -> c.copyArchiveToContainerCmd(helper)
-                    .withRemotePath(MOUNT).withCopyUIDGID(true).withTarInputStream(tar).exec());
+                    .withRemotePath(MOUNT).withTarInputStream(tar).exec()); // owners as the tar says (copyUIDGID would chown to the image's user)
         } catch (RuntimeException e) {
             throw new BackendException("Writing the volume " + volume + " failed: " + Causes.shortCause(e), e);
         } finally {
