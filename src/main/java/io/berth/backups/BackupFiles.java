@@ -37,6 +37,23 @@ public final class BackupFiles {
         return root;
     }
 
+    /**
+     * Creates the folder when missing, readable by Berth's user only (backup files hold stacks' passwords); an
+     * existing folder keeps the permissions the operator gave it.
+     */
+    public void ensureRoot() throws IOException {
+        if (Files.isDirectory(root)) {
+            return;
+        }
+        Files.createDirectories(root.getParent());
+        try {
+            Files.createDirectory(root, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createDirectories(root);
+        }
+    }
+
     /** The name (relative to the folder) of the backup with store id {@code id} of a stack, begun at {@code at}. */
     public String nameFor(String owner, String stack, long id, Instant at) {
         return part(owner) + "/" + part(stack) + "/" + STAMP.format(at) + "-" + id + ".tar.gz";

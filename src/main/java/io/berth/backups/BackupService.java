@@ -75,6 +75,12 @@ public final class BackupService {
      * file and parts are deleted; no file of it was ever renamed into place, so nothing half-written counts.
      */
     public int recover() {
+        try {
+            files.ensureRoot();
+        } catch (IOException e) {
+            LOG.warn("backups.dir {} cannot be created: {}; backups will fail until it can", files.root(),
+                    e.toString());
+        }
         List<Row> running = store.inState(StackBackupStore.RUNNING);
         for (Row row : running) {
             try {

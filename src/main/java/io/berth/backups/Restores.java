@@ -84,7 +84,7 @@ public final class Restores {
         Path file = backups.files().file(row.file());
         Template template = compatible(source, file);
         Manifest manifest = manifest(file);
-        User owner = users.byName(source.owner()).orElseThrow(() -> BerthException.conflict(null,
+        User owner = users.byId(source.ownerId()).orElseThrow(() -> BerthException.conflict(null,
                 "The owner of this stack is gone."));
         Stack clone = stacks.launch(owner, template.name(), newName, manifest.params(), manifest.secrets());
         stacks.events().add(clone.id(), "Launched as a clone of " + source.name() + " (backup " + id + ")");
