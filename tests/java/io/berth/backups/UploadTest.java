@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class UploadTest {
     private static BerthInstance berth;
     private static PortalClient alice;
+    private static PortalClient bob;
     private static String token;
 
     @TempDir
@@ -44,9 +45,11 @@ class UploadTest {
         berth.template("notes.yaml", BackUpNowTest.NOTES);
         var config = BackUpNowTest.config(berth);
         config.backups.maxUpload = "1m";
+        config.backups.ownerQuota = "1m";
         berth.start(config);
         PortalClient admin = new PortalClient(berth.url()).login("admin", BerthInstance.ADMIN_PASSWORD);
         alice = berth.member(admin, "alice");
+        bob = berth.member(admin, "bob");
         token = alice.createToken("uploads", "read launch");
     }
 
@@ -131,5 +134,23 @@ class UploadTest {
         var answer = upload("huge", new byte[2 << 20]);
         assertThat(answer.statusCode()).isEqualTo(413);
         assertThat(answer.body()).contains("backups.max_upload");
+    }
+
+    @Test
+    void a_backup_beyond_the_owners_quota_is_refused_with_what_is_held() {
+        launch(bob, "notes", "big");
+        assertThat(waitForState(bob, "/stacks/bob/big", "READY", Duration.ofSeconds(30))).isEqualTo("READY");
+        TestDocker.run(List.of("docker", "exec", berth.run + "-bob--big--web", "sh", "-c",
+                "dd if=/dev/urandom of=/data/noise bs=1024 count=1500 2>/dev/null"));
+        String bobs = bob.createToken("b", "read launch");
+        var first = io.berth.testing.ApiCalls.call(berth.url(), bobs, "POST", "/stacks/bob/big/backups", "");
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+        waitUntil("bob's backup", () -> io.berth.testing.ApiCalls.call(berth.url(), bobs, "GET",
+                "/stacks/bob/big/backups", null).body().contains("DONE"), Duration.ofSeconds(60), () -> "");
+
+        var second = io.berth.testing.ApiCalls.call(berth.url(), bobs, "POST", "/stacks/bob/big/backups", "");
+
+        assertThat(second.statusCode()).isEqualTo(403);
+        assertThat(second.body()).contains("quota_exceeded").contains("backups.owner_quota is 1m");
     }
 }

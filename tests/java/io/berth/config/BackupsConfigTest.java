@@ -33,6 +33,10 @@ class BackupsConfigTest {
         backups.maxUpload = "lots";
         assertThatThrownBy(backups::check).hasMessageStartingWith("backups.max_upload is \"lots\"");
         backups.maxUpload = "512m";
+        backups.ownerQuota = "-5";
+        assertThatThrownBy(backups::check).hasMessageStartingWith("backups.owner_quota is \"-5\"");
+        backups.ownerQuota = "50g";
+        assertThat(backups.ownerQuotaBytes()).isEqualTo(50L << 30);
         backups.keepDeletedDays = -1;
         assertThatThrownBy(backups::check).hasMessageStartingWith("backups.keep_deleted_days is -1");
     }

@@ -158,12 +158,28 @@ public final class BackupService {
             throw BerthException.conflict(null, "The template " + template.name() + " declares no backup: its"
                     + " services keep no data worth saving.");
         }
+        requireRoom(stack.owner(), 0);
         boolean dumps = template.backedUp().stream().anyMatch(s -> s.backup().dump());
         if (stack.state() != StackState.READY && (dumps || stack.state() != StackState.STOPPED)) {
             throw BerthException.conflict(null, "The stack is " + stack.state().name().toLowerCase(java.util.Locale.ROOT)
                     + "; a backup needs it running" + (dumps ? "" : " or stopped") + ".");
         }
         return new Prepared(template, data);
+    }
+
+    /**
+     * Refuses (403 {@code quota_exceeded}) when the owner's finished backups and {@code adding} bytes more would
+     * pass {@code backups.owner_quota}; a backup still to be taken counts as 0 (its size is not known yet).
+     */
+    void requireRoom(String owner, long adding) {
+        long quota = config.ownerQuotaBytes();
+        long held = quota == 0 ? 0 : store.bytesOf(owner);
+        if (quota > 0 && (held >= quota || held + adding > quota)) {
+            throw new BerthException(403, "quota_exceeded", "The backups of " + owner + " hold " + held
+                    + " bytes" + (adding > 0 ? " and this one has " + adding : "") + ", and backups.owner_quota is "
+                    + config.ownerQuota + ": delete stacks' old backups (lower backups.keep) or ask Berth's admins.",
+                    null);
+        }
     }
 
     private Row begin(Stack stack, Template template, String reason) {

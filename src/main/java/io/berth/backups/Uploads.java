@@ -52,6 +52,7 @@ public final class Uploads {
             Files.createDirectories(backups.files().root());
             temp = Files.createTempFile(backups.files().root(), ".upload-", ".part");
             receive(body, temp);
+            backups.requireRoom(owner.username(), Files.size(temp));
             Manifest manifest;
             try {
                 manifest = ArchiveReader.check(temp);

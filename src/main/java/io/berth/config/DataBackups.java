@@ -30,6 +30,11 @@ public final class DataBackups {
     public int keepDeletedDays = DEFAULT_KEEP_DELETED_DAYS;
     /** The largest backup file accepted for upload: {@code 512m}, {@code 10g}. */
     public String maxUpload = DEFAULT_MAX_UPLOAD;
+    /**
+     * Bytes of finished backups one owner (a user, or a group's account) may hold, all their stacks together
+     * ({@code 50g}); {@code 0}: no limit. A backup or upload is refused while the owner holds this much.
+     */
+    public String ownerQuota = "0";
 
     /** Throws a {@link ConfigException} naming the first key whose value cannot work. */
     public void check() {
@@ -52,14 +57,24 @@ public final class DataBackups {
             throw new ConfigException("backups.keep_deleted_days is " + keepDeletedDays + "; use 0 to 3650");
         }
         maxUploadBytes();
+        ownerQuotaBytes();
+    }
+
+    /** {@link #ownerQuota} in bytes; 0: no limit. */
+    public long ownerQuotaBytes() {
+        return "0".equals(ownerQuota == null ? "" : ownerQuota.trim()) ? 0 : size("backups.owner_quota", ownerQuota);
     }
 
     /** {@link #maxUpload} in bytes. */
     public long maxUploadBytes() {
+        return size("backups.max_upload", maxUpload);
+    }
+
+    private static long size(String key, String text) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,6})([kmg])").matcher(
-                maxUpload == null ? "" : maxUpload.trim().toLowerCase(java.util.Locale.ROOT));
+                text == null ? "" : text.trim().toLowerCase(java.util.Locale.ROOT));
         if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-            throw new ConfigException("backups.max_upload is \"" + maxUpload + "\"; write a size like 512m or 10g");
+            throw new ConfigException(key + " is \"" + text + "\"; write a size like 512m or 10g");
         }
         int shift = switch (m.group(2)) {
             case "k" -> 10;
