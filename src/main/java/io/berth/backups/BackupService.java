@@ -219,13 +219,14 @@ public final class BackupService {
         return store.find(row.id()).orElseThrow();
     }
 
-    /** Keeps the {@code keep} newest good backups of the stack and a few failed rows; deletes the rest. */
+    /** Keeps the good backups {@link Retention} keeps and a few failed rows of the stack; deletes the rest. */
     void prune(Stack stack) {
         List<Row> rows = store.of(stack.owner(), stack.name());
         List<Row> good = rows.stream().filter(Row::done).toList();
         List<Row> failed = rows.stream().filter(r -> r.state().equals(StackBackupStore.FAILED)).toList();
-        for (Row old : good.subList(Math.min(config.keep, good.size()), good.size()).stream()
-                .filter(r -> !pinned.contains(r.id())).toList()) {
+        java.util.Set<Long> kept = Retention.kept(good, config.keep, config.keepWeekly,
+                java.time.ZoneId.systemDefault());
+        for (Row old : good.stream().filter(r -> !kept.contains(r.id()) && !pinned.contains(r.id())).toList()) {
             remove(old);
         }
         for (Row old : failed.subList(Math.min(FAILED_KEPT, failed.size()), failed.size())) {

@@ -8,6 +8,7 @@ package io.berth.config;
 public final class DataBackups {
     public static final String DEFAULT_DIR = "data/backups";
     public static final int DEFAULT_KEEP = 7;
+    public static final int DEFAULT_KEEP_WEEKLY = 4;
     public static final int DEFAULT_HOUR = 3;
     public static final int DEFAULT_SPREAD_MINUTES = 60;
     public static final int DEFAULT_KEEP_DELETED_DAYS = 30;
@@ -26,6 +27,11 @@ public final class DataBackups {
     public int spreadMinutes = DEFAULT_SPREAD_MINUTES;
     /** Finished backups kept per stack, newest first (older ones are deleted after each good backup; 1 to 1000). */
     public int keep = DEFAULT_KEEP;
+    /**
+     * Besides the {@code keep} newest, the newest backup of each of this many latest calendar weeks is kept (0 to
+     * 520): {@code keep: 7, keep_weekly: 4} is a week of daily backups and a month of weekly ones.
+     */
+    public int keepWeekly = DEFAULT_KEEP_WEEKLY;
     /** Days the backups of a deleted stack are kept, for a restore into a new stack; 0 deletes them with it. */
     public int keepDeletedDays = DEFAULT_KEEP_DELETED_DAYS;
     /** The largest backup file accepted for upload: {@code 512m}, {@code 10g}. */
@@ -52,6 +58,9 @@ public final class DataBackups {
         }
         if (keep < 1 || keep > 1000) {
             throw new ConfigException("backups.keep is " + keep + "; use 1 to 1000");
+        }
+        if (keepWeekly < 0 || keepWeekly > 520) {
+            throw new ConfigException("backups.keep_weekly is " + keepWeekly + "; use 0 to 520");
         }
         if (keepDeletedDays < 0 || keepDeletedDays > 3650) {
             throw new ConfigException("backups.keep_deleted_days is " + keepDeletedDays + "; use 0 to 3650");
