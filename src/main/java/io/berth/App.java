@@ -249,7 +249,8 @@ public final class App implements AutoCloseable {
         dataBackups.recover(); // before the reconciler: a backup cut short left its service stopped, not failed
         BackupSchedule backupSchedule = new BackupSchedule(dataBackups, backupRows, stackStore, stacks, config.backups,
                 Clock.systemDefaultZone());
-        Restores restores = new Restores(dataBackups, stacks, stackStore, users, backend, renderer, audit, backupJobs);
+        Restores restores = new Restores(dataBackups, stacks, stackStore, users, backend, renderer, audit, backupJobs,
+                catalog);
         Provisioning provisioning = new Provisioning(new ProvisionStore(db.jdbi()), details, renderer, backend, users,
                 audit, metrics);
         Supplier<String> portalUrl = hostNames::portalUrl;

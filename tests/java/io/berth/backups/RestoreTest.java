@@ -135,4 +135,30 @@ class RestoreTest {
         assertThat(answer.body()).contains("This backup cannot be restored").contains("web volume data stack")
                 .contains("web volume store stack");
     }
+
+    @Test
+    void a_backup_of_a_deleted_stack_is_restored_into_a_new_stack_from_the_dashboard() {
+        launch(alice, "notes", "gone");
+        assertThat(waitForState(alice, "/stacks/alice/gone", "READY", Duration.ofSeconds(30))).isEqualTo("READY");
+        exec("gone", "web", "echo still-here > /data/keep.txt");
+        String id = backUp("gone");
+        alice.get("/stacks/alice/gone");
+        alice.post("/stacks/alice/gone/delete", Map.of("delete_data", "true"));
+        waitUntil("the stack is deleted", () -> alice.get("/stacks/alice/gone").statusCode() == 404,
+                Duration.ofSeconds(30), () -> "");
+
+        String dashboard = alice.get("/dashboard").body();
+        assertThat(dashboard).contains("Backups of deleted stacks").contains("id=\"deleted-backup-" + id + "\"")
+                .contains("gone (notes)");
+        var answer = alice.post("/backups/" + id + "/restore", Map.of("name", "back"));
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(302);
+        awaitHistory("back", "Restore of backup " + id + " done");
+        assertThat(waitForState(alice, "/stacks/alice/back", "READY", Duration.ofSeconds(30))).isEqualTo("READY");
+        assertThat(exec("back", "web", "cat /data/keep.txt")).isEqualTo("still-here\n");
+        PortalClient bob = berth.member(new PortalClient(berth.url()).login("admin", BerthInstance.ADMIN_PASSWORD),
+                "bob");
+        bob.get("/dashboard");
+        assertThat(bob.post("/backups/" + id + "/restore", Map.of("name", "stolen")).statusCode()).isEqualTo(404);
+    }
 }

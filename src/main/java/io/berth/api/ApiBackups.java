@@ -39,6 +39,9 @@ public final class ApiBackups {
         this.portalUrl = portalUrl;
     }
 
+    /** A backup of a deleted stack of the caller's: the stack's name and template, and the backup. */
+    record DeletedView(String stack, String template, BackupView backup) { }
+
     /** The body of a clone: the new stack's name. */
     record CloneRequest(String name) { }
 
@@ -74,6 +77,18 @@ public final class ApiBackups {
             Stack stack = ApiV1.semantic(() -> uploads.restoreInto(caller, name, ctx.bodyInputStream(),
                     caller.username()));
             Views.StackView view = Views.StackView.of(stack, portalUrl.get());
+            ctx.header("Location", view.url());
+            Bodies.send(ctx, 201, view);
+        });
+        routes.get(ApiV1.BASE + "/backups", ctx -> Bodies.send(ctx, 200, backups.ofDeleted(
+                ApiV1.caller(ctx).username()).stream().map(r -> new DeletedView(r.stackName(), r.template(),
+                view(null, r))).toList()));
+        routes.post(ApiV1.BASE + "/backups/{id}/restore", ctx -> {
+            var caller = ApiV1.caller(ctx);
+            CloneRequest body = Bodies.read(ctx, CloneRequest.class);
+            Stack clone = ApiV1.semantic(() -> restores.restoreDeleted(caller, id(ctx), body.name() == null ? ""
+                    : body.name(), caller.username()));
+            Views.StackView view = Views.StackView.of(clone, portalUrl.get());
             ctx.header("Location", view.url());
             Bodies.send(ctx, 201, view);
         });
@@ -121,7 +136,7 @@ public final class ApiBackups {
 
     private BackupView view(Stack stack, Row r) {
         return new BackupView(r.id(), r.state(), r.reason(), r.startedAt(), r.finishedAt(), r.bytes(), r.output(),
-                r.done() ? portalUrl.get() + ApiV1.BASE + "/stacks/" + stack.owner() + "/" + stack.name()
-                        + "/backups/" + r.id() + "/file" : null);
+                r.done() && stack != null ? portalUrl.get() + ApiV1.BASE + "/stacks/" + stack.owner() + "/"
+                        + stack.name() + "/backups/" + r.id() + "/file" : null);
     }
 }

@@ -46,6 +46,7 @@ public final class Audit {
             Map.entry("POST /admin/locks/unlock", "login.unlock"),
             Map.entry("POST /stacks/{owner}/{name}/backups", "backup.create"),
             Map.entry("POST /backups", "backup.upload"),
+            Map.entry("POST /backups/{id}/restore", "backup.restore"),
             Map.entry("POST /stacks/{owner}/{name}/backups/{id}/restore", "backup.restore"),
             Map.entry("POST /stacks/{owner}/{name}/backups/{id}/clone", "backup.clone"),
             Map.entry("DELETE /admin/locks/{key}", "login.unlock"));

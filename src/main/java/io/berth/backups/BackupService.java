@@ -245,6 +245,17 @@ public final class BackupService {
         }
     }
 
+    /** An owner's finished backups of stacks deleted since (kept backups.keep_deleted_days), newest first. */
+    public List<Row> ofDeleted(String owner) {
+        return store.ofDeleted(owner);
+    }
+
+    /** One of {@link #ofDeleted}, or 404. */
+    Row deletedOf(String owner, long id) {
+        return store.find(id).filter(r -> r.owner().equals(owner) && r.stackId() == null && r.done())
+                .orElseThrow(() -> BerthException.notFound("You have no backup " + id + " of a deleted stack."));
+    }
+
     /** Keeps a backup from retention while a restore reads it; every pin is followed by {@link #unpin}. */
     void pin(long id) {
         pinned.add(id);

@@ -3,6 +3,7 @@ package io.berth.backups;
 import io.berth.audit.Audit;
 import io.berth.backend.Backend;
 import io.berth.backend.StackData;
+import io.berth.catalog.Catalog;
 import io.berth.catalog.Template;
 import io.berth.catalog.TemplateRenderer;
 import io.berth.model.BerthException;
@@ -39,9 +40,11 @@ public final class Restores {
     private final TemplateRenderer renderer;
     private final Audit audit;
     private final ExecutorService jobs;
+    private final Catalog catalog;
 
     public Restores(BackupService backups, StackService stacks, StackStore store, UserStore users, Backend backend,
-                    TemplateRenderer renderer, Audit audit, ExecutorService jobs) {
+                    TemplateRenderer renderer, Audit audit, ExecutorService jobs, Catalog catalog) {
+        this.catalog = catalog;
         this.backups = backups;
         this.stacks = stacks;
         this.store = store;
@@ -94,6 +97,27 @@ public final class Restores {
             job().run(clone, template, file);
         });
         return clone;
+    }
+
+    /**
+     * Launches {@code newName} for {@code owner} from one of their backups of a deleted stack ({@code id}), with its
+     * parameters and passwords, and restores the backup into it once it runs; returns the new stack at once.
+     */
+    public Stack restoreDeleted(User owner, long id, String newName, String actor) {
+        StackBackupStore.Row row = backups.deletedOf(owner.username(), id);
+        Path file = backups.files().file(row.file());
+        Manifest manifest = manifest(file);
+        Template template = catalog.find(row.template()).orElseThrow(() -> BerthException.conflict(null,
+                "The template \"" + row.template() + "\" of this backup is no longer in the catalog."));
+        if (!manifest.layout().equals(Manifest.layoutOf(template))) {
+            throw BerthException.conflict(null, "This backup cannot be restored: it holds ["
+                    + manifest.layout().replace("\n", "; ") + "], and the template " + template.name()
+                    + " now backs up [" + Manifest.layoutOf(template).replace("\n", "; ") + "].");
+        }
+        Stack stack = stacks.launch(owner, template.name(), newName, manifest.params(), manifest.secrets());
+        stacks.events().add(stack.id(), "Launched from backup " + id + " of the deleted stack " + row.stackName());
+        restoreNew(stack, row, template, actor);
+        return stack;
     }
 
     /** Restores {@code row}, a finished backup kept for the new {@code stack}, into it once it runs. */

@@ -78,6 +78,12 @@ public final class StackBackupStore {
                 .bind("b", before).map(ROW).list());
     }
 
+    /** An owner's finished backups of stacks deleted since, newest first. */
+    public List<Row> ofDeleted(String owner) {
+        return jdbi.withHandle(h -> h.createQuery(SELECT + " WHERE owner = :o AND stack_id IS NULL AND state = 'DONE'"
+                + " ORDER BY started_at DESC, id DESC").bind("o", owner).map(ROW).list());
+    }
+
     public void delete(long id) {
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM stack_backups WHERE id = :id").bind("id", id).execute());
     }

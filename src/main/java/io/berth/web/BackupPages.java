@@ -33,6 +33,13 @@ public final class BackupPages {
         });
         routes.get("/stacks/{owner}/{name}/backups/{id}/file",
                 ctx -> ApiBackups.download(ctx, backups, Guard.stack(ctx, access, Action.CHANGE)));
+        routes.post("/backups/{id}/restore", ctx -> {
+            Session session = Guard.session(ctx);
+            String name = ctx.formParam("name") == null ? "" : ctx.formParam("name").trim();
+            Stack stack = restores.restoreDeleted(session.user(), ApiBackups.id(ctx), name,
+                    session.user().username());
+            ctx.redirect("/stacks/" + stack.owner() + "/" + stack.name());
+        });
         routes.post("/stacks/{owner}/{name}/backups/{id}/restore", ctx -> {
             Stack stack = Guard.stack(ctx, access, Action.CHANGE);
             restores.restore(stack, ApiBackups.id(ctx), Guard.session(ctx).user().username());

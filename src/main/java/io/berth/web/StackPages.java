@@ -102,6 +102,10 @@ public final class StackPages {
         params.put("shared", shared.stream().filter(sh -> sh.stack().ownerKind() != OwnerKind.SITE).toList());
         params.put("siteServices", shared.stream().filter(sh -> sh.stack().ownerKind() == OwnerKind.SITE).toList());
         params.put("dockerProblem", backend.unavailable().orElse(null));
+        params.put("deletedBackups", BackupRows.of(java.util.Optional.empty(), backups.ofDeleted(s.user().username()),
+                true).rows());
+        params.put("deletedStacks", backups.ofDeleted(s.user().username()).stream()
+                .collect(java.util.stream.Collectors.toMap(r -> r.id(), r -> r.stackName() + " (" + r.template() + ")")));
         views.render(ctx, "dashboard.jte", params);
     }
 
