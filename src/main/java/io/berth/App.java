@@ -80,6 +80,7 @@ import io.berth.web.AdminPages;
 import io.berth.web.AdminStacksPage;
 import io.berth.web.ApiDocsPage;
 import io.berth.web.AuditPage;
+import io.berth.web.AdminBackupsPage;
 import io.berth.web.BackupPages;
 import io.berth.web.AuthPages;
 import io.berth.web.ErrorMapper;
@@ -274,6 +275,7 @@ public final class App implements AutoCloseable {
                 new QuotaPage(users, quotas, views)::register,
                 new SharePages(access, sharing)::register,
                 new AdminStacksPage(stackStore, views)::register,
+                new AdminBackupsPage(backupRows, views)::register,
                 new LockPages(throttle, views)::register,
                 new ApiV1(catalog, stackStore, stacks, access, tokens, groups, quotas, owners, portalUrl)::register,
                 new ApiAdmin(accounts, users, groups, stackStore, auditStore, quotas, portalUrl, throttle)::register,

@@ -163,6 +163,10 @@ class BackUpNowTest {
         assertThat(page).contains("class=\"backup-failed\"").contains("disk on fire").contains("exit code 3");
         assertThat(files("d1")).containsExactlyElementsOf(good);
         assertThat(Files.readAllBytes(good.get(0))).isEqualTo(goodBytes);
+        PortalClient admin = new PortalClient(berth.url()).login("admin", BerthInstance.ADMIN_PASSWORD);
+        String overview = admin.get("/admin/backups").body();
+        assertThat(overview).contains("id=\"owner-alice\"").contains("Latest failures").contains("disk on fire");
+        assertThat(alice.get("/admin/backups").statusCode()).isEqualTo(404);
     }
 
     @Test

@@ -84,6 +84,25 @@ public final class StackBackupStore {
                 + " ORDER BY started_at DESC, id DESC").bind("o", owner).map(ROW).list());
     }
 
+    /** What one owner's backups hold: finished ones, their bytes, failed rows kept. */
+    public record OwnerTotal(String owner, long done, long bytes, long failed) { }
+
+    /** Every owner's backups in sum, largest first (the admins' overview). */
+    public List<OwnerTotal> totals() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT owner, SUM(CASE WHEN state = 'DONE' THEN 1 ELSE 0 END) AS d,"
+                        + " COALESCE(SUM(CASE WHEN state = 'DONE' THEN bytes ELSE 0 END), 0) AS b,"
+                        + " SUM(CASE WHEN state = 'FAILED' THEN 1 ELSE 0 END) AS f FROM stack_backups GROUP BY owner"
+                        + " ORDER BY b DESC, owner")
+                .map((rs, c) -> new OwnerTotal(rs.getString("owner"), rs.getLong("d"), rs.getLong("b"), rs.getLong("f")))
+                .list());
+    }
+
+    /** The newest rows in a state, at most {@code limit} (the admins' overview of failures and running ones). */
+    public List<Row> latest(String state, int limit) {
+        return jdbi.withHandle(h -> h.createQuery(SELECT + " WHERE state = :st ORDER BY started_at DESC, id DESC"
+                + " LIMIT :n").bind("st", state).bind("n", limit).map(ROW).list());
+    }
+
     public void delete(long id) {
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM stack_backups WHERE id = :id").bind("id", id).execute());
     }
