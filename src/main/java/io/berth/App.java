@@ -9,6 +9,7 @@ import io.berth.api.ApiBackups;
 import io.berth.backups.BackupFiles;
 import io.berth.backups.BackupService;
 import io.berth.backups.BackupSchedule;
+import io.berth.backups.Recovery;
 import io.berth.backups.Restores;
 import io.berth.backups.Uploads;
 import io.berth.api.ApiV1;
@@ -247,7 +248,8 @@ public final class App implements AutoCloseable {
         BackupService dataBackups = new BackupService(backupRows,
                 new BackupFiles(Path.of(config.backups.dir)), backend, stacks, renderer, audit, metrics, config.backups,
                 backupJobs, berthVersion());
-        dataBackups.recover(); // before the reconciler: a backup cut short left its service stopped, not failed
+        // before the reconciler: a backup cut short may have left a service stopped, which is not a failure
+        new Recovery(backupRows, dataBackups.files(), stackStore, stacks, backend).run();
         BackupSchedule backupSchedule = new BackupSchedule(dataBackups, backupRows, stackStore, stacks, config.backups,
                 Clock.systemDefaultZone());
         Restores restores = new Restores(dataBackups, stacks, stackStore, users, backend, renderer, audit, backupJobs,

@@ -171,7 +171,11 @@ class BackUpNowTest {
 
     @Test
     void a_backup_cut_short_by_a_crash_is_marked_failed_and_leaves_no_file() throws Exception {
+        launch(alice, "notes", "cut");
+        assertThat(waitForState(alice, "/stacks/alice/cut", "READY", Duration.ofSeconds(30))).isEqualTo("READY");
         berth.stop();
+        // killed while "web" was stopped for the copy
+        TestDocker.run(List.of("docker", "stop", "-t", "1", container("cut", "web")));
         // what a Berth killed mid-backup leaves: a RUNNING row, a half-written temporary file and parts
         var jdbi = org.jdbi.v3.core.Jdbi.create(berth.config().store.url, "berth", "");
         var store = new io.berth.store.StackBackupStore(jdbi);
@@ -181,6 +185,10 @@ class BackUpNowTest {
         Files.createDirectories(files.scratch(row.file()));
         Files.writeString(files.scratch(row.file()).resolve("web--data.tar"), "half");
         Files.writeString(files.temp(row.file()), "half a gzip");
+        long cutId = jdbi.withHandle(h -> h.createQuery("SELECT id FROM stacks WHERE name = 'cut'").mapTo(Long.class)
+                .one());
+        var paused = store.begin(cutId, "alice", "cut", "notes", "manual",
+                id -> files.nameFor("alice", "cut", id, java.time.Instant.now()));
 
         berth.start(config(berth));
 
@@ -191,6 +199,11 @@ class BackUpNowTest {
         assertThat(Files.exists(files.scratch(row.file()))).isFalse();
         assertThat(Files.exists(files.file(row.file()))).isFalse();
         assertThat(files("gone")).isEmpty();
+        assertThat(store.find(paused.id()).orElseThrow().state()).isEqualTo("FAILED");
+        assertThat(TestDocker.inspect(container("cut", "web"), "{{.State.Running}}").strip())
+                .as("the service stopped for the copy runs again").isEqualTo("true");
         alice = new PortalClient(berth.url()).login("alice", "alice-password");
+        Thread.sleep(7000); // two reconcile passes (3 s apart) would fail a stack whose service stayed stopped
+        assertThat(waitForState(alice, "/stacks/alice/cut", "READY", Duration.ofSeconds(5))).isEqualTo("READY");
     }
 }

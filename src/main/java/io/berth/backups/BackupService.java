@@ -70,33 +70,6 @@ public final class BackupService {
         return files;
     }
 
-    /**
-     * At start-up: a row still RUNNING belonged to a Berth that died mid-backup. It becomes FAILED and its temporary
-     * file and parts are deleted; no file of it was ever renamed into place, so nothing half-written counts.
-     */
-    public int recover() {
-        try {
-            files.ensureRoot();
-        } catch (IOException e) {
-            LOG.warn("backups.dir {} cannot be created: {}; backups will fail until it can", files.root(),
-                    e.toString());
-        }
-        List<Row> running = store.inState(StackBackupStore.RUNNING);
-        for (Row row : running) {
-            try {
-                files.deleteAll(row.file());
-            } catch (IOException | IllegalArgumentException e) {
-                LOG.warn("backup {} of \"{}/{}\": could not delete its partial files: {}", row.id(), row.owner(),
-                        row.stackName(), e.toString());
-            }
-            store.finish(row.id(), StackBackupStore.FAILED, null, "Berth stopped while this backup ran; nothing of"
-                    + " it was kept.");
-            LOG.warn("backup {} of \"{}/{}\" was running when Berth stopped: marked FAILED", row.id(), row.owner(),
-                    row.stackName());
-        }
-        return running.size();
-    }
-
     /** The stack's backups (also those of a deleted stack of the same name and owner), newest first. */
     public List<Row> of(Stack stack) {
         return store.of(stack.owner(), stack.name());
