@@ -182,8 +182,11 @@ public final class StackPages {
                 .orElse(null));
         params.put("usage", UsageRows.of(usage.report(stack, UsageHistory.Range.HOUR)));
         boolean mayChange = access.allows(Guard.session(ctx).user(), stack, Action.CHANGE);
-        params.put("backups", BackupRows.of(stacks.details().templateOf(stack), mayChange ? backups.of(stack)
-                : List.of(), mayChange));
+        var backupRows = mayChange ? backups.of(stack) : List.<io.berth.store.StackBackupStore.Row>of();
+        params.put("backups", BackupRows.of(stacks.details().templateOf(stack), backupRows, mayChange));
+        if (!stack.state().inProgress() && backupRows.stream().anyMatch(r -> r.state().equals("RUNNING"))) {
+            params.put("page", page.refreshingEvery(REFRESH_SECONDS)); // until the backup ends
+        }
         stacks.starts().ahead(stack.id()).ifPresent(ahead -> params.put("queueNote", StartQueue.describe(ahead)));
         views.render(ctx, "stack.jte", params);
     }
