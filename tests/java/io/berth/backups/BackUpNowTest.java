@@ -185,6 +185,8 @@ class BackUpNowTest {
         Files.createDirectories(files.scratch(row.file()));
         Files.writeString(files.scratch(row.file()).resolve("web--data.tar"), "half");
         Files.writeString(files.temp(row.file()), "half a gzip");
+        Path upload = berth.home.resolve("backups/.upload-123.part");
+        Files.writeString(upload, "half an upload");
         long cutId = jdbi.withHandle(h -> h.createQuery("SELECT id FROM stacks WHERE name = 'cut'").mapTo(Long.class)
                 .one());
         var paused = store.begin(cutId, "alice", "cut", "notes", "manual",
@@ -199,6 +201,7 @@ class BackUpNowTest {
         assertThat(Files.exists(files.scratch(row.file()))).isFalse();
         assertThat(Files.exists(files.file(row.file()))).isFalse();
         assertThat(files("gone")).isEmpty();
+        assertThat(upload).doesNotExist();
         assertThat(store.find(paused.id()).orElseThrow().state()).isEqualTo("FAILED");
         assertThat(TestDocker.inspect(container("cut", "web"), "{{.State.Running}}").strip())
                 .as("the service stopped for the copy runs again").isEqualTo("true");

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * RUNNING becomes FAILED and its temporary file and parts are deleted — no file of it was ever renamed into place, so
  * nothing half-written counts as a backup — and, for a stack still READY, every service its template stops for a
  * backup ({@code pause: true}) is started again (a no-op for those running), so the reconciler does not find the
- * one that was stopped at the moment of the crash and fail the stack.
+ * one that was stopped at the moment of the crash and fail the stack. Temporary files of uploads and restores
+ * cut short go too.
  */
 public final class Recovery {
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
@@ -47,6 +48,7 @@ public final class Recovery {
         } catch (IOException e) {
             LOG.warn("backups.dir {} cannot be created: {}; backups will fail until it can", files.root(), e.toString());
         }
+        sweepLeftovers();
         List<Row> running = rows.inState(StackBackupStore.RUNNING);
         for (Row row : running) {
             try {
@@ -63,6 +65,19 @@ public final class Recovery {
             stack.filter(s -> s.state() == StackState.READY).ifPresent(this::resume);
         }
         return running.size();
+    }
+
+    /** Uploads and restores a crash cut short leave their temporary files at the folder's top: they go. */
+    private void sweepLeftovers() {
+        try (var entries = java.nio.file.Files.list(files.root())) {
+            for (java.nio.file.Path p : entries.filter(p -> p.getFileName().toString().startsWith(".upload-")
+                    || p.getFileName().toString().startsWith(".restore-")).toList()) {
+                BackupFiles.deleteTree(p);
+                LOG.info("removed {}, left by an upload or restore that Berth's stop cut short", p);
+            }
+        } catch (IOException e) {
+            LOG.warn("could not clear leftovers in {}: {}", files.root(), e.toString());
+        }
     }
 
     private void resume(Stack stack) {
