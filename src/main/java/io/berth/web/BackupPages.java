@@ -29,7 +29,7 @@ public final class BackupPages {
             Stack stack = Guard.stack(ctx, access, Action.CHANGE);
             Session session = Guard.session(ctx);
             backups.start(stack, session.user().username(), "manual");
-            ctx.redirect("/stacks/" + stack.owner() + "/" + stack.name() + "#backups");
+            ctx.redirect("/stacks/" + stack.owner() + "/" + stack.name()); // no #fragment: a meta refresh would not reload
         });
         routes.get("/stacks/{owner}/{name}/backups/{id}/file",
                 ctx -> ApiBackups.download(ctx, backups, Guard.stack(ctx, access, Action.CHANGE)));
