@@ -5,6 +5,13 @@ import io.berth.api.ApiAuth;
 import io.berth.api.ApiShares;
 import io.berth.api.ApiSite;
 import io.berth.api.ApiUsage;
+import io.berth.api.ApiBackups;
+import io.berth.backups.BackupFiles;
+import io.berth.backups.BackupService;
+import io.berth.backups.BackupSchedule;
+import io.berth.backups.Recovery;
+import io.berth.backups.Restores;
+import io.berth.backups.Uploads;
 import io.berth.api.ApiV1;
 import io.berth.api.OpenApi;
 import io.berth.audit.Audit;
@@ -65,6 +72,7 @@ import io.berth.store.SessionStore;
 import io.berth.store.ShareStore;
 import io.berth.store.SigningKeyStore;
 import io.berth.store.StackStore;
+import io.berth.store.StackBackupStore;
 import io.berth.store.TokenStore;
 import io.berth.store.UsageStore;
 import io.berth.store.UserStore;
@@ -74,6 +82,8 @@ import io.berth.web.AdminPages;
 import io.berth.web.AdminStacksPage;
 import io.berth.web.ApiDocsPage;
 import io.berth.web.AuditPage;
+import io.berth.web.AdminBackupsPage;
+import io.berth.web.BackupPages;
 import io.berth.web.AuthPages;
 import io.berth.web.ErrorMapper;
 import io.berth.web.Guard;
@@ -127,6 +137,9 @@ public final class App implements AutoCloseable {
     private final Optional<Backups.Control> backups;
     private final Backend backend;
     private final ExecutorService jobs;
+    /** Backups of stacks' data: a few at once, so they do not all read the disk together. */
+    private final ExecutorService backupJobs;
+    static final int BACKUP_THREADS = 2;
     private final StartQueue starts;
     /** Single sign-on re-checks: calls to the provider, kept off the launch jobs' threads. */
     private final ExecutorService recheckPool;
@@ -148,12 +161,13 @@ public final class App implements AutoCloseable {
         long began = System.nanoTime();
         LogSetup.apply(config.logging);
         // What the configuration names is checked before the database is opened or migrated: a backend key that
-        // names nothing, a bad auth.oidc, proxy.path_routing, identity.* or usage.* value.
+        // names nothing, a bad auth.oidc, proxy.path_routing, identity.*, usage.* or backups.* value.
         checkBackendKey(config);
         OidcSettings.check(config.auth.oidc);
         RoutePolicy routePolicy = new RoutePolicy(config.proxy.pathRouting);
         config.identity.check();
         config.usage.check();
+        config.backups.check();
         // Loading the engine's client library and the web server's classes takes about as long as opening the
         // database; on their own threads they overlap it (a start ~0.5 s shorter on two cores, deploy/bench/cold-start.sh).
         CompletableFuture<Backend> backendMade = CompletableFuture.supplyAsync(() -> backends.apply(config),
@@ -188,6 +202,7 @@ public final class App implements AutoCloseable {
         StackChanges changes = new StackChanges();
         changes.subscribe(change -> routes.invalidate(change.ref().owner(), change.ref().stack()));
         jobs = Executors.newFixedThreadPool(JOB_THREADS, named("berth-job"));
+        backupJobs = Executors.newFixedThreadPool(BACKUP_THREADS, named("berth-backup"));
         starts = new StartQueue(config.docker.startParallelism(), named("berth-start"));
         ImageMap images = new ImageMap(config.images, config.localBuilds ? LocalBuilds.shipped() : LocalBuilds.none(),
                 backend::imagePresent);
@@ -257,6 +272,16 @@ public final class App implements AutoCloseable {
         ClientAddress clients = new ClientAddress(config.proxy.trustedProxies);
         Views views = new Views();
         Owners owners = new Owners(catalog, sharing, access, new GroupAccounts(users));
+        StackBackupStore backupRows = new StackBackupStore(db.jdbi());
+        BackupService dataBackups = new BackupService(backupRows,
+                new BackupFiles(Path.of(config.backups.dir)), backend, stacks, renderer, audit, metrics, config.backups,
+                backupJobs, berthVersion());
+        // before the reconciler: a backup cut short may have left a service stopped, which is not a failure
+        new Recovery(backupRows, dataBackups.files(), stackStore, stacks, backend).run();
+        BackupSchedule backupSchedule = new BackupSchedule(dataBackups, backupRows, stackStore, stacks, config.backups,
+                Clock.systemDefaultZone());
+        Restores restores = new Restores(dataBackups, stacks, stackStore, users, backend, renderer, audit, backupJobs,
+                catalog);
         Provisioning provisioning = new Provisioning(new ProvisionStore(db.jdbi()), details, renderer, backend, users,
                 audit, metrics);
         Supplier<String> portalUrl = hostNames::portalUrl;
@@ -267,7 +292,8 @@ public final class App implements AutoCloseable {
                 new AuthPages(accounts, sessions, views, config.auth, sso, ssoAccounts, portalUrl, throttle,
                         clients)::register,
                 new StackPages(stackStore, stacks, catalog, backend, views, culler, quotas, sharing, access,
-                        owners, provisioning, usage)::register,
+                        owners, provisioning, usage, dataBackups)::register,
+                new BackupPages(access, dataBackups, restores)::register,
                 new SitePages(access, stacks, provisioning, views)::register,
                 new HostLinks(handoff)::register,
                 new TokenPages(tokens, views)::register,
@@ -279,12 +305,15 @@ public final class App implements AutoCloseable {
                 new QuotaPage(users, quotas, views)::register,
                 new SharePages(access, sharing)::register,
                 new AdminStacksPage(stackStore, usage, activity, backend, views)::register,
+                new AdminBackupsPage(backupRows, views)::register,
                 new LockPages(throttle, views)::register,
                 new ApiV1(catalog, stackStore, stacks, access, tokens, groups, quotas, owners, portalUrl)::register,
                 new ApiAdmin(accounts, users, groups, stackStore, auditStore, quotas, portalUrl, throttle)::register,
                 new ApiShares(stackStore, stacks, sharing, access, portalUrl)::register,
                 new ApiSite(access, provisioning)::register,
                 new ApiUsage(access, usage)::register,
+                new ApiBackups(access, dataBackups, restores, new Uploads(dataBackups, restores, stacks, catalog,
+                        backupRows, config.backups), portalUrl)::register,
                 openApi::register,
                 new ApiDocsPage(openApi, views)::register);
         WebApp.Filters filters = new WebApp.Filters(new Guard(sessions)::before,
@@ -299,6 +328,8 @@ public final class App implements AutoCloseable {
         timer.scheduleWithFixedDelay(() -> guarded("idle culling", culler::run), config.culling.intervalSeconds,
                 config.culling.intervalSeconds, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> guarded("audit retention", audit::sweep), 2, 24 * 60, TimeUnit.MINUTES);
+        timer.scheduleWithFixedDelay(() -> guarded("backup schedule", backupSchedule::run), 5,
+                BackupSchedule.TICK.toSeconds(), TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> guarded("session sweep", sessions::sweep), 1, 60, TimeUnit.MINUTES);
         timer.scheduleWithFixedDelay(() -> guarded("signing key rotation", signingKeys::refresh), 1, 1, TimeUnit.MINUTES);
         timer.scheduleWithFixedDelay(() -> guarded("activity flush", activity::flush), ACTIVITY_FLUSH_SECONDS,
@@ -357,11 +388,13 @@ public final class App implements AutoCloseable {
         guarded("activity flush", activity::flush);
         sampler.close(); // saves the week's points
         jobs.shutdownNow();
+        backupJobs.shutdownNow();
         starts.close();
         recheckPool.shutdownNow();
         // a reconcile pass or a job still running would otherwise meet a closed database (one WARN per stack)
         awaitQuietly(timer, "the reconciler and timers");
         awaitQuietly(jobs, "stop and delete jobs");
+        awaitQuietly(backupJobs, "backups");
         awaitQuietly(starts.workers(), "starts");
         guarded("out-of-memory watch", () -> {
             try {
@@ -384,6 +417,12 @@ public final class App implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Berth's version as its jar says it (written into each backup's manifest), or {@code dev}. */
+    static String berthVersion() {
+        String version = App.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
     }
 
     private static String publicHost(String configured) {

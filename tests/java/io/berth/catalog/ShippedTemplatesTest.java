@@ -36,6 +36,23 @@ class ShippedTemplatesTest {
     }
 
     @Test
+    void every_shipped_template_with_data_declares_how_it_is_backed_up() {
+        assertThat(template("sacred").backedUp()).singleElement().satisfies(s -> {
+            assertThat(s.name()).isEqualTo("mongo");
+            assertThat(s.backup()).isEqualTo(new Template.Backup(List.of(), List.of(), List.of("db"), true, 3600));
+        });
+        assertThat(template("mlflow").backedUp().get(0).backup().pause()).isTrue();
+        assertThat(template("jupyter").backedUp().get(0).backup().volumes()).containsExactly("work");
+        assertThat(template("jupyter").backedUp().get(0).backup().pause()).isFalse();
+        assertThat(template("tensorboard").backedUp().get(0).backup().volumes()).containsExactly("logs");
+        Template.Backup dump = template("postgres-site").backedUp().get(0).backup();
+        assertThat(dump.dump()).isTrue();
+        assertThat(dump.command().get(2)).contains("pg_dumpall");
+        assertThat(dump.restore().get(2)).contains("psql");
+        assertThat(template("demo").backedUp()).isEmpty();
+    }
+
+    @Test
     void sacred_renders_mongo_with_its_secret_volume_and_port_then_omniboard_connected_to_it() {
         Template t = template("sacred");
         assertThat(t.ownerKinds()).containsExactlyInAnyOrder(OwnerKind.USER, OwnerKind.GROUP);

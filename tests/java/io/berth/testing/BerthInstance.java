@@ -72,6 +72,9 @@ public final class BerthInstance implements AutoCloseable {
         c.docker.labels.put(TestDocker.TEST_LABEL, run);
         c.docker.publishHost = "127.0.0.1"; // tests reach published ports on loopback only
         c.server.publicHost = "127.0.0.1";
+        // backups of stacks' data go to this instance's folder; none run by themselves unless a test says so
+        c.backups.dir = home.resolve("backups").toString();
+        c.backups.schedule = "off";
         return c;
     }
 

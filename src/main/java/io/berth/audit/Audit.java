@@ -44,6 +44,11 @@ public final class Audit {
             Map.entry("POST /stacks/{owner}/{name}/shares/{kind}/{subject}/revoke", "stack.unshare"),
             Map.entry("DELETE /stacks/{owner}/{name}/shares/{kind}/{subject}", "stack.unshare"),
             Map.entry("POST /admin/locks/unlock", "login.unlock"),
+            Map.entry("POST /stacks/{owner}/{name}/backups", "backup.create"),
+            Map.entry("POST /backups", "backup.upload"),
+            Map.entry("POST /backups/{id}/restore", "backup.restore"),
+            Map.entry("POST /stacks/{owner}/{name}/backups/{id}/restore", "backup.restore"),
+            Map.entry("POST /stacks/{owner}/{name}/backups/{id}/clone", "backup.clone"),
             Map.entry("DELETE /admin/locks/{key}", "login.unlock"));
 
     private final AuditStore store;

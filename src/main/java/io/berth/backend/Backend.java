@@ -67,6 +67,14 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * Volume archives, held services and streamed commands for backups of stacks' data. Optional: the default, for
+     * backends that cannot, is none (backups are then refused with a reason).
+     */
+    default java.util.Optional<StackData> data() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * The running service containers whose usage this backend can read ({@link #usage}). Optional: the default,
      * for backends that cannot, is none. The Swarm backend answers for the containers on its own node (the manager
      * it talks to) only: an engine reports the counters of its own containers.

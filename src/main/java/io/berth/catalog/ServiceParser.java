@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /** Reads one entry of a template's {@code services}, checking every reference against the template's names. */
 final class ServiceParser {
     private static final Set<String> SERVICE = Set.of("image", "command", "args", "env", "volumes", "resources",
-            "health", "depends_on", "user", "expose", "placement", "stop_grace", "provision");
+            "health", "depends_on", "user", "expose", "placement", "stop_grace", "provision", "backup");
     /** A Swarm placement constraint: an attribute ({@code node.labels.disk}), {@code ==} or {@code !=}, a value. */
     private static final java.util.regex.Pattern CONSTRAINT =
             java.util.regex.Pattern.compile("[A-Za-z0-9_.\\-]+ *(==|!=) *[^ ]+");
@@ -25,11 +25,11 @@ final class ServiceParser {
     /** Most seconds a service may take to become healthy. */
     static final int MAX_HEALTH_TIMEOUT_SECONDS = 3600;
 
-    private final Collection<String> volumes;
+    private final Map<String, Template.Volume> volumes;
     private final Collection<String> services;
     private final References references;
 
-    ServiceParser(Collection<String> volumes, References references) {
+    ServiceParser(Map<String, Template.Volume> volumes, References references) {
         this.volumes = volumes;
         this.services = references.services();
         this.references = references;
@@ -109,7 +109,8 @@ final class ServiceParser {
                 ? Quantities.seconds(f.get("stop_grace"), "a grace period", ServiceSpec.MAX_STOP_GRACE_SECONDS)
                 : ServiceSpec.DEFAULT_STOP_GRACE_SECONDS;
         return new Template.Service(name, image, command, args, env, mounts, cpus, memory, health, dependsOn, user, expose,
-                placement.stream().map(String::trim).toList(), stopGrace, provision(f));
+                placement.stream().map(String::trim).toList(), stopGrace, provision(f),
+                BackupParser.parse(YamlNode.get(f, "backup"), mounts, volumes, references));
     }
 
     private List<String> arguments(Map<String, YamlNode> f, String key) throws TemplateException {
@@ -155,7 +156,7 @@ final class ServiceParser {
             if (volume.startsWith("/") || volume.startsWith(".") || volume.startsWith("~")) {
                 throw item.error("host paths cannot be mounted; declare a named volume under volumes: instead");
             }
-            if (!volumes.contains(volume)) {
+            if (!volumes.containsKey(volume)) {
                 throw item.error("there is no volume \"" + volume + "\" under the template's volumes:");
             }
             if (path.equals("/")) {

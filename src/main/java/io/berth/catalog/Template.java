@@ -45,12 +45,12 @@ public record Template(String name, String title, String description, String ico
      * are the arguments of the image's entrypoint). {@code placement}: constraints on the node that runs it, for
      * backends with several nodes. {@code stopGraceSeconds}: how long a stop waits for it to shut down after its stop
      * signal before it is killed ({@code stop_grace}). {@code provision}: what makes each user of a site stack an
-     * account in it, or null.
+     * account in it, or null. {@code backup}: how its data is backed up ({@code backup:}), or null.
      */
     public record Service(String name, String image, List<String> command, List<String> args, Map<String, String> env,
                           List<Mount> mounts, double cpus, long memoryBytes, Health health, List<String> dependsOn,
                           String user, List<Expose> expose, List<String> placement, int stopGraceSeconds,
-                          Provision provision) {
+                          Provision provision, Backup backup) {
 
         /** This service with its HTTP port served by {@code route} (unchanged when null or without one). */
         Service withRoute(Expose.Route route) {
@@ -61,7 +61,7 @@ public record Template(String name, String title, String description, String ico
             List<Expose> changed = expose.stream().map(e -> e != http ? e : new Expose(e.kind(), e.port(), route,
                     e.name(), e.connection(), e.snippet(), e.open(), e.identity())).toList();
             return new Service(name, image, command, args, env, mounts, cpus, memoryBytes, health, dependsOn, user,
-                    changed, placement, stopGraceSeconds, provision);
+                    changed, placement, stopGraceSeconds, provision, backup);
         }
 
         /** The HTTP port the proxy serves, if any. */
@@ -77,6 +77,25 @@ public record Template(String name, String title, String description, String ico
      * {@code timeoutSeconds}.
      */
     public record Provision(List<String> command, List<String> deprovision, int timeoutSeconds) { }
+
+    /**
+     * How a service's data is backed up: a dump ({@code command} writes it to stdout inside the running service,
+     * {@code restore} reads it from stdin; {@code volumes} empty) or a file archive of the named {@code volumes} it
+     * mounts ({@code command} and {@code restore} empty), taken with the service stopped when {@code pause}.
+     * {@code timeoutSeconds} bounds one dump, archive or restore of this service.
+     */
+    public record Backup(List<String> command, List<String> restore, List<String> volumes, boolean pause,
+                         int timeoutSeconds) {
+        /** Whether the application dumps itself ({@code command}) rather than its volumes being archived. */
+        public boolean dump() {
+            return !command.isEmpty();
+        }
+    }
+
+    /** The services that declare a backup, in start order. */
+    public List<Service> backedUp() {
+        return services.stream().filter(s -> s.backup() != null).toList();
+    }
 
     /** A volume mounted into a service. */
     public record Mount(String volume, String path) { }

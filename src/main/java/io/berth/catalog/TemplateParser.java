@@ -63,7 +63,7 @@ public final class TemplateParser {
         if (serviceNodes.isEmpty()) {
             throw servicesNode.error("must list at least one service");
         }
-        ServiceParser serviceParser = new ServiceParser(volumes.keySet(), references);
+        ServiceParser serviceParser = new ServiceParser(volumes, references);
         for (var entry : serviceNodes.entrySet()) {
             Template.Service service = serviceParser.parse(entry.getKey(), servicesNode.key(entry.getKey()),
                     entry.getValue());

@@ -148,6 +148,12 @@ public final class TemplateRenderer {
         return command.stream().map(a -> resolve(a, ctx, prefix(s, ctx))).toList();
     }
 
+    /** A service's backup command ({@code restore}: its restore command), resolved for the stack in {@code ctx}. */
+    public List<String> backupCommand(Template.Service s, Context ctx, boolean restore) {
+        List<String> command = restore ? s.backup().restore() : s.backup().command();
+        return command.stream().map(a -> resolve(a, ctx, prefix(s, ctx))).toList();
+    }
+
     /**
      * The link to an HTTP service: its URL path ({@code /} on a host of its own) plus the template's {@code open}
      * path, resolved.

@@ -42,6 +42,8 @@ public final class BerthConfig {
     public Culling culling = new Culling();
     /** Sampling what each stack really uses: CPU, memory, network, block I/O, volume sizes (see {@link Usage}). */
     public Usage usage = new Usage();
+    /** Backups of the data in users' stacks: folder, daily schedule, retention (see {@link DataBackups}). */
+    public DataBackups backups = new DataBackups();
     /** Berth's own log on standard output (journald, docker logs). */
     public Logging logging = new Logging();
     /**

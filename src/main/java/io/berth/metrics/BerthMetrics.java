@@ -169,6 +169,24 @@ public final class BerthMetrics implements AutoCloseable {
                 .tag("result", result).register(registry).increment();
     }
 
+    /** A backup of a stack's data that finished ({@code berth_backup_duration_seconds}). */
+    public void backedUp(long nanos) {
+        Timer.builder("berth.backup.duration").description("Backups of stacks' data that finished, and how long")
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A backup of a stack's data that failed ({@code berth_backup_failures_total}). */
+    public void backupFailed() {
+        Counter.builder("berth.backup.failures").description("Backups of stacks' data that failed")
+                .register(registry).increment();
+    }
+
+    /** Bytes held by all finished backups ({@code berth_backup_bytes}), read from {@code total} at each scrape. */
+    public void bindBackupBytes(java.util.function.LongSupplier total) {
+        Gauge.builder("berth.backup.bytes", total, t -> t.getAsLong()).description("Bytes held by finished backups")
+                .strongReference(true).register(registry);
+    }
+
     /** How long a round of usage readings took ({@code berth_usage_round_seconds}). */
     public void usageRound(long nanos) {
         usageRounds.record(nanos, TimeUnit.NANOSECONDS);

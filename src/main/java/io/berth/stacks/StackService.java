@@ -74,6 +74,17 @@ public final class StackService {
      * take their defaults), generates its secrets, and starts it in the background.
      */
     public Stack launch(User owner, String templateName, String stackName, Map<String, String> rawParams) {
+        return launch(owner, templateName, stackName, rawParams, Map.of());
+    }
+
+    /**
+     * {@link #launch(User, String, String, Map)} with some secrets given rather than generated (a clone of a backup
+     * keeps the passwords its data was made with): only names the template declares, each 8-64 of
+     * {@code [A-Za-z0-9]} like the generated ones (so none can break out of a command it is put into); others are
+     * ignored and generated.
+     */
+    public Stack launch(User owner, String templateName, String stackName, Map<String, String> rawParams,
+                        Map<String, String> givenSecrets) {
         LaunchChecks.Checked checked = launchChecks.check(owner, templateName, stackName, rawParams);
         Template template = checked.template();
         String name = checked.name();
@@ -83,7 +94,10 @@ public final class StackService {
         template.services().stream().filter(s -> s.http() != null).forEach(s ->
                 routeModes.put(s.name(), s.http().route().mode()));
         Map<String, String> secrets = new LinkedHashMap<>();
-        template.secrets().forEach(secret -> secrets.put(secret, Secrets.generate()));
+        template.secrets().forEach(secret -> {
+            String given = givenSecrets.get(secret);
+            secrets.put(secret, given != null && given.matches("[A-Za-z0-9]{8,64}") ? given : Secrets.generate());
+        });
         Amounts takes = Quotas.of(template);
         java.util.Set<String> identity = new java.util.HashSet<>();
         template.services().stream().filter(s -> s.http() != null && s.http().identity())
@@ -162,6 +176,20 @@ public final class StackService {
 
     public boolean busy(long stackId) {
         return busy.contains(stackId);
+    }
+
+    /**
+     * Marks a stack busy for work done outside this service (a backup or restore of its data), so the reconciler
+     * leaves it alone meanwhile: false, and nothing held, when a job of the stack is queued or running already.
+     * Every true must be followed by {@link #release}.
+     */
+    public boolean hold(long stackId) {
+        return busy.add(stackId);
+    }
+
+    /** Ends a {@link #hold}. */
+    public void release(long stackId) {
+        busy.remove(stackId);
     }
 
     /** Starts in line and running; the progress stream shows a waiting launch its place. */

@@ -4,6 +4,7 @@ import io.berth.api.ApiV1;
 import io.berth.audit.Audit;
 import io.berth.auth.Session;
 import io.berth.backend.Backend;
+import io.berth.backups.BackupService;
 import io.berth.catalog.Catalog;
 import io.berth.model.BerthException;
 import io.berth.model.OwnerKind;
@@ -47,10 +48,12 @@ public final class StackPages {
     private final Owners owners;
     private final Provisioning provisioning;
     private final UsageHistory usage;
+    private final BackupService backups;
 
     public StackPages(StackStore store, StackService stacks, Catalog catalog, Backend backend, Views views,
                       Culler culler, Quotas quotas, Sharing sharing, StackAccess access, Owners owners,
-                      Provisioning provisioning, UsageHistory usage) {
+                      Provisioning provisioning, UsageHistory usage, BackupService backups) {
+        this.backups = backups;
         this.usage = usage;
         this.provisioning = provisioning;
         this.owners = owners;
@@ -102,6 +105,10 @@ public final class StackPages {
         params.put("siteServices", shared.stream().filter(sh -> sh.stack().ownerKind() == OwnerKind.SITE).toList());
         params.put("dockerProblem", backend.unavailable().orElse(null));
         params.put("current", new CurrentUse(usage.latest()));
+        params.put("deletedBackups", BackupRows.of(java.util.Optional.empty(), backups.ofDeleted(s.user().username()),
+                true).rows());
+        params.put("deletedStacks", backups.ofDeleted(s.user().username()).stream()
+                .collect(java.util.stream.Collectors.toMap(r -> r.id(), r -> r.stackName() + " (" + r.template() + ")")));
         views.render(ctx, "dashboard.jte", params);
     }
 
@@ -183,6 +190,12 @@ public final class StackPages {
         params.put("graphs", UsageGraphs.of(report, range, java.time.Instant.now().getEpochSecond()));
         params.put("memory", MemoryWarnings.of(history, report, stack.state() == StackState.READY,
                 java.time.Instant.now()));
+        boolean mayChange = access.allows(Guard.session(ctx).user(), stack, Action.CHANGE);
+        var backupRows = mayChange ? backups.of(stack) : List.<io.berth.store.StackBackupStore.Row>of();
+        params.put("backups", BackupRows.of(stacks.details().templateOf(stack), backupRows, mayChange));
+        if (!stack.state().inProgress() && backupRows.stream().anyMatch(r -> r.state().equals("RUNNING"))) {
+            params.put("page", page.refreshingEvery(REFRESH_SECONDS)); // until the backup ends
+        }
         stacks.starts().ahead(stack.id()).ifPresent(ahead -> params.put("queueNote", StartQueue.describe(ahead)));
         views.render(ctx, "stack.jte", params);
     }

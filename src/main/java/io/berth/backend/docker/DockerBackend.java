@@ -14,6 +14,7 @@ import io.berth.backend.Labels;
 import io.berth.backend.ObjectNames;
 import io.berth.backend.OomKill;
 import io.berth.backend.ServiceStatus;
+import io.berth.backend.StackData;
 import io.berth.backend.UsageTarget;
 import io.berth.backend.VolumeUsage;
 import io.berth.backend.ServiceUsage;
@@ -70,6 +71,7 @@ public final class DockerBackend implements Backend, AutoCloseable {
     private final StackStart starts;
     private final GracefulStop stops;
     private final ContainerExec exec;
+    private final DockerStackData data;
 
     public DockerBackend(BerthConfig.Docker config) {
         this.config = config;
@@ -84,6 +86,7 @@ public final class DockerBackend implements Backend, AutoCloseable {
         this.restarts = new Restarts(docker, config);
         this.stops = new GracefulStop(docker);
         this.exec = new ContainerExec(docker);
+        this.data = new DockerStackData(docker, config, ownership);
         this.starts = new StackStart("Docker", "", health, this::unavailable, volumes, config.startTimeoutSeconds);
     }
 
@@ -175,6 +178,11 @@ public final class DockerBackend implements Backend, AutoCloseable {
             throws BackendException {
         return exec.run(ObjectNames.container(config.namePrefix, ref, service), "\"" + service + "\"", command,
                 timeout);
+    }
+
+    @Override
+    public Optional<StackData> data() {
+        return Optional.of(data);
     }
 
     @Override
