@@ -130,6 +130,22 @@ class UploadTest {
     }
 
     @Test
+    void a_small_file_that_claims_to_unpack_beyond_the_free_disk_is_refused_before_it_is_unpacked() throws Exception {
+        HostileArchiveTest maker = new HostileArchiveTest();
+        maker.dir = dir;
+        byte[] part = HostileArchiveTest.volumeTar(List.of(HostileArchiveTest.Item.file("./a", "zeros")));
+        long petabyte = 1L << 50;
+
+        var answer = upload("bomb", Files.readAllBytes(maker.backup(part, petabyte)));
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(413);
+        assertThat(answer.body()).contains("The backup unpacks to 1024 TiB")
+                .contains("free on the backups folder's disk");
+        assertThat(alice.get("/stacks/alice/bomb").statusCode()).isEqualTo(404);
+        assertThat(TestDocker.volumes(berth.run)).noneMatch(v -> v.contains("alice--bomb"));
+    }
+
+    @Test
     void a_file_larger_than_max_upload_is_refused() throws Exception {
         var answer = upload("huge", new byte[2 << 20]);
         assertThat(answer.statusCode()).isEqualTo(413);

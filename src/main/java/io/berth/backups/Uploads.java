@@ -4,6 +4,7 @@ import io.berth.catalog.Catalog;
 import io.berth.catalog.Template;
 import io.berth.config.DataBackups;
 import io.berth.model.BerthException;
+import io.berth.model.Bytes;
 import io.berth.model.Stack;
 import io.berth.model.User;
 import io.berth.stacks.StackService;
@@ -55,6 +56,7 @@ public final class Uploads {
             backups.requireRoom(owner.username(), Files.size(temp));
             Manifest manifest;
             try {
+                refuseBeyondDisk(ArchiveReader.manifestOf(temp));
                 manifest = ArchiveReader.check(temp);
             } catch (BadArchiveException e) {
                 throw BerthException.badRequest("file", e.getMessage());
@@ -89,6 +91,24 @@ public final class Uploads {
                     LOG.warn("could not delete the upload {}: {}", temp, e.toString());
                 }
             }
+        }
+    }
+
+    /**
+     * A small file may stand for a huge one (gigabytes of zeros gzip to kilobytes), and checking it means unpacking it:
+     * what its manifest says it holds (the check holds it to exactly that) must fit in the free space of the backups
+     * folder's disk, where its volumes' parts are spooled, before a byte of it is unpacked.
+     */
+    private void refuseBeyondDisk(Manifest declared) throws IOException {
+        long expands = 0;
+        for (Manifest.Entry e : declared.entries()) {
+            expands = e.bytes() < 0 || Long.MAX_VALUE - expands < e.bytes() ? Long.MAX_VALUE : expands + e.bytes();
+        }
+        long free = Files.getFileStore(backups.files().root()).getUsableSpace();
+        if (expands > free) {
+            throw new BerthException(413, "too_large", "The backup unpacks to " + Bytes.binary(expands)
+                    + " (its manifest), more than the " + Bytes.binary(free) + " free on the backups folder's disk.",
+                    "file");
         }
     }
 
