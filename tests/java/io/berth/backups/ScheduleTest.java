@@ -31,6 +31,9 @@ class ScheduleTest {
         TestDocker.ensureDemoImage();
         berth = new BerthInstance();
         berth.template("notes.yaml", BackUpNowTest.NOTES);
+        // the same, but its template says its stacks are backed up on demand only
+        berth.template("scratch.yaml", "backups: {schedule: \"off\"}\n" + BackUpNowTest.NOTES.replace("name: notes",
+                "name: scratch"));
         var config = BackUpNowTest.config(berth);
         config.backups.schedule = "daily";
         config.backups.hour = LocalTime.now().getHour();
@@ -52,17 +55,20 @@ class ScheduleTest {
     }
 
     @Test
-    void a_scheduled_backup_runs_by_itself_and_retention_keeps_the_newest() throws Exception {
+    void a_scheduled_backup_runs_by_itself_retention_keeps_the_newest_and_a_template_may_opt_out() throws Exception {
         launch(alice, "notes", "daily");
+        launch(alice, "scratch", "scratch");
         assertThat(waitForState(alice, "/stacks/alice/daily", "READY", Duration.ofSeconds(30))).isEqualTo("READY");
-        // the stack existed before today's slot (this hour): as if launched yesterday
+        assertThat(waitForState(alice, "/stacks/alice/scratch", "READY", Duration.ofSeconds(30))).isEqualTo("READY");
+        // the stacks existed before today's slot (this hour): as if launched yesterday
         org.jdbi.v3.core.Jdbi.create(berth.config().store.url, "berth", "").useHandle(h -> h.createUpdate(
-                "UPDATE stacks SET created_at = :t WHERE name = 'daily'").bind("t", Instant.now().minus(
-                Duration.ofDays(1))).execute());
+                "UPDATE stacks SET created_at = :t").bind("t", Instant.now().minus(Duration.ofDays(1))).execute());
 
         waitUntil("a scheduled backup", () -> backups("done") == 1, Duration.ofSeconds(70),
                 () -> alice.get("/stacks/alice/daily").body());
         assertThat(alice.get("/stacks/alice/daily").body()).contains("(schedule)");
+        assertThat(alice.get("/stacks/alice/scratch").body()).as("backups: {schedule: off} in its template")
+                .doesNotContain("(schedule)").doesNotContain("class=\"backup-");
         var files = java.nio.file.Files.list(berth.home.resolve("backups/alice/daily")).sorted().toList();
         assertThat(files).hasSize(1);
 

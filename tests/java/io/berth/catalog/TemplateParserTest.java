@@ -40,6 +40,29 @@ class TemplateParserTest {
     }
 
     @Test
+    void a_templates_own_backup_schedule_and_retention_are_read_and_without_them_berth_yaml_decides() throws Exception {
+        String backedUp = """
+                name: notes
+                volumes:
+                  data: {scope: stack}
+                services:
+                  web:
+                    image: berth/demo:latest
+                    volumes: ["data:/data"]
+                    backup: {volumes: [data]}
+                    expose: [{http: 8080}]
+                """;
+        BackupPolicy own = parser.parse("notes.yaml", "backups: {schedule: off, keep: 30}\n" + backedUp).backups();
+        assertThat(own).isEqualTo(new BackupPolicy("off", 30));
+        assertThat(own.scheduleOr("daily")).isEqualTo("off");
+        assertThat(own.keepOr(7)).isEqualTo(30);
+        BackupPolicy site = parser.parse("notes.yaml", backedUp).backups();
+        assertThat(site).isEqualTo(BackupPolicy.SITE);
+        assertThat(site.scheduleOr("daily")).isEqualTo("daily");
+        assertThat(site.keepOr(7)).isEqualTo(7);
+    }
+
+    @Test
     void the_shipped_demo_template_is_valid() throws Exception {
         Template t = parser.parse("demo.yaml", Files.readString(Path.of("templates/demo.yaml")));
         assertThat(t.images()).containsExactly("berth/demo:latest");

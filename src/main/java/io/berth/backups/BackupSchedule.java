@@ -21,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daily backups ({@code backups.schedule: daily}): each stack whose template declares backups has a slot each
+ * The daily backups ({@code backups.schedule: daily} in berth.yaml, or {@code backups: {schedule: daily}} in a
+ * template, which wins for its stacks either way): each stack whose template declares backups has a slot each
  * day, {@code backups.hour} plus an offset of its own within {@code backups.spread_minutes} (a hash of its owner and
  * name, so the slot stays put and stacks do not all start at once). A pass, every {@link #TICK} or so, begins a backup
  * of each running or stopped stack that has no backup (of any kind or outcome) since its latest slot, at most
@@ -56,9 +57,6 @@ public final class BackupSchedule {
     /** One pass: begins the backups that are due and removes those of long-deleted stacks; returns how many began. */
     public int run() {
         forgetDeleted();
-        if (!"daily".equals(config.schedule)) {
-            return 0;
-        }
         int begun = 0;
         for (Stack stack : store.all()) {
             if (begun >= PER_PASS) {
@@ -68,7 +66,8 @@ public final class BackupSchedule {
                 continue;
             }
             Template template = stacks.details().templateOf(stack).orElse(null);
-            if (template == null || template.backedUp().isEmpty()) {
+            if (template == null || template.backedUp().isEmpty()
+                    || !"daily".equals(template.backups().scheduleOr(config.schedule))) {
                 continue;
             }
             Instant slot = latestSlot(stack);

@@ -192,13 +192,16 @@ public final class BackupService {
         return store.find(row.id()).orElseThrow();
     }
 
-    /** Keeps the good backups {@link Retention} keeps and a few failed rows of the stack; deletes the rest. */
+    /**
+     * Keeps the good backups {@link Retention} keeps (the template's {@code backups.keep} newest, else berth.yaml's)
+     * and a few failed rows of the stack; deletes the rest.
+     */
     void prune(Stack stack) {
         List<Row> rows = store.of(stack.owner(), stack.name());
         List<Row> good = rows.stream().filter(Row::done).toList();
         List<Row> failed = rows.stream().filter(r -> r.state().equals(StackBackupStore.FAILED)).toList();
-        java.util.Set<Long> kept = Retention.kept(good, config.keep, config.keepWeekly,
-                java.time.ZoneId.systemDefault());
+        int keep = stacks.details().templateOf(stack).map(t -> t.backups().keepOr(config.keep)).orElse(config.keep);
+        java.util.Set<Long> kept = Retention.kept(good, keep, config.keepWeekly, java.time.ZoneId.systemDefault());
         for (Row old : good.stream().filter(r -> !kept.contains(r.id()) && !pinned.contains(r.id())).toList()) {
             remove(old);
         }
@@ -211,7 +214,7 @@ public final class BackupService {
         try {
             files.deleteAll(row.file());
             store.delete(row.id());
-            LOG.info("backup {} of \"{}/{}\" removed (beyond backups.keep)", row.id(), row.owner(), row.stackName());
+            LOG.info("backup {} of \"{}/{}\" removed (beyond its backups.keep)", row.id(), row.owner(), row.stackName());
         } catch (IOException | IllegalArgumentException e) {
             LOG.warn("backup {} of \"{}/{}\": could not delete {}: {}", row.id(), row.owner(), row.stackName(),
                     row.file(), e.toString());

@@ -15,18 +15,19 @@ import java.util.Set;
  * {@code userSecrets}: secrets generated once per user of a site stack ({@code ${user_secret.<name>}}), for
  * {@link Provision} commands and the connection strings each user is shown. {@code idleCpuBelow}: CPU cores
  * (all services together) below which a stack counts as idle for {@code idleTimeout}; null: CPU is not considered.
+ * {@code backups}: the template's own schedule and retention for its stacks' data backups ({@link BackupPolicy}).
  */
 public record Template(String name, String title, String description, String icon, String category,
                        Set<OwnerKind> ownerKinds, Duration idleTimeout, Duration maxAge, Double idleCpuBelow,
                        List<Parameter> parameters, List<String> secrets, Map<String, Volume> volumes,
-                       List<Service> services, boolean trusted, List<String> userSecrets) {
+                       List<Service> services, boolean trusted, List<String> userSecrets, BackupPolicy backups) {
 
     /** This template with each HTTP service's route set as given (services not named keep theirs). */
     public Template withRoutes(Map<String, Expose.Route> routes) {
         List<Service> changed = services.stream().map(s -> s.withRoute(routes.get(s.name()))).toList();
         return new Template(name, title, description, icon, category, ownerKinds, idleTimeout, maxAge, idleCpuBelow,
                 parameters,
-                secrets, volumes, changed, trusted, userSecrets);
+                secrets, volumes, changed, trusted, userSecrets, backups);
     }
 
     /**

@@ -26,7 +26,7 @@ final class TemplateChecks {
         }
         return new Template(t.name(), t.title(), t.description(), t.icon(), t.category(), t.ownerKinds(),
                 t.idleTimeout(), t.maxAge(), t.idleCpuBelow(), t.parameters(), t.secrets(), t.volumes(), List.copyOf(ordered), t.trusted(),
-                t.userSecrets());
+                t.userSecrets(), t.backups());
     }
 
     /** The depends_on entry of {@code from} that names {@code to}: where the cycle closes. */

@@ -27,7 +27,7 @@ public final class TemplateParser {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*([smhd])");
     private static final Set<String> TOP = Set.of("name", "title", "description", "icon", "category", "owner_kinds",
             "idle_timeout", "idle_cpu_below", "max_age", "parameters", "secrets", "volumes", "services", "trusted",
-            "user_secrets");
+            "user_secrets", "backups");
     private static final Set<String> PARAMETER = Set.of("type", "label", "help", "default", "regex", "max_length",
             "min", "max", "choices");
 
@@ -74,8 +74,12 @@ public final class TemplateParser {
             services.add(service);
         }
         boolean trusted = top.containsKey("trusted") && top.get("trusted").bool();
+        BackupPolicy backups = BackupPolicy.parse(top);
+        if (top.containsKey("backups") && services.stream().allMatch(s -> s.backup() == null)) {
+            throw top.get("backups").error("applies only when a service declares backup: (what its backups hold)");
+        }
         Template template = new Template(name, title, description, icon, category, ownerKinds, idle, maxAge,
-                idleCpuBelow, parameters, secrets, volumes, services, trusted, userSecrets);
+                idleCpuBelow, parameters, secrets, volumes, services, trusted, userSecrets, backups);
         return TemplateChecks.check(template, serviceNodes);
     }
 
