@@ -28,10 +28,9 @@ if [ "${FORCE:-0}" != 1 ] && [ -s "$out" ]; then
 fi
 home=$(mktemp -d "${TMPDIR:-/tmp}/berth-cds.XXXXXX")
 trap 'rm -rf "$home"' EXIT
-port=$(( 20000 + RANDOM % 40000 ))
 mkdir -p "$home/templates"
 cat >"$home/berth.yaml" <<EOF
-server: {host: 127.0.0.1, port: $port}
+server: {host: 127.0.0.1, port: 0}
 store: {url: "jdbc:h2:file:$home/data/berth"}
 catalog: {dir: "$home/templates"}
 local_builds: false
@@ -43,9 +42,11 @@ env -u BERTH_CONFIG $(env | awk -F= '/^BERTH_/{print "-u " $1}') BERTH_ADMIN_PAS
   java "$@" -XX:ArchiveClassesAtExit="$out.tmp" -cp "$cp" io.berth.Main --config "$home/berth.yaml" \
   >"$home/berth.log" 2>&1 &
 pid=$!
-served=false
+# port 0: the kernel picks a free one, which Berth names in its log (a port picked here could be another server's)
+served=false port=""
 for _ in $(seq 600); do
-  if curl -sf -o /dev/null "http://127.0.0.1:$port/healthz"; then served=true; break; fi
+  [ -n "$port" ] || port=$(sed -n 's|.*Berth is serving http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$home/berth.log" | head -1)
+  if [ -n "$port" ] && curl -sf -o /dev/null "http://127.0.0.1:$port/healthz"; then served=true; break; fi
   kill -0 "$pid" 2>/dev/null || break
   sleep 0.1
 done
