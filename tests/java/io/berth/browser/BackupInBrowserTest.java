@@ -58,7 +58,9 @@ class BackupInBrowserTest {
                 row.findElement(By.name("name")).sendKeys("exp2");
                 row.findElement(By.cssSelector("button[id^=restore-deleted-]")).click();
                 wait.until(ExpectedConditions.urlContains("/stacks/alice/exp2"));
-                new WebDriverWait(browser, Duration.ofSeconds(180)).pollingEvery(Duration.ofSeconds(1)).until(d -> {
+                // the page also reloads itself while the restore runs: an element read mid-reload is stale
+                new WebDriverWait(browser, Duration.ofSeconds(180)).pollingEvery(Duration.ofSeconds(1))
+                        .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
                     d.navigate().refresh();
                     String events = d.findElement(By.id("events")).getText();
                     assertThat(events).doesNotContain("failed:");
